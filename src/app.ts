@@ -1,0 +1,41 @@
+import { Hono } from "hono";
+import { botRoutes } from "./api/bots";
+import { tokenRoutes } from "./api/tokens";
+import type { AppEnv } from "./http/context";
+import { ApiError, type ErrorEnvelope } from "./http/errors";
+import { requestId } from "./http/request-id";
+import { describeError, log } from "./lib/log";
+
+/** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
+export const app = new Hono<AppEnv>()
+  .use(requestId)
+  .get("/health", (c) => c.json({ status: "ok" }))
+  .route("/api/bots", botRoutes)
+  .route("/api/external-api", tokenRoutes);
+
+app.notFound((c) =>
+  c.json(
+    {
+      error_code: "NOT_FOUND",
+      message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+      request_id: c.get("requestId"),
+    } satisfies ErrorEnvelope,
+    404,
+  ),
+);
+
+app.onError((err, c) => {
+  const request_id = c.get("requestId");
+  if (err instanceof ApiError) {
+    return c.json(
+      { error_code: err.code, message: err.message, request_id } satisfies ErrorEnvelope,
+      err.status,
+    );
+  }
+  // Log the full error server-side; the client gets a generic message.
+  log("error", "unhandled_error", { request_id, error: describeError(err) });
+  return c.json(
+    { error_code: "INTERNAL_ERROR", message: "Internal error", request_id } satisfies ErrorEnvelope,
+    500,
+  );
+});

@@ -1,0 +1,40 @@
+import { createMiddleware } from "hono/factory";
+import { timingSafeEqualText } from "../lib/crypto";
+import { log } from "../lib/log";
+import { isBotTokenShaped, verifyBotToken } from "../registry/tokens";
+import type { AppEnv } from "./context";
+import { unauthorized } from "./errors";
+
+/** The credential of an `Authorization: Bearer …` header, or `null`. */
+export function bearerCredential(header: string | undefined): string | null {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1] ?? null;
+}
+
+/**
+ * Admin routes: the `ADMIN_TOKEN` secret, compared in constant time. A bot
+ * token is refused here (bot tokens only serve the four bot routes).
+ */
+export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = bearerCredential(c.req.header("authorization"));
+  const expected = c.env.ADMIN_TOKEN;
+  if (!expected) {
+    log("error", "admin_token_unset", { request_id: c.get("requestId") });
+    throw unauthorized();
+  }
+  if (!presented || isBotTokenShaped(presented)) throw unauthorized();
+  if (!(await timingSafeEqualText(presented, expected))) throw unauthorized();
+  await next();
+});
+
+/**
+ * Bot-token routes (bot protocol §8.1): only a valid, unrevoked `cz_extbot_`
+ * token; anything else — the admin credential included — is the same 401.
+ */
+export const requireBotToken = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = bearerCredential(c.req.header("authorization"));
+  const verified = presented ? await verifyBotToken(c.env.DB, presented) : null;
+  if (!verified) throw unauthorized();
+  c.set("bot", { botId: verified.botId, tokenId: verified.tokenId });
+  await next();
+});

@@ -1,0 +1,177 @@
+import { randomBase62, sha256Hex, timingSafeEqualText } from "../lib/crypto";
+import { isoNow } from "../lib/time";
+
+/** Bot token shape (bot protocol §2): the prefix and exactly 32 base62 characters. */
+export const BOT_TOKEN_PREFIX = "cz_extbot";
+export const BOT_TOKEN_PATTERN = /^cz_extbot_[0-9A-Za-z]{32}$/;
+
+export const TOKEN_WARNING =
+  "Store this token now: it is shown only once. If you lose it, rotate it.";
+
+/** Metadata of a token; the plaintext never leaves `issueToken`/`rotateToken`. */
+export interface TokenInfo {
+  token_id: string;
+  token_prefix: typeof BOT_TOKEN_PREFIX;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** The one-time answer to an issue or a rotation. */
+export interface IssuedToken {
+  token: string;
+  token_id: string;
+  token_prefix: typeof BOT_TOKEN_PREFIX;
+  created_at: string;
+  warning: string;
+}
+
+/** A token that authenticated: whose it is. */
+export interface VerifiedToken {
+  tokenId: string;
+  botId: string;
+  maxConcurrentMatches: number;
+}
+
+export function isBotTokenShaped(value: string): boolean {
+  return BOT_TOKEN_PATTERN.test(value);
+}
+
+export function generateBotToken(): string {
+  return `${BOT_TOKEN_PREFIX}_${randomBase62(32)}`;
+}
+
+interface NewToken {
+  token: string;
+  id: string;
+  botId: string;
+  hash: string;
+  createdAt: string;
+}
+
+async function newToken(botId: string): Promise<NewToken> {
+  const token = generateBotToken();
+  return {
+    token,
+    id: crypto.randomUUID(),
+    botId,
+    hash: await sha256Hex(token),
+    createdAt: isoNow(),
+  };
+}
+
+function issued(row: NewToken): IssuedToken {
+  return {
+    token: row.token,
+    token_id: row.id,
+    token_prefix: BOT_TOKEN_PREFIX,
+    created_at: row.createdAt,
+    warning: TOKEN_WARNING,
+  };
+}
+
+/** Issues a new token for a bot; only its hash is stored. */
+export async function issueToken(db: D1Database, botId: string): Promise<IssuedToken> {
+  const row = await newToken(botId);
+  await db
+    .prepare("INSERT INTO tokens (id, bot_id, token_hash, created_at) VALUES (?, ?, ?, ?)")
+    .bind(row.id, row.botId, row.hash, row.createdAt)
+    .run();
+  return issued(row);
+}
+
+/**
+ * Revokes `tokenId` and issues a replacement for the same bot in one D1 batch
+ * (a transaction): either both happen or neither. Returns `null` when the token
+ * is unknown or already revoked.
+ */
+export async function rotateToken(db: D1Database, tokenId: string): Promise<IssuedToken | null> {
+  const current = await db
+    .prepare("SELECT bot_id FROM tokens WHERE id = ? AND revoked_at IS NULL")
+    .bind(tokenId)
+    .first<{ bot_id: string }>();
+  if (!current) return null;
+  const row = await newToken(current.bot_id);
+  // The insert only happens if this batch's update revoked the token (`changes()`
+  // reads the previous statement), so a concurrent revoke cannot leave a stray token.
+  const [, inserted] = await db.batch([
+    db
+      .prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .bind(row.createdAt, tokenId),
+    db
+      .prepare(
+        "INSERT INTO tokens (id, bot_id, token_hash, created_at) SELECT ?, ?, ?, ? WHERE changes() = 1",
+      )
+      .bind(row.id, row.botId, row.hash, row.createdAt),
+  ]);
+  if (inserted?.meta.changes !== 1) return null;
+  return issued(row);
+}
+
+/** Revokes a token. Idempotent; `false` only when the token does not exist. */
+export async function revokeToken(db: D1Database, tokenId: string): Promise<boolean> {
+  const found = await db
+    .prepare("SELECT revoked_at FROM tokens WHERE id = ?")
+    .bind(tokenId)
+    .first<{ revoked_at: string | null }>();
+  if (!found) return false;
+  if (found.revoked_at === null) {
+    await db
+      .prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .bind(isoNow(), tokenId)
+      .run();
+  }
+  return true;
+}
+
+/** Non-revoked tokens of a bot, metadata only. */
+export async function listTokens(db: D1Database, botId: string): Promise<TokenInfo[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT id, created_at, last_used_at FROM tokens WHERE bot_id = ? AND revoked_at IS NULL ORDER BY created_at, id",
+    )
+    .bind(botId)
+    .all<{ id: string; created_at: string; last_used_at: string | null }>();
+  return results.map((r) => ({
+    token_id: r.id,
+    token_prefix: BOT_TOKEN_PREFIX,
+    created_at: r.created_at,
+    last_used_at: r.last_used_at,
+  }));
+}
+
+/**
+ * Checks a presented bot token: shape first (no hashing of garbage), then the
+ * hash lookup, then a constant-time comparison of the stored and computed
+ * digests. Returns `null` for every failure — callers answer one opaque 401/4001.
+ */
+export async function verifyBotToken(
+  db: D1Database,
+  presented: string,
+  options: { touch?: boolean } = {},
+): Promise<VerifiedToken | null> {
+  if (!isBotTokenShaped(presented)) return null;
+  const hash = await sha256Hex(presented);
+  const row = await db
+    .prepare(
+      "SELECT id, bot_id, token_hash, max_concurrent_matches FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
+    )
+    .bind(hash)
+    .first<{ id: string; bot_id: string; token_hash: string; max_concurrent_matches: number }>();
+  if (!row || !(await timingSafeEqualText(row.token_hash, hash))) return null;
+  if (options.touch !== false) {
+    await db
+      .prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?")
+      .bind(isoNow(), row.id)
+      .run();
+  }
+  return { tokenId: row.id, botId: row.bot_id, maxConcurrentMatches: row.max_concurrent_matches };
+}
+
+/** Whether a token id is still valid (the lobby's per-heartbeat revocation check). */
+export async function isTokenActive(db: D1Database, tokenId: string): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT 1 AS ok FROM tokens WHERE id = ? AND revoked_at IS NULL")
+    .bind(tokenId)
+    .first<{ ok: number }>();
+  return row !== null;
+}

@@ -1,0 +1,148 @@
+/**
+ * A WebSocket test client over Node `ws`: every frame is buffered from the moment
+ * the socket exists (handlers are wired before the first frame can arrive), and
+ * every wait has a timeout that says what it was waiting for.
+ */
+import WebSocket from "ws";
+
+export type Frame = Record<string, unknown> & { type?: string };
+
+export interface OpenOptions {
+  protocols?: string[];
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface CloseEvent {
+  code: number;
+  reason: string;
+}
+
+export class TestSocket {
+  /** Every frame received so far, in order (parsed JSON, or `{ raw }` for non-JSON). */
+  readonly frames: Frame[] = [];
+  #cursor = 0;
+  #waiters: Array<() => void> = [];
+  #closed: CloseEvent | null = null;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data, isBinary) => {
+      const text = data.toString();
+      let frame: Frame;
+      try {
+        frame = isBinary ? { raw: text, binary: true } : (JSON.parse(text) as Frame);
+      } catch {
+        frame = { raw: text };
+      }
+      this.frames.push(frame);
+      this.#wake();
+    });
+    ws.on("close", (code, reason) => {
+      this.#closed = { code, reason: reason.toString() };
+      this.#wake();
+    });
+    ws.on("error", () => this.#wake());
+  }
+
+  /** Opens a socket; rejects if the upgrade is refused (with the HTTP status) or times out. */
+  static open(url: string, options: OpenOptions = {}): Promise<TestSocket> {
+    const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
+    const socket = new TestSocket(ws);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error(`timed out after ${timeoutMs} ms opening ${url}`));
+      }, timeoutMs);
+      ws.once("open", () => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+      ws.once("unexpected-response", (_req, res) => {
+        clearTimeout(timer);
+        reject(new Error(`upgrade refused with HTTP ${res.statusCode}`));
+      });
+      ws.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  /** The subprotocol the server selected (`""` when none). */
+  get protocol(): string {
+    return this.ws.protocol;
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  sendBinary(data: Uint8Array): void {
+    this.ws.send(data, { binary: true });
+  }
+
+  /** The next frame in arrival order. */
+  async next(timeoutMs = 5_000, what = "the next frame"): Promise<Frame> {
+    await this.#until(() => this.#cursor < this.frames.length, timeoutMs, what);
+    const frame = this.frames[this.#cursor];
+    this.#cursor += 1;
+    if (!frame) throw new Error("unreachable: cursor past frames");
+    return frame;
+  }
+
+  /** Skips frames until one has `type` (the skipped ones stay in `frames`). */
+  async nextOfType(type: string, timeoutMs = 5_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await this.next(Math.max(1, deadline - Date.now()), `a "${type}" frame`);
+      if (frame.type === type) return frame;
+    }
+  }
+
+  /** Resolves with the close code and reason once the socket has closed. */
+  async closed(timeoutMs = 5_000): Promise<CloseEvent> {
+    await this.#until(() => this.#closed !== null, timeoutMs, "the socket to close");
+    return this.#closed as CloseEvent;
+  }
+
+  get isClosed(): boolean {
+    return this.#closed !== null;
+  }
+
+  /** Closes from the client side (1000 unless told otherwise). */
+  close(code = 1000, reason = ""): void {
+    this.ws.close(code, reason);
+  }
+
+  /** Drops the TCP connection without a close handshake, like a crashed client. */
+  cut(): void {
+    this.ws.terminate();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  async #until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready()) {
+      if (this.#closed && !ready()) {
+        throw new Error(
+          `socket closed (${this.#closed.code} ${this.#closed.reason}) while waiting for ${what}`,
+        );
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
