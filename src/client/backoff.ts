@@ -3,18 +3,26 @@
  * after a connection has stayed up for `stableMs`, so a server that accepts and
  * immediately drops does not reset the delay to its minimum.
  */
+export interface BackoffOptions {
+  baseMs: number;
+  capMs: number;
+  stableMs: number;
+}
+
 export class Backoff {
   #attempt = 0;
   #upSince: number | null = null;
 
+  readonly options: BackoffOptions;
+  readonly random: () => number;
+
   constructor(
-    readonly options: { baseMs: number; capMs: number; stableMs: number } = {
-      baseMs: 500,
-      capMs: 30_000,
-      stableMs: 10_000,
-    },
-    readonly random: () => number = Math.random,
-  ) {}
+    options: BackoffOptions = { baseMs: 500, capMs: 30_000, stableMs: 10_000 },
+    random: () => number = Math.random,
+  ) {
+    this.options = options;
+    this.random = random;
+  }
 
   /** Call when a connection is established. */
   connected(now = Date.now()): void {
