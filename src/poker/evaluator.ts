@@ -244,7 +244,10 @@ export function evaluate7(
     if ((e & 3) === suit) mask |= 1 << (e >> 2);
     if ((f & 3) === suit) mask |= 1 << (f >> 2);
     if ((g & 3) === suit) mask |= 1 << (g >> 2);
-    return flushes[mask] ?? 0;
+    const value = flushes[mask] ?? 0;
+    // Five suited cards with fewer than five suited ranks: the input repeats a card.
+    if (value === 0) throw new Error("evaluate7 needs seven distinct cards");
+    return value;
   }
   const key =
     (CARD_RANK_KEY[a] ?? 0) +
