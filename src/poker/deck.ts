@@ -11,23 +11,23 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Uniform integer in [0, bound) from the CSPRNG; rejection sampling keeps it unbiased. */
-function randomBelow(bound: number): number {
-  // The largest multiple of `bound` that fits in 2^32; draws at or above it are redrawn.
+/**
+ * A uniform index in [0, bound) from a CSPRNG draw: draws at or above the largest multiple
+ * of `bound` below 2^32 are redrawn (rejection sampling), so there is no modulo bias.
+ */
+function unbiased(draw: number, bound: number): number {
   const limit = 2 ** 32 - (2 ** 32 % bound);
-  const buffer = new Uint32Array(1);
-  for (;;) {
-    crypto.getRandomValues(buffer);
-    const value = buffer[0] ?? 0;
-    if (value < limit) return value % bound;
-  }
+  let value = draw;
+  while (value >= limit) value = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+  return value % bound;
 }
 
 /** A fresh deck for one hand: 32 CSPRNG bytes of seed and a Fisher–Yates shuffle. */
 export function newDeck(): DeckReveal {
   const deck = [...ALL_CARDS];
+  const draws = crypto.getRandomValues(new Uint32Array(deck.length));
   for (let i = deck.length - 1; i > 0; i--) {
-    const j = randomBelow(i + 1);
+    const j = unbiased(draws[i] ?? 0, i + 1);
     const card = deck[i] as string;
     deck[i] = deck[j] as string;
     deck[j] = card;
