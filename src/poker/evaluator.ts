@@ -25,6 +25,7 @@ export function handValue(category: number, ranks: readonly number[]): number {
   return value;
 }
 
+/** The category (index into HAND_RANK_NAMES) of a hand value. */
 export function categoryOf(value: number): number {
   return value >> 20;
 }
@@ -36,8 +37,8 @@ export function ranksOf(value: number): number[] {
 
 /**
  * Reference 5-card evaluator: plain sorting and counting, written for obviousness. The
- * exhaustive test runs it over all 2,598,960 hands; the fast 7-card evaluator is checked
- * against the best of its 21 five-card subsets.
+ * exhaustive test runs it over all 2,598,960 hands, and the fast 7-card evaluator is checked
+ * against the best of the 21 five-card subsets it rates.
  */
 export function evaluate5(codes: readonly number[]): number {
   const counts = new Array<number>(13).fill(0);
@@ -73,20 +74,6 @@ export function evaluate5(codes: readonly number[]): number {
   if (top === 4) return handValue(FOUR_OF_A_KIND, ranks);
   if (top === 3) return handValue(second === 2 ? FULL_HOUSE : THREE_OF_A_KIND, ranks);
   return handValue(second === 2 ? TWO_PAIR : PAIR, ranks);
-}
-
-/** Best 5-card value among the 21 subsets of seven cards: the slow, obvious definition. */
-export function bestOf21(codes: readonly number[]): number {
-  let best = -1;
-  const hand = [0, 0, 0, 0, 0];
-  for (let skipA = 0; skipA < 7; skipA++) {
-    for (let skipB = skipA + 1; skipB < 7; skipB++) {
-      let k = 0;
-      for (let i = 0; i < 7; i++) if (i !== skipA && i !== skipB) hand[k++] = codes[i] ?? 0;
-      best = Math.max(best, evaluate5(hand));
-    }
-  }
-  return best;
 }
 
 /**

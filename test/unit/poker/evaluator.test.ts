@@ -5,7 +5,6 @@
 import { describe, expect, it } from "vitest";
 import { cardCode } from "../../../src/poker/cards.ts";
 import {
-  bestOf21,
   categoryOf,
   describeHand,
   evaluate5,
@@ -14,6 +13,20 @@ import {
 } from "../../../src/poker/evaluator.ts";
 import { HAND_RANK_NAMES } from "../../../src/poker/types.ts";
 import { seededRandom } from "./helpers.ts";
+
+/** Best 5-card value among the 21 subsets of seven cards: the slow, obvious definition. */
+function bestOf21(codes: readonly number[]): number {
+  let best = -1;
+  const hand = [0, 0, 0, 0, 0];
+  for (let skipA = 0; skipA < 7; skipA++) {
+    for (let skipB = skipA + 1; skipB < 7; skipB++) {
+      let k = 0;
+      for (let i = 0; i < 7; i++) if (i !== skipA && i !== skipB) hand[k++] = codes[i] ?? 0;
+      best = Math.max(best, evaluate5(hand));
+    }
+  }
+  return best;
+}
 
 const codes = (text: string) => (text.match(/../g) ?? []).map(cardCode);
 const eval7 = (text: string) => {
