@@ -3,42 +3,24 @@
  * poker payloads, bot protocol §5–§6). Server frames may gain fields at any time.
  */
 
-export type Action = "fold" | "check" | "call" | "raise";
-export type Phase = "preflop" | "flop" | "turn" | "river";
+import type { Action, GameConfig, TurnState as ServerTurnState } from "../poker/types.ts";
 
-export interface ActionEntry {
-  seat: number;
-  action: string;
-  amount: number;
-  phase: Phase;
-  is_timeout: boolean;
-}
+export type {
+  Action,
+  ActionEntry,
+  GameConfig,
+  Phase,
+  RoundResult,
+  RoundStartState,
+  TurnResultDetails,
+} from "../poker/types.ts";
 
-/** `turn_request.state` (§6.5). */
-export interface TurnState {
-  hand_number: number;
-  phase: Phase;
-  board: string[];
-  your_hole_cards: string[];
-  pot: number;
-  your_stack: number;
-  opponent_stacks: number[];
-  to_call: number;
-  min_raise: number;
-  max_raise: number;
-  action_history: ActionEntry[];
-  your_seat?: number;
-  dealer_seat?: number;
-}
-
-export interface GameConfig {
-  variant: "nlhe";
-  starting_stack: number;
-  small_blind: number;
-  big_blind: number;
-  ante: number;
-  num_players: number;
-}
+/**
+ * `turn_request.state` (§6.5). botgate adds `your_seat` and `dealer_seat` (§9 item 16);
+ * other compatible servers may not, so a bot must not rely on them.
+ */
+export type TurnState = Omit<ServerTurnState, "your_seat" | "dealer_seat"> &
+  Partial<Pick<ServerTurnState, "your_seat" | "dealer_seat">>;
 
 export interface MatchStart {
   seats: Array<{ seat: number; display_name: string; participant_id: string; is_self: boolean }>;
