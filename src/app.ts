@@ -5,13 +5,17 @@ import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
 import { requestId } from "./http/request-id";
 import { describeError, log } from "./lib/log";
+import { wsConnectRateLimit } from "./lobby/connect-limit";
+import { lobbyRoutes } from "./lobby/lobby-route";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
   .use(requestId)
+  .use("/ws/external/*", wsConnectRateLimit)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/api/bots", botRoutes)
-  .route("/api/external-api", tokenRoutes);
+  .route("/api/external-api", tokenRoutes)
+  .route("/", lobbyRoutes);
 
 app.notFound((c) =>
   c.json(

@@ -1,3 +1,6 @@
 import { app } from "./app";
 
+export { BotObject } from "./lobby/bot-object";
+export { ConnectLimiterObject } from "./lobby/connect-limiter-object";
+
 export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,72 @@
+/**
+ * The per-IP WebSocket connect rate limit on `/ws/external/*` (bot protocol §3.7, §4: 1008).
+ * Counters live in one `ConnectLimiterObject` per client IP, so a flood from one address
+ * only ever loads its own object — never a bot's lobby or a match.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../http/context";
+import { describeError, log } from "../lib/log";
+import { LobbyClose } from "../protocol/lobby-frames";
+import { lobbyConfig } from "./config";
+import { closedUpgrade, isWebSocketUpgrade } from "./upgrade";
+
+/** A two-bucket sliding window: counts of the current and the previous fixed window. */
+export interface WindowState {
+  windowStart: number;
+  current: number;
+  previous: number;
+}
+
+/**
+ * Counts one connect at `now` against `limit` per `windowMs`, estimating the rolling count
+ * as the current window plus the overlapping share of the previous one. A refused attempt
+ * is not counted, so a client that backs off gets back in.
+ */
+export function takeFromWindow(
+  state: WindowState | null,
+  now: number,
+  limit: number,
+  windowMs: number,
+): { allowed: boolean; state: WindowState } {
+  const start = now - (now % windowMs);
+  let next: WindowState;
+  if (!state || start - state.windowStart >= 2 * windowMs) {
+    next = { windowStart: start, current: 0, previous: 0 };
+  } else if (start > state.windowStart) {
+    next = { windowStart: start, current: 0, previous: state.current };
+  } else {
+    next = state;
+  }
+  const overlap = 1 - (now - start) / windowMs;
+  const rolling = next.current + next.previous * overlap;
+  if (rolling + 1 > limit) return { allowed: false, state: next };
+  return { allowed: true, state: { ...next, current: next.current + 1 } };
+}
+
+/** The client address as the edge reports it (`CF-Connecting-IP`, also set by `wrangler dev`). */
+function clientIp(request: Request): string {
+  return request.headers.get("cf-connecting-ip") ?? "unknown";
+}
+
+/**
+ * Middleware for the WebSocket endpoints: over the limit, the upgrade is finished and closed
+ * with 1008 so the client sees the code. If the limiter cannot be reached the connect goes
+ * through (logged): the limit protects capacity, it must not become an outage of its own.
+ */
+export const wsConnectRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  if (!isWebSocketUpgrade(c.req.raw)) return next();
+  const ip = clientIp(c.req.raw);
+  let allowed = true;
+  try {
+    allowed = await c.env.CONNECT_LIMITER.getByName(ip).take(
+      lobbyConfig(c.env).connectsPerIpPerMinute,
+    );
+  } catch (err) {
+    log("error", "connect_limiter_failed", { error: describeError(err) });
+  }
+  if (!allowed) {
+    log("warn", "ws_connect_rate_limited", { request_id: c.get("requestId") });
+    return closedUpgrade(c.req.raw, LobbyClose.rateLimited);
+  }
+  await next();
+});
