@@ -18,9 +18,12 @@ export const MatchedNoticeSchema = v.strictObject({
 });
 export type MatchedNotice = v.InferOutput<typeof MatchedNoticeSchema>;
 
-/** Validates an RPC-supplied notice; throws on anything malformed. */
+/** Validates an RPC-supplied notice; throws, naming the offending field, on anything malformed. */
 export function parseMatchedNotice(input: unknown): MatchedNotice {
-  return v.parse(MatchedNoticeSchema, input);
+  const result = v.safeParse(MatchedNoticeSchema, input);
+  if (result.success) return result.output;
+  const first = result.issues[0];
+  throw new TypeError(`Invalid matched notice: ${first ? v.getDotPath(first) : "?"}`);
 }
 
 interface NoticeRow {
