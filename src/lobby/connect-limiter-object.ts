@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { takeFromWindow, type WindowState } from "./connect-limit";
+import { takeFromWindow, type WindowState } from "./sliding-window";
 
 const WINDOW_MS = 60_000;
 const STATE_KEY = "window";

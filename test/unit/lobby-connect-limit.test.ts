@@ -1,7 +1,7 @@
 // Proves the sliding-window arithmetic behind the per-IP connect limit: the budget, the
 // rolling carry-over from the previous window, recovery, and refused attempts not counting.
 import { describe, expect, it } from "vitest";
-import { takeFromWindow, type WindowState } from "../../src/lobby/connect-limit";
+import { takeFromWindow, type WindowState } from "../../src/lobby/sliding-window.ts";
 
 const MINUTE = 60_000;
 
