@@ -1,5 +1,7 @@
 import { Hono } from "hono";
+import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
+import { externalRoutes } from "./api/external";
 import { tokenRoutes } from "./api/tokens";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
@@ -14,7 +16,9 @@ export const app = new Hono<AppEnv>()
   .use("/ws/external/*", wsConnectRateLimit)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/api/bots", botRoutes)
+  .route("/api/bots", botLobbyRoutes)
   .route("/api/external-api", tokenRoutes)
+  .route("/api/external-api", externalRoutes)
   .route("/", lobbyRoutes);
 
 app.notFound((c) =>
