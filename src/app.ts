@@ -1,17 +1,21 @@
 import { Hono } from "hono";
 import { botRoutes } from "./api/bots";
+import { matchRoutes } from "./api/matches";
 import { tokenRoutes } from "./api/tokens";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
 import { requestId } from "./http/request-id";
 import { describeError, log } from "./lib/log";
+import { matchSocketRoutes } from "./match/gateway";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
   .use(requestId)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/api/bots", botRoutes)
-  .route("/api/external-api", tokenRoutes);
+  .route("/api/external-api", tokenRoutes)
+  .route("/api/matches", matchRoutes)
+  .route("/", matchSocketRoutes);
 
 app.notFound((c) =>
   c.json(

@@ -5,7 +5,8 @@
  */
 import * as v from "valibot";
 
-const int = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const int = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
 /** The `config` object accepted by `POST /api/matches` and `dispatchMatch`; every field optional. */
 export const MatchConfigInputSchema = v.strictObject({
@@ -35,7 +36,9 @@ export const MatchConfigInputSchema = v.strictObject({
 export type MatchConfigInput = v.InferOutput<typeof MatchConfigInputSchema>;
 
 /** A complete configuration, as the match object stores it. */
-export type MatchConfig = Required<MatchConfigInput>;
+export type MatchConfig = {
+  [K in keyof MatchConfigInput]-?: Exclude<MatchConfigInput[K], undefined>;
+};
 
 /** The contract's defaults (§5.7, §6.3). */
 export const DEFAULT_MATCH_CONFIG: MatchConfig = {
@@ -62,6 +65,7 @@ export function resolveMatchConfig(input: MatchConfigInput = {}): MatchConfig | 
     if (value !== undefined) Object.assign(config, { [key]: value });
   }
   if (config.big_blind < config.small_blind) return "big_blind must be at least small_blind";
-  if (config.jitter_max_ms < config.jitter_min_ms) return "jitter_max_ms must be at least jitter_min_ms";
+  if (config.jitter_max_ms < config.jitter_min_ms)
+    return "jitter_max_ms must be at least jitter_min_ms";
   return config;
 }

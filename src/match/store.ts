@@ -291,9 +291,8 @@ export class MatchStore {
   /** Advances and returns the seat's game-frame counter (§5.3). */
   nextSeq(seat: number): number {
     return Number(
-      this.sql
-        .exec<Row>("UPDATE seats SET seq = seq + 1 WHERE seat = ? RETURNING seq", seat)
-        .one().seq,
+      this.sql.exec<Row>("UPDATE seats SET seq = seq + 1 WHERE seat = ? RETURNING seq", seat).one()
+        .seq,
     );
   }
 
@@ -327,9 +326,7 @@ export class MatchStore {
 
   updateTurn(
     seat: number,
-    fields: Partial<
-      Pick<TurnRow, "sent_at" | "first_sent_at" | "deadline" | "paused_remaining">
-    >,
+    fields: Partial<Pick<TurnRow, "sent_at" | "first_sent_at" | "deadline" | "paused_remaining">>,
   ): void {
     const keys = Object.keys(fields) as (keyof typeof fields)[];
     if (keys.length === 0) return;
@@ -361,7 +358,11 @@ export class MatchStore {
   isResolved(seat: number, requestId: string): boolean {
     return (
       this.sql
-        .exec<Row>("SELECT 1 AS hit FROM resolved WHERE request_id = ? AND seat = ?", requestId, seat)
+        .exec<Row>(
+          "SELECT 1 AS hit FROM resolved WHERE request_id = ? AND seat = ?",
+          requestId,
+          seat,
+        )
         .toArray().length > 0
     );
   }
@@ -436,15 +437,18 @@ export class MatchStore {
   }
 
   isScheduled(key: string): boolean {
-    return this.sql.exec<Row>("SELECT 1 AS hit FROM schedule WHERE key = ?", key).toArray().length > 0;
+    return (
+      this.sql.exec<Row>("SELECT 1 AS hit FROM schedule WHERE key = ?", key).toArray().length > 0
+    );
   }
 
-  /** Drops every deadline except the ones kept (at match end only `record` survives). */
-  clearSchedule(keep: string[]): void {
-    const placeholders = keep.map(() => "?").join(", ");
+  /**
+   * At the end of a match: drops every game deadline, keeping the handshake deadlines of
+   * sockets still connecting and the registry write.
+   */
+  clearGameSchedule(): void {
     this.sql.exec(
-      keep.length > 0 ? `DELETE FROM schedule WHERE key NOT IN (${placeholders})` : "DELETE FROM schedule",
-      ...keep,
+      "DELETE FROM schedule WHERE key NOT LIKE 'auth:%' AND key NOT LIKE 'hello:%' AND key != 'record'",
     );
   }
 

@@ -4,6 +4,14 @@
  * Lobby frames live in their own file.
  */
 import * as v from "valibot";
+import type {
+  GameConfig,
+  PhaseChangeState,
+  RoundResult,
+  RoundStartState,
+  TurnResultDetails,
+  TurnState,
+} from "../poker";
 
 /** The protocol versions this server speaks (§5.1). */
 export const SUPPORTED_VERSIONS = ["1.0"] as const;
@@ -155,6 +163,168 @@ export interface ErrorFrame extends Envelope {
   code: MatchErrorCode;
   message: string;
 }
+
+/** One entry of `match_start.seats` (§5.4.1). */
+export interface SeatInfo {
+  seat: number;
+  display_name: string;
+  participant_id: string;
+  is_self: boolean;
+}
+
+/** `match_start` (§5.4.1). */
+export interface MatchStartFrame extends Envelope {
+  type: "match_start";
+  seats: SeatInfo[];
+  game_config: GameConfig;
+  turn_timeout_ms: number;
+  your_seat: number;
+}
+
+/** `round_start` (§5.4.2). */
+export interface RoundStartFrame extends Envelope {
+  type: "round_start";
+  round_id: string;
+  round_number: number;
+  state: RoundStartState;
+}
+
+/** `turn_request` (§5.4.3). */
+export interface TurnRequestFrame extends Envelope {
+  type: "turn_request";
+  seat: number;
+  request_id: string;
+  timeout_ms: number;
+  turn_duration_ms: number;
+  deadline_ts: number;
+  valid_actions: string[];
+  state: TurnState;
+}
+
+/** `turn_result` (§5.4.4). */
+export interface TurnResultFrame extends Envelope {
+  type: "turn_result";
+  seat: number;
+  details: TurnResultDetails;
+}
+
+/** `phase_change` (§5.4.5). */
+export interface PhaseChangeFrame extends Envelope {
+  type: "phase_change";
+  state: PhaseChangeState;
+}
+
+/** `round_result` (§5.4.6). */
+export interface RoundResultFrame extends Envelope {
+  type: "round_result";
+  round_id: string;
+  round_number: number;
+  result: RoundResult;
+}
+
+/** `action_rejected` (§5.4.9): every field, always with `valid_actions`. */
+export interface ActionRejectedFrame extends Envelope {
+  type: "action_rejected";
+  request_id: string;
+  reason: string;
+  message: string;
+  details: { valid_actions: string[] };
+  submitted_action: string;
+  remaining_ms: number;
+  valid_actions: string[];
+}
+
+/** One `match_end.results` entry (§5.4.7). */
+export interface SeatResult {
+  seat: number;
+  name: string;
+  net_chips: number;
+  hands_won: number;
+  final_stack: number;
+  bot_errors: { code: string; message: string; hand_number: number }[];
+  decision_latency_samples_ms: number[];
+}
+
+/** The played-out `match_end` (§5.4.7), with its conditional keys. */
+export interface FullMatchEndFrame extends Envelope {
+  type: "match_end";
+  reason: "complete";
+  results: SeatResult[];
+  total_hands_played: number;
+  mode: "elimination";
+  finishing_order: { place: number; seat: number; name: string }[];
+  terminal_status: "completed" | "error" | "abandoned";
+  forfeit_seat?: number;
+  forfeit_winner_seat?: number;
+  forfeit_reason?: string;
+  all_disconnected?: true;
+  simultaneous_disconnect?: true;
+  error_message?: string;
+  safety_limit_reached?: true;
+}
+
+/** The short `match_end` forms: cancelled before the start, or a crashed match (§5.4.7). */
+export interface ShortMatchEndFrame extends Envelope {
+  type: "match_end";
+  reason: "cancelled" | "error";
+  error_code: "connection_timeout" | "server_error";
+  error_message?: string;
+}
+
+export type MatchEndFrame = FullMatchEndFrame | ShortMatchEndFrame;
+
+/** Every game frame a seat receives; all carry the seat's `seq` (§5.3). */
+export type GameFrame =
+  | MatchStartFrame
+  | RoundStartFrame
+  | TurnRequestFrame
+  | TurnResultFrame
+  | PhaseChangeFrame
+  | RoundResultFrame
+  | ActionRejectedFrame
+  | MatchEndFrame
+  | ErrorFrame;
+
+/** A frame before its envelope is stamped: `seq` and `server_ts` are set when it is sent. */
+export type Unstamped<F extends Envelope> = F extends Envelope
+  ? Omit<F, "seq" | "server_ts">
+  : never;
+
+/**
+ * Spectator stream (our extension; `spectator_` names are reserved for it by §5.13): the
+ * public frames only — `round_start` without hole cards, no `turn_request`, and the
+ * `round_result` with the deck reveal. `seq` counts per match for all spectators.
+ */
+export interface SpectatorHelloFrame extends Envelope {
+  type: "spectator_hello";
+  status: "waiting" | "playing" | "ended";
+  seats: Omit<SeatInfo, "is_self">[];
+  game_config: GameConfig;
+  turn_timeout_ms: number;
+}
+
+export interface SpectatorMatchStartFrame extends Envelope {
+  type: "match_start";
+  seats: Omit<SeatInfo, "is_self">[];
+  game_config: GameConfig;
+  turn_timeout_ms: number;
+}
+
+export interface SpectatorRoundStartFrame extends Envelope {
+  type: "round_start";
+  round_id: string;
+  round_number: number;
+  state: Omit<RoundStartState, "your_hole_cards">;
+}
+
+export type SpectatorFrame =
+  | SpectatorHelloFrame
+  | SpectatorMatchStartFrame
+  | SpectatorRoundStartFrame
+  | TurnResultFrame
+  | PhaseChangeFrame
+  | RoundResultFrame
+  | MatchEndFrame;
 
 /** Close codes the match leg uses (§5.12). */
 export const CloseCode = {
