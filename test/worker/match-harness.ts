@@ -29,13 +29,18 @@ export async function api(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return {
+    status: response.status,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
 let botCounter = 0;
 
 /** A new external bot and a token for it. */
-export async function newBot(prefix = "bot"): Promise<{ botId: string; name: string; token: string }> {
+export async function newBot(
+  prefix = "bot",
+): Promise<{ botId: string; name: string; token: string }> {
   botCounter += 1;
   const name = `${prefix}-${botCounter}-${crypto.randomUUID().slice(0, 8)}`;
   const bot = await api("POST", "/api/bots", { name });
@@ -47,7 +52,10 @@ export async function newBot(prefix = "bot"): Promise<{ botId: string; name: str
 }
 
 /** Dispatches a match through `POST /api/matches`. */
-export async function newMatch(bots: string[], config: MatchConfigInput = {}): Promise<DispatchResult> {
+export async function newMatch(
+  bots: string[],
+  config: MatchConfigInput = {},
+): Promise<DispatchResult> {
   const res = await api("POST", "/api/matches", { bots, config });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json as unknown as DispatchResult;
@@ -70,9 +78,14 @@ export async function fireAlarm(matchId: string): Promise<boolean> {
 }
 
 /** Reads the object's tables directly (inspection only). */
-export async function inspect<T>(matchId: string, query: string, ...bindings: unknown[]): Promise<T[]> {
-  return runInDurableObject(stub(matchId), (_instance, state) =>
-    state.storage.sql.exec(query, ...bindings).toArray() as T[],
+export async function inspect<T>(
+  matchId: string,
+  query: string,
+  ...bindings: unknown[]
+): Promise<T[]> {
+  return runInDurableObject(
+    stub(matchId),
+    (_instance, state) => state.storage.sql.exec(query, ...bindings).toArray() as T[],
   );
 }
 
@@ -111,7 +124,8 @@ export class TestSocket {
 
   /** Opens a socket on `path`; the token goes in the subprotocol header unless told otherwise. */
   static async open(path: string, options: OpenOptions = {}): Promise<TestSocket> {
-    const protocols = options.protocols ?? (options.token ? ["chipzen-bot-token", options.token] : []);
+    const protocols =
+      options.protocols ?? (options.token ? ["chipzen-bot-token", options.token] : []);
     const headers: Record<string, string> = { upgrade: "websocket" };
     if (protocols.length > 0) headers["sec-websocket-protocol"] = protocols.join(", ");
     const response = await exports.default.fetch(`${ORIGIN}${path}`, { headers });
@@ -197,7 +211,11 @@ export async function handshake(socket: TestSocket, matchId: string): Promise<Fr
 }
 
 /** Opens the seat's socket with its bot token and completes the handshake. */
-export async function connectSeat(match: DispatchResult, seat: number, token: string): Promise<TestSocket> {
+export async function connectSeat(
+  match: DispatchResult,
+  seat: number,
+  token: string,
+): Promise<TestSocket> {
   const socket = await TestSocket.open(seatPath(match, seat), { token });
   await handshake(socket, match.match_id);
   return socket;
@@ -216,7 +234,11 @@ export async function twoBotMatch(config: MatchConfigInput = {}) {
 }
 
 /** Answers turn requests with check-else-call until `match_end`; returns every frame. */
-export async function playPassively(socket: TestSocket, matchId: string, timeoutMs = 20_000): Promise<Frame> {
+export async function playPassively(
+  socket: TestSocket,
+  matchId: string,
+  timeoutMs = 20_000,
+): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = await socket.next("a frame while playing", Math.max(1, deadline - Date.now()));
@@ -224,7 +246,13 @@ export async function playPassively(socket: TestSocket, matchId: string, timeout
     if (frame.type === "turn_request") {
       const valid = frame.valid_actions as string[];
       const action = valid.includes("check") ? "check" : "call";
-      socket.send({ type: "turn_action", match_id: matchId, request_id: frame.request_id, action, params: {} });
+      socket.send({
+        type: "turn_action",
+        match_id: matchId,
+        request_id: frame.request_id,
+        action,
+        params: {},
+      });
     }
   }
 }
