@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
 import { externalRoutes } from "./api/external";
+import { matchRoutes } from "./api/matches";
 import { tokenRoutes } from "./api/tokens";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
@@ -9,6 +10,7 @@ import { requestId } from "./http/request-id";
 import { describeError, log } from "./lib/log";
 import { wsConnectRateLimit } from "./lobby/connect-limit";
 import { lobbyRoutes } from "./lobby/lobby-route";
+import { matchSocketRoutes } from "./match/gateway";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
@@ -19,7 +21,9 @@ export const app = new Hono<AppEnv>()
   .route("/api/bots", botLobbyRoutes)
   .route("/api/external-api", tokenRoutes)
   .route("/api/external-api", externalRoutes)
-  .route("/", lobbyRoutes);
+  .route("/api/matches", matchRoutes)
+  .route("/", lobbyRoutes)
+  .route("/", matchSocketRoutes);
 
 app.notFound((c) =>
   c.json(

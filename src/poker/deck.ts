@@ -1,0 +1,45 @@
+/**
+ * The per-hand deck and its commit–reveal (§6.13): a CSPRNG seed, an unbiased shuffle, and
+ * `deck_commitment = SHA-256(seed_hex + join(deck_order))` as lowercase hex.
+ */
+import { randomHex, sha256Hex } from "../lib/crypto.ts";
+import { ALL_CARDS, isCard } from "./cards.ts";
+import type { DeckReveal } from "./types.ts";
+
+/** Uniform integer in [0, bound) from the CSPRNG; rejection sampling keeps it unbiased. */
+function randomBelow(bound: number): number {
+  // The largest multiple of `bound` that fits in 2^32; draws at or above it are redrawn.
+  const limit = 2 ** 32 - (2 ** 32 % bound);
+  const buffer = new Uint32Array(1);
+  for (;;) {
+    crypto.getRandomValues(buffer);
+    const value = buffer[0] ?? 0;
+    if (value < limit) return value % bound;
+  }
+}
+
+/** A fresh deck for one hand: 32 CSPRNG bytes of seed and a Fisher–Yates shuffle. */
+export function newDeck(): DeckReveal {
+  const deck = [...ALL_CARDS];
+  for (let i = deck.length - 1; i > 0; i--) {
+    const j = randomBelow(i + 1);
+    const card = deck[i] as string;
+    deck[i] = deck[j] as string;
+    deck[j] = card;
+  }
+  return { seed: randomHex(32), deck_order: deck };
+}
+
+/** `SHA-256(seed_hex + join(deck_order))` over the UTF-8 text, as 64 lowercase hex chars. */
+export function deckCommitment(deck: DeckReveal): Promise<string> {
+  return sha256Hex(deck.seed + deck.deck_order.join(""));
+}
+
+/** Throws unless `deck` is a 64-hex seed and a permutation of the 52 cards. */
+export function assertValidDeck(deck: DeckReveal): void {
+  if (!/^[0-9a-f]{64}$/.test(deck.seed)) throw new Error("deck seed must be 64 lowercase hex");
+  const seen = new Set(deck.deck_order);
+  if (deck.deck_order.length !== 52 || seen.size !== 52 || !deck.deck_order.every(isCard)) {
+    throw new Error("deck_order must be the 52 distinct cards");
+  }
+}

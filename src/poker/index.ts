@@ -1,0 +1,26 @@
+/**
+ * The poker engine (issue 3): heads-up No-Limit Hold'em rules, hand evaluation and the deck
+ * commit–reveal, as pure TypeScript with no Workers imports. The match object drives it:
+ * `createMatch`, then per hand `newDeck` → `deckCommitment` → `startHand`, then
+ * `turnView`/`applyAction`/`applyTimeout` for `actingSeat` until `!handInProgress`, until
+ * `matchOver`. The state is plain JSON, stored after every call.
+ */
+export { ALL_CARDS, isCard } from "./cards.ts";
+export { assertValidDeck, deckCommitment, newDeck } from "./deck.ts";
+export {
+  actingSeat,
+  applyAction,
+  applyTimeout,
+  assertValidConfig,
+  createMatch,
+  handInProgress,
+  matchOver,
+  matchSummary,
+  raiseBounds,
+  startHand,
+  validActions,
+} from "./engine.ts";
+export { describeHand, evaluate5, evaluate7 } from "./evaluator.ts";
+export type * from "./types.ts";
+export { HAND_RANK_NAMES } from "./types.ts";
+export { roundStartView, spectatorRoundResult, turnView } from "./views.ts";
