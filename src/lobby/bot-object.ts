@@ -29,7 +29,7 @@ import {
   parseMatchedNotice,
 } from "./matched-notices";
 import { Schedule } from "./schedule";
-import { isWebSocketUpgrade, upgradeHeaders } from "./upgrade";
+import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
 type OnlineState = Extract<LobbySocketState, { phase: "online" }>;
 
@@ -59,7 +59,12 @@ export class BotObject extends DurableObject<Env> {
     writeSocketState(server, { phase: "authenticating", connId, botId, openedAt: now });
     this.#schedule.set(scheduleKey.auth(connId), now + this.#config.authTimeoutMs);
     await this.#schedule.arm();
-    return new Response(null, { status: 101, webSocket: client, headers: upgradeHeaders(request) });
+    const protocol = echoedProtocol(request);
+    return new Response(null, {
+      status: 101,
+      webSocket: client,
+      ...(protocol ? { headers: { "sec-websocket-protocol": protocol } } : {}),
+    });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -151,7 +156,7 @@ export class BotObject extends DurableObject<Env> {
       verified = await verifyBotToken(this.env.DB, token);
     } catch (err) {
       log("error", "lobby_token_check_failed", { bot_id: botId, error: describeError(err) });
-      this.#close(ws, connId, { code: 1011, reason: "Internal error" });
+      this.#close(ws, connId, LobbyClose.internalError);
       return;
     }
     // The input gate was open during the D1 call: the socket may have closed or timed out.

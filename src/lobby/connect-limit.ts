@@ -6,9 +6,10 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../http/context";
 import { describeError, log } from "../lib/log";
-import { LobbyClose } from "../protocol/lobby-frames";
+import { refuseUpgrade } from "../match/upgrade";
+import { CloseCode } from "../protocol/bot-frames";
 import { lobbyConfig } from "./config";
-import { closedUpgrade, isWebSocketUpgrade } from "./upgrade";
+import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
 /** The client address as the edge reports it (`CF-Connecting-IP`, also set by `wrangler dev`). */
 function clientIp(request: Request): string {
@@ -33,7 +34,7 @@ export const wsConnectRateLimit = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (!allowed) {
     log("warn", "ws_connect_rate_limited", { request_id: c.get("requestId") });
-    return closedUpgrade(c.req.raw, LobbyClose.rateLimited);
+    return refuseUpgrade(CloseCode.policy, echoedProtocol(c.req.raw));
   }
   await next();
 });

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
+import { refuseUpgrade } from "../match/upgrade";
 import { LobbyClose } from "../protocol/lobby-frames";
 import { isBotIdShaped, LOBBY_ROUTE } from "./lobby-path";
-import { closedUpgrade, isWebSocketUpgrade } from "./upgrade";
+import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
 /**
  * `/ws/external/bot/{bot_id}`: the Worker checks what it cheaply can (an upgrade, a
@@ -16,6 +17,7 @@ export const lobbyRoutes = new Hono<AppEnv>().get(LOBBY_ROUTE, (c) => {
   }
   const botId = c.req.param("bot_id");
   // No token can match a malformed bot id: the same 4001 the object would send (§3.7).
-  if (!isBotIdShaped(botId)) return closedUpgrade(c.req.raw, LobbyClose.authFailed);
+  if (!isBotIdShaped(botId))
+    return refuseUpgrade(LobbyClose.authFailed.code, echoedProtocol(c.req.raw));
   return c.env.BOT.getByName(botId).fetch(c.req.raw);
 });

@@ -5,6 +5,7 @@
  * queue knows nothing about lobbies, tokens or match objects.
  */
 import { describeError, log } from "../lib/log";
+import type { Eligibility } from "./dispatch-paths";
 import type { Schedule } from "./schedule";
 
 /** One queued bot. `seq` is its place in line, kept if it is put back after a failed pairing. */
@@ -16,9 +17,6 @@ export interface QueueEntry {
   expiresAt: number;
   [key: string]: SqlStorageValue;
 }
-
-/** Why a queued bot cannot be paired right now (it stays queued either way). */
-export type Eligibility = "ok" | "offline" | "at_cap";
 
 /** What the pairing pass needs from the outside world. */
 export interface PairingDeps {

@@ -89,13 +89,16 @@ export interface MatchedFrame {
 
 export type LobbyServerFrame = LobbyHelloFrame | LobbyPingFrame | LobbyEvictFrame | MatchedFrame;
 
-/** Lobby close codes (§3.7). */
+/**
+ * Lobby close codes (§3.7; 1008 is the shared connect limit). Reasons follow the match leg's
+ * snake_case names, except the one the contract spells out for a replaced lobby (§3.4).
+ */
 export const LobbyClose = {
-  rateLimited: { code: 1008, reason: "Rate limit exceeded" },
   replaced: { code: 4000, reason: "Replaced by new connection" },
-  heartbeatTimeout: { code: 4000, reason: "Heartbeat timeout" },
-  authFailed: { code: 4001, reason: "Authentication failed" },
-  tokenRevoked: { code: 4002, reason: "Token revoked" },
+  heartbeatTimeout: { code: 4000, reason: "heartbeat_timeout" },
+  authFailed: { code: 4001, reason: "auth_failed" },
+  tokenRevoked: { code: 4002, reason: "token_revoked" },
+  internalError: { code: 1011, reason: "internal_error" },
 } as const satisfies Record<string, { code: number; reason: string }>;
 
 /** The lobby hello for `botId` at `now`. */

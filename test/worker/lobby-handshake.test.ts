@@ -43,7 +43,7 @@ describe("lobby handshake", () => {
     for (const token of ["nope", `cz_extbot_${"A".repeat(32)}`, revoked.token, 42]) {
       const client = await openSocket(`/ws/external/bot/${bot.botId}`);
       client.send({ type: "authenticate", token });
-      expect(await client.closed()).toEqual({ code: 4001, reason: "Authentication failed" });
+      expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
       expect(client.frames).toEqual([]);
     }
     expect(await botStub(bot.botId).isOnline()).toBe(false);
@@ -69,7 +69,7 @@ describe("lobby handshake", () => {
 
   it("closes 4001 at once for a malformed bot id, without creating an object", async () => {
     const client = await openSocket("/ws/external/bot/not-a-uuid");
-    expect(await client.closed()).toEqual({ code: 4001, reason: "Authentication failed" });
+    expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
   });
 
   it("answers a non-upgrade request on the lobby path with 426 in the envelope", async () => {

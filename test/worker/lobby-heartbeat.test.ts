@@ -73,7 +73,7 @@ describe("lobby heartbeat", () => {
     await elapse(stub, PONG_MS - 1000);
     expect(client.closeEvent).toBeNull();
     await elapse(stub, 1000);
-    expect(await client.closed()).toEqual({ code: 4000, reason: "Heartbeat timeout" });
+    expect(await client.closed()).toEqual({ code: 4000, reason: "heartbeat_timeout" });
     expect(await stub.isOnline()).toBe(false);
   });
 
@@ -84,7 +84,7 @@ describe("lobby heartbeat", () => {
     await revokeToken(env.DB, bot.tokenId);
     expect(client.closeEvent).toBeNull();
     await elapse(stub, PING_MS);
-    expect(await client.closed()).toEqual({ code: 4002, reason: "Token revoked" });
+    expect(await client.closed()).toEqual({ code: 4002, reason: "token_revoked" });
     expect(client.unread).toEqual([]);
     expect(await stub.isOnline()).toBe(false);
   });
@@ -96,7 +96,7 @@ describe("lobby heartbeat", () => {
     await elapse(stub, AUTH_MS - 1000);
     expect(client.closeEvent).toBeNull();
     await elapse(stub, 1000);
-    expect(await client.closed()).toEqual({ code: 4001, reason: "Authentication failed" });
+    expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
   });
 
   it("reports the bot offline as soon as its lobby socket closes", async () => {
