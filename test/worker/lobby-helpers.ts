@@ -169,3 +169,23 @@ export async function waitInObject(
 export function quiet(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** A JSON call through the Worker; `token` defaults to the test admin credential. */
+export async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string | null } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const token = options.token === undefined ? "test-admin-token" : options.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const response = await exports.default.fetch(`http://botgate.test${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : {} };
+}
