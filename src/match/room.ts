@@ -285,10 +285,10 @@ export class MatchRoom {
     const meta = this.store.meta();
     if (!meta) return;
     const horizon = Math.max(now, meta.armed_at ?? now);
-    this.#step(now, () => this.#reconcile(now));
+    this.#step(horizon, () => this.#reconcile(now));
     await this.#runDue(horizon);
     // This alarm is spent: arm the next one whatever the stored time says.
-    this.#step(now, () => this.store.updateMeta({ armed_at: null }));
+    this.#step(horizon, () => this.store.updateMeta({ armed_at: null }));
   }
 
   // ---------------------------------------------------------------- steps and effects

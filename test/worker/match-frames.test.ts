@@ -205,7 +205,7 @@ describe("server frames", () => {
       decision_latency_samples_ms: expect.any(Array),
     });
     expect((results[0]?.net_chips as number) + (results[1]?.net_chips as number)).toBe(0);
-    expect((results[0]?.decision_latency_samples_ms as number[]).length).toBeGreaterThan(0);
+    expect(results[0]?.decision_latency_samples_ms).not.toEqual([]);
     expect(endA.finishing_order).toEqual([
       expect.objectContaining({ place: 1 }),
       expect.objectContaining({ place: 2 }),
@@ -216,7 +216,7 @@ describe("server frames", () => {
     for (const socket of [a, b]) {
       const numbers = seqs(socket.frames);
       expect(numbers[0]).toBe(1);
-      numbers.forEach((n, i) => expect(n).toBe(i + 1));
+      expect(numbers).toEqual(numbers.map((_, i) => i + 1));
     }
     expect((await a.closed()).code).toBe(1000);
     expect((await b.closed()).code).toBe(1000);
