@@ -16,7 +16,6 @@ import { isTokenActive, verifyBotToken } from "../registry/tokens";
 import { type LobbyConfig, lobbyConfig } from "./config";
 import { lobbyBotIdFromPath } from "./lobby-path";
 import {
-  isPresent,
   type LobbySocketState,
   readSocketState,
   scheduleKey,
@@ -28,6 +27,7 @@ import {
   matchedFrame,
   parseMatchedNotice,
 } from "./matched-notices";
+import { isPresent } from "./presence";
 import { Schedule } from "./schedule";
 import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
@@ -103,7 +103,9 @@ export class BotObject extends DurableObject<Env> {
     const now = Date.now();
     return this.ctx
       .getWebSockets()
-      .some((ws) => isPresent(readSocketState(ws), ws.readyState, now, this.#config));
+      .some((ws) =>
+        isPresent(readSocketState(ws), ws.readyState === WebSocket.OPEN, now, this.#config),
+      );
   }
 
   /**

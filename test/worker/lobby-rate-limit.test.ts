@@ -1,6 +1,7 @@
 // Proves the per-IP WebSocket connect limit (bot protocol §3.7, §4): past the configured
 // number of upgrades per minute an IP's lobby and match upgrades are finished and closed
 // 1008, the sentinel still echoed; other IPs and plain HTTP are unaffected.
+import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectLobby, freshIp, newBot, openSocket } from "./lobby-helpers";
@@ -28,6 +29,11 @@ describe("per-IP connect rate limit", () => {
     });
     expect((await match.closed()).code).toBe(1008);
     expect(match.protocol).toBe("chipzen-bot-token");
+
+    // The count lives in the IP's object storage: evicting the object forgets nothing.
+    await evictDurableObject(env.CONNECT_LIMITER.getByName(ip));
+    const afterEviction = await openSocket(`/ws/external/bot/${bot.botId}`, { ip });
+    expect((await afterEviction.closed()).code).toBe(1008);
 
     const elsewhere = await connectLobby(bot, { ip: freshIp() });
     expect(elsewhere.hello.type).toBe("hello");
