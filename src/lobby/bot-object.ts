@@ -15,19 +15,14 @@ import {
 import { isTokenActive, verifyBotToken } from "../registry/tokens";
 import { type LobbyConfig, lobbyConfig } from "./config";
 import { lobbyBotIdFromPath } from "./lobby-path";
-import {
-  type LobbySocketState,
-  readSocketState,
-  scheduleKey,
-  writeSocketState,
-} from "./lobby-socket";
+import { readSocketState, scheduleKey, writeSocketState } from "./lobby-socket";
 import {
   type MatchedNotice,
   MatchedNotices,
   matchedFrame,
   parseMatchedNotice,
 } from "./matched-notices";
-import { isPresent } from "./presence";
+import { isPresent, type LobbySocketState } from "./presence";
 import { Schedule } from "./schedule";
 import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
