@@ -47,6 +47,7 @@ export async function announceMatch(
  */
 export async function settleMatch(env: Env, outcome: MatchOutcome): Promise<void> {
   const ids = outcome.seats.map((seat) => seat.bot_id);
+  if (ids.length === 0) return;
   const { results: external } = await env.DB.prepare(
     `SELECT id FROM bots WHERE kind = 'external_api' AND id IN (${ids.map(() => "?").join(", ")})`,
   )
