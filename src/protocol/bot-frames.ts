@@ -49,9 +49,9 @@ export const TurnActionFrameSchema = v.strictObject({
   request_id: v.string(),
   action: v.string(),
   params: v.optional(
-    v.pipe(
-      v.record(v.string(), v.unknown()),
-      v.check((value) => !Array.isArray(value), "params must be an object"),
+    v.custom<Record<string, unknown>>(
+      (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+      "params must be an object",
     ),
   ),
 });

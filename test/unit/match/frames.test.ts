@@ -1,6 +1,8 @@
 // Proves the match-leg frame reading of §5.5/§5.11 and §9: strict turn_action with
 // unknown_field, malformed_message for schema failures and unknown types, not_json for
 // non-objects, the lenient authenticate/hello, the UTF-8 size limit and version intersection.
+
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import {
   commonVersions,
@@ -8,7 +10,6 @@ import {
   HelloFrameSchema,
   parseClientFrame,
 } from "../../../src/protocol/bot-frames.ts";
-import * as v from "valibot";
 
 const M = "5f0c2e7a-9b1d-4c3e-8a6f-2d4b7e9c1a03";
 
@@ -16,14 +17,28 @@ describe("parseClientFrame", () => {
   it("accepts a turn_action with or without params, whatever its match_id", () => {
     for (const frame of [
       { type: "turn_action", match_id: M, request_id: "req_1", action: "call" },
-      { type: "turn_action", match_id: "other", request_id: "req_1", action: "raise", params: { amount: 90.5 } },
+      {
+        type: "turn_action",
+        match_id: "other",
+        request_id: "req_1",
+        action: "raise",
+        params: { amount: 90.5 },
+      },
     ]) {
       expect(parseClientFrame(JSON.stringify(frame))).toEqual({ ok: true, frame });
     }
   });
 
   it("names the disallowed field of a turn_action", () => {
-    const parsed = parseClientFrame(JSON.stringify({ type: "turn_action", match_id: M, request_id: "r", action: "call", seat: 0 }));
+    const parsed = parseClientFrame(
+      JSON.stringify({
+        type: "turn_action",
+        match_id: M,
+        request_id: "r",
+        action: "call",
+        seat: 0,
+      }),
+    );
     expect(parsed).toEqual({ ok: false, error: "unknown_field", message: "Unknown field: seat" });
   });
 
@@ -35,7 +50,10 @@ describe("parseClientFrame", () => {
       { type: "reconnect", match_id: M },
       { match_id: M },
     ]) {
-      expect(parseClientFrame(JSON.stringify(frame))).toMatchObject({ ok: false, error: "malformed_message" });
+      expect(parseClientFrame(JSON.stringify(frame))).toMatchObject({
+        ok: false,
+        error: "malformed_message",
+      });
     }
   });
 
@@ -48,7 +66,13 @@ describe("parseClientFrame", () => {
   it("accepts any authenticate shape and a pong without match_id (§9 items 2 and 5)", () => {
     for (const frame of [
       { type: "authenticate" },
-      { type: "authenticate", match_id: "unknown", token: "", client_name: "x", client_version: "1" },
+      {
+        type: "authenticate",
+        match_id: "unknown",
+        token: "",
+        client_name: "x",
+        client_version: "1",
+      },
       { type: "authenticate", token: 5, ticket: "t" },
       { type: "pong" },
     ]) {
@@ -68,7 +92,8 @@ describe("limits and versions", () => {
   });
 
   it("intersects the client's versions with ours; unusable lists give none", () => {
-    const hello = (supported_versions: unknown) => v.parse(HelloFrameSchema, { type: "hello", supported_versions });
+    const hello = (supported_versions: unknown) =>
+      v.parse(HelloFrameSchema, { type: "hello", supported_versions });
     expect(commonVersions(hello(["2.0", "1.0"]))).toEqual(["1.0"]);
     expect(commonVersions(hello(["2.0"]))).toEqual([]);
     expect(commonVersions(hello("1.0"))).toEqual([]);

@@ -65,6 +65,8 @@ describe("resolveMatchConfig", () => {
   it("refuses contradictory blinds and jitter", () => {
     expect(resolveMatchConfig({ small_blind: 30, big_blind: 20 })).toMatch(/big_blind/);
     expect(resolveMatchConfig({ jitter_min_ms: 300, jitter_max_ms: 200 })).toMatch(/jitter/);
-    expect(resolveMatchConfig({ turn_timeout_ms: 30_000 })).toMatchObject({ turn_timeout_ms: 30_000 });
+    expect(resolveMatchConfig({ turn_timeout_ms: 30_000 })).toMatchObject({
+      turn_timeout_ms: 30_000,
+    });
   });
 });

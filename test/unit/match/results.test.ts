@@ -11,13 +11,34 @@ import {
 import { createMatch, deckCommitment, newDeck, startHand } from "../../../src/poker/index.ts";
 
 const seats: SeatStats[] = [
-  { seat: 0, participant_id: "p_000000000000", bot_id: "a", name: "Alpha", bot_errors: [], latencies: [12.5] },
-  { seat: 1, participant_id: "p_111111111111", bot_id: "b", name: "Bravo", bot_errors: [], latencies: [] },
+  {
+    seat: 0,
+    participant_id: "p_000000000000",
+    bot_id: "a",
+    name: "Alpha",
+    bot_errors: [],
+    latencies: [12.5],
+  },
+  {
+    seat: 1,
+    participant_id: "p_111111111111",
+    bot_id: "b",
+    name: "Bravo",
+    bot_errors: [],
+    latencies: [],
+  },
 ];
 
 async function midHand() {
   const state = createMatch(
-    { variant: "nlhe", starting_stack: 2000, small_blind: 10, big_blind: 20, ante: 0, num_players: 2 },
+    {
+      variant: "nlhe",
+      starting_stack: 2000,
+      small_blind: 10,
+      big_blind: 20,
+      ante: 0,
+      num_players: 2,
+    },
     { handCap: 10 },
   );
   const deck = newDeck();
@@ -27,7 +48,12 @@ async function midHand() {
 
 describe("fullMatchEnd", () => {
   it("awards a forfeit to the winner and voids the hand in play", async () => {
-    const end = fullMatchEnd("m", await midHand(), seats, { kind: "forfeit", seat: 0, winner: 1, reason: "grace_expired" });
+    const end = fullMatchEnd("m", await midHand(), seats, {
+      kind: "forfeit",
+      seat: 0,
+      winner: 1,
+      reason: "grace_expired",
+    });
     expect(end).toMatchObject({
       reason: "complete",
       total_hands_played: 0,
@@ -49,8 +75,15 @@ describe("fullMatchEnd", () => {
   });
 
   it("marks a match where every seat vanished", async () => {
-    const end = fullMatchEnd("m", await midHand(), seats, { kind: "all_disconnected", simultaneous: true });
-    expect(end).toMatchObject({ terminal_status: "error", all_disconnected: true, simultaneous_disconnect: true });
+    const end = fullMatchEnd("m", await midHand(), seats, {
+      kind: "all_disconnected",
+      simultaneous: true,
+    });
+    expect(end).toMatchObject({
+      terminal_status: "error",
+      all_disconnected: true,
+      simultaneous_disconnect: true,
+    });
     expect(end.error_message).toEqual(expect.any(String));
     expect(outcomeOf(end, seats, 0).status).toBe("error");
   });
@@ -58,7 +91,12 @@ describe("fullMatchEnd", () => {
 
 describe("short forms and outcomes", () => {
   it("builds the cancelled and crashed forms without results", () => {
-    expect(cancelledMatchEnd("m")).toEqual({ type: "match_end", match_id: "m", reason: "cancelled", error_code: "connection_timeout" });
+    expect(cancelledMatchEnd("m")).toEqual({
+      type: "match_end",
+      match_id: "m",
+      reason: "cancelled",
+      error_code: "connection_timeout",
+    });
     expect(crashedMatchEnd("m")).toMatchObject({ reason: "error", error_code: "server_error" });
     const outcome = outcomeOf(cancelledMatchEnd("m"), seats, Date.UTC(2026, 0, 1));
     expect(outcome).toMatchObject({ status: "cancelled", ended_at: "2026-01-01T00:00:00.000Z" });
