@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import { requireAdmin } from "../http/auth";
-import { readJsonBody } from "../http/body";
-import type { AppEnv } from "../http/context";
-import { ApiError } from "../http/errors";
-import { MatchConfigInputSchema } from "../match/config";
-import { dispatchMatch } from "../match/dispatch";
+import { requireAdmin } from "../http/auth.ts";
+import { readJsonBody } from "../http/body.ts";
+import type { AppEnv } from "../http/context.ts";
+import { ApiError } from "../http/errors.ts";
+import { MatchConfigInputSchema } from "../match/config.ts";
+import { dispatchMatch } from "../match/dispatch.ts";
 
 const CreateMatchSchema = v.strictObject({
   /** The two seats' bots, seat 0 first, each by id or exact name. */

@@ -3,16 +3,16 @@
  * writes the `matches` and `participants` rows, and creates the `MatchObject` over RPC.
  * `onMatchEnded` is the other end: the one place that runs when a match is over.
  */
-import { ApiError } from "../http/errors";
-import { randomHex } from "../lib/crypto";
-import { describeError, log } from "../lib/log";
-import { isoNow } from "../lib/time";
-import { announceMatch, settleMatch } from "../lobby/match-hooks";
-import { type Bot, getBot } from "../registry/bots";
-import { type MatchConfigInput, resolveMatchConfig } from "./config";
-import { isHouseStrategy } from "./house-bots";
-import type { MatchOutcome } from "./results";
-import type { MatchSpec } from "./room";
+import { ApiError } from "../http/errors.ts";
+import { randomHex } from "../lib/crypto.ts";
+import { describeError, log } from "../lib/log.ts";
+import { isoNow } from "../lib/time.ts";
+import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
+import { type Bot, getBot } from "../registry/bots.ts";
+import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
+import { isHouseStrategy } from "./house-bots.ts";
+import type { MatchOutcome } from "./results.ts";
+import type { MatchSpec } from "./room.ts";
 
 /** What starts a match. Seats are given in seat order. */
 export interface DispatchRequest {

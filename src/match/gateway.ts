@@ -4,14 +4,14 @@
  * internal header. Every refusal finishes the upgrade and closes with the code.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/context";
-import { ApiError } from "../http/errors";
-import { timingSafeEqualText } from "../lib/crypto";
-import { describeError, log } from "../lib/log";
-import { CloseCode } from "../protocol/bot-frames";
-import { verifyBotToken } from "../registry/tokens";
-import { UPGRADE_HEADER, type UpgradeInfo } from "./match-object";
-import { ADMIN_SENTINEL, botTokenOf, refuseUpgrade, subprotocolCredential } from "./upgrade";
+import type { AppEnv } from "../http/context.ts";
+import { ApiError } from "../http/errors.ts";
+import { timingSafeEqualText } from "../lib/crypto.ts";
+import { describeError, log } from "../lib/log.ts";
+import { CloseCode } from "../protocol/bot-frames.ts";
+import { verifyBotToken } from "../registry/tokens.ts";
+import { UPGRADE_HEADER, type UpgradeInfo } from "./match-object.ts";
+import { ADMIN_SENTINEL, botTokenOf, refuseUpgrade, subprotocolCredential } from "./upgrade.ts";
 
 const MATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const PARTICIPANT_ID = /^p_[0-9a-f]{12}$/;

@@ -2,7 +2,7 @@
  * The participant handshake of §5.1/§5.6 as a pure state machine: what one inbound frame
  * means in each phase of a seat socket. The match room performs the actions.
  */
-import { type ClientFrame, commonVersions, type ParsedFrame } from "../protocol/bot-frames";
+import { type ClientFrame, commonVersions, type ParsedFrame } from "../protocol/bot-frames.ts";
 
 /** Phases of one seat socket: waiting for `authenticate`, then the client `hello`, then live. */
 export type HandshakePhase = "auth" | "hello" | "live" | "closed";

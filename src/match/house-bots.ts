@@ -3,7 +3,7 @@
  * exactly what a remote bot's `turn_request` carries (its `TurnView`) and answers with a
  * `turn_action`'s `action` and `params`, which then go through the same engine path.
  */
-import { ALL_CARDS, evaluate5, HAND_RANK_NAMES, type TurnView } from "../poker";
+import { ALL_CARDS, evaluate5, HAND_RANK_NAMES, type TurnView } from "../poker/index.ts";
 
 /** The strategies a `bots.house_strategy` may name. */
 export const HOUSE_STRATEGIES = ["calling_station", "random", "hand_strength"] as const;

@@ -5,14 +5,14 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
-import { describeError, log } from "../lib/log";
-import { CloseCode } from "../protocol/bot-frames";
-import { verifyBotToken } from "../registry/tokens";
-import { onMatchEnded } from "./dispatch";
-import type { ConnInfo } from "./handshake";
-import { type Conn, MatchRoom, type MatchSpec } from "./room";
-import type { HandRecord, MetaRow } from "./store";
-import { refuseUpgrade } from "./upgrade";
+import { describeError, log } from "../lib/log.ts";
+import { CloseCode } from "../protocol/bot-frames.ts";
+import { verifyBotToken } from "../registry/tokens.ts";
+import { onMatchEnded } from "./dispatch.ts";
+import type { ConnInfo } from "./handshake.ts";
+import { type Conn, MatchRoom, type MatchSpec } from "./room.ts";
+import type { HandRecord, MetaRow } from "./store.ts";
+import { refuseUpgrade } from "./upgrade.ts";
 
 /**
  * The one internal header the Worker sets on an upgrade it forwards (and strips from every

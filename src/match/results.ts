@@ -2,9 +2,21 @@
  * The `match_end` payloads (§5.4.7) and the outcome the registry stores, built from the
  * engine state and the seats' stored statistics. Pure: no storage, no sockets.
  */
-import { handInProgress, type MatchState, matchSummary } from "../poker";
-import type { FullMatchEndFrame, ShortMatchEndFrame, Unstamped } from "../protocol/bot-frames";
-import type { ForfeitReason, SeatRow } from "./store";
+import { handInProgress, type MatchState, matchSummary } from "../poker/index.ts";
+import type { FullMatchEndFrame, ShortMatchEndFrame, Unstamped } from "../protocol/bot-frames.ts";
+
+/** Why a seat lost the match by forfeit (§5.9). */
+export type ForfeitReason = "grace_expired" | "budget_exhausted";
+
+/** What the results need from a seat: its identity and its stored statistics. */
+export interface SeatStats {
+  seat: number;
+  participant_id: string;
+  bot_id: string;
+  name: string;
+  bot_errors: { code: string; message: string; hand_number: number }[];
+  latencies: number[];
+}
 
 /** How a played match ended. */
 export type Ending =
@@ -40,7 +52,7 @@ export interface MatchOutcome {
 export function fullMatchEnd(
   matchId: string,
   engine: MatchState,
-  seats: SeatRow[],
+  seats: SeatStats[],
   ending: Ending,
 ): Unstamped<FullMatchEndFrame> {
   const summary = matchSummary(engine);
@@ -128,7 +140,7 @@ export function crashedMatchEnd(matchId: string): Unstamped<ShortMatchEndFrame> 
 /** The registry's copy of the outcome, with per-seat figures when the match was played. */
 export function outcomeOf(
   matchEnd: Unstamped<FullMatchEndFrame> | Unstamped<ShortMatchEndFrame>,
-  seats: SeatRow[],
+  seats: SeatStats[],
   endedAt: number,
 ): MatchOutcome {
   const full = matchEnd.reason === "complete" ? matchEnd : null;

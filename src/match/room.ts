@@ -9,9 +9,9 @@
  * until the storage is durable, so no frame ever leaves before the state it depends on.
  */
 
-import { randomHex } from "../lib/crypto";
-import { describeError, log } from "../lib/log";
-import { isoNow } from "../lib/time";
+import { randomHex } from "../lib/crypto.ts";
+import { describeError, log } from "../lib/log.ts";
+import { isoNow } from "../lib/time.ts";
 import {
   actingSeat,
   applyAction,
@@ -28,7 +28,7 @@ import {
   spectatorRoundResult,
   startHand,
   turnView,
-} from "../poker";
+} from "../poker/index.ts";
 import {
   type ActionRejectedFrame,
   CloseCode,
@@ -51,30 +51,30 @@ import {
   type TurnActionFrame,
   type TurnRequestFrame,
   type Unstamped,
-} from "../protocol/bot-frames";
-import type { MatchConfig } from "./config";
-import { type ConnInfo, handshakeStep } from "./handshake";
-import { decideHouseAction, isHouseStrategy } from "./house-bots";
-import { countMessage, INVALID_ACTIONS_PER_HAND, jitterDelay } from "./limits";
+} from "../protocol/bot-frames.ts";
+import type { MatchConfig } from "./config.ts";
+import { type ConnInfo, handshakeStep } from "./handshake.ts";
+import { decideHouseAction, isHouseStrategy } from "./house-bots.ts";
+import { countMessage, INVALID_ACTIONS_PER_HAND, jitterDelay } from "./limits.ts";
 import {
   cancelledMatchEnd,
   crashedMatchEnd,
   type Ending,
+  type ForfeitReason,
   fullMatchEnd,
   type MatchOutcome,
   outcomeOf,
   SIMULTANEOUS_DISCONNECT_MS,
-} from "./results";
+} from "./results.ts";
 import {
   type BotError,
-  type ForfeitReason,
   type HandRecord,
   MatchStore,
   type MetaRow,
   type OutboxRow,
   type SeatRow,
   type TurnRow,
-} from "./store";
+} from "./store.ts";
 
 /** Handshake deadlines (§5.1): `authenticate` after open, client `hello` after server hello. */
 export const HANDSHAKE_TIMEOUT_MS = 5000;

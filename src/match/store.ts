@@ -2,7 +2,8 @@
  * The match object's SQLite storage: every piece of match state lives here, never only in
  * memory, because the object can be evicted or restarted between any two events.
  */
-import type { MatchConfig } from "./config";
+import type { MatchConfig } from "./config.ts";
+import type { ForfeitReason } from "./results.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -138,8 +139,6 @@ export interface SeatRow {
   bot_errors: BotError[];
   latencies: number[];
 }
-
-export type ForfeitReason = "grace_expired" | "budget_exhausted";
 
 /** One `bot_errors` entry of `match_end` (§5.4.7; the shape is our choice). */
 export interface BotError {

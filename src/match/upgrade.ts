@@ -1,8 +1,8 @@
 /**
  * Helpers for WebSocket upgrades on the match leg, used by the Worker and the object alike.
  */
-import { CloseReason } from "../protocol/bot-frames";
-import { BOT_TOKEN_PATTERN } from "../registry/tokens";
+import { CloseReason } from "../protocol/bot-frames.ts";
+import { BOT_TOKEN_PATTERN } from "../registry/tokens.ts";
 
 /** The subprotocol sentinel bots offer before their token (§4). */
 export const BOT_TOKEN_SENTINEL = "chipzen-bot-token";

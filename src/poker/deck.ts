@@ -2,37 +2,43 @@
  * The per-hand deck and its commit–reveal (§6.13): a CSPRNG seed, an unbiased shuffle, and
  * `deck_commitment = SHA-256(seed_hex + join(deck_order))` as lowercase hex.
  */
-import { randomHex, sha256Hex } from "../lib/crypto.ts";
 import { ALL_CARDS, isCard } from "./cards.ts";
 import type { DeckReveal } from "./types.ts";
 
-/** Uniform integer in [0, bound) from the CSPRNG; rejection sampling keeps it unbiased. */
-function randomBelow(bound: number): number {
-  // The largest multiple of `bound` that fits in 2^32; draws at or above it are redrawn.
+// Not src/lib/crypto.ts: that module also uses the Workers-only `crypto.subtle.timingSafeEqual`,
+// and this engine must run and type-check on plain WebCrypto (Node for tests and benchmarks).
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * A uniform index in [0, bound) from a CSPRNG draw: draws at or above the largest multiple
+ * of `bound` below 2^32 are redrawn (rejection sampling), so there is no modulo bias.
+ */
+function unbiased(draw: number, bound: number): number {
   const limit = 2 ** 32 - (2 ** 32 % bound);
-  const buffer = new Uint32Array(1);
-  for (;;) {
-    crypto.getRandomValues(buffer);
-    const value = buffer[0] ?? 0;
-    if (value < limit) return value % bound;
-  }
+  let value = draw;
+  while (value >= limit) value = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+  return value % bound;
 }
 
 /** A fresh deck for one hand: 32 CSPRNG bytes of seed and a Fisher–Yates shuffle. */
 export function newDeck(): DeckReveal {
   const deck = [...ALL_CARDS];
+  const draws = crypto.getRandomValues(new Uint32Array(deck.length));
   for (let i = deck.length - 1; i > 0; i--) {
-    const j = randomBelow(i + 1);
+    const j = unbiased(draws[i] ?? 0, i + 1);
     const card = deck[i] as string;
     deck[i] = deck[j] as string;
     deck[j] = card;
   }
-  return { seed: randomHex(32), deck_order: deck };
+  return { seed: hex(crypto.getRandomValues(new Uint8Array(32))), deck_order: deck };
 }
 
 /** `SHA-256(seed_hex + join(deck_order))` over the UTF-8 text, as 64 lowercase hex chars. */
-export function deckCommitment(deck: DeckReveal): Promise<string> {
-  return sha256Hex(deck.seed + deck.deck_order.join(""));
+export async function deckCommitment(deck: DeckReveal): Promise<string> {
+  const text = new TextEncoder().encode(deck.seed + deck.deck_order.join(""));
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", text)));
 }
 
 /** Throws unless `deck` is a 64-hex seed and a permutation of the 52 cards. */

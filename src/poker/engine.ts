@@ -8,7 +8,6 @@ import { describeHand } from "./evaluator.ts";
 import { settlePot, sum } from "./pots.ts";
 import type {
   Action,
-  ActionEntry,
   ApplyResult,
   DeckReveal,
   EngineEvent,
@@ -138,16 +137,15 @@ function putIn(state: MatchState, hand: HandState, seat: number, amount: number,
   if (!ante) hand.street_bets[seat] = (hand.street_bets[seat] ?? 0) + amount;
 }
 
+/** Appends an `action_history` entry in the hand's current phase. */
 function record(
   hand: HandState,
   seat: number,
   action: HistoryAction,
   amount: number,
   isTimeout: boolean,
-): ActionEntry {
-  const entry: ActionEntry = { seat, action, amount, phase: hand.phase, is_timeout: isTimeout };
-  hand.action_history.push(entry);
-  return entry;
+): void {
+  hand.action_history.push({ seat, action, amount, phase: hand.phase, is_timeout: isTimeout });
 }
 
 /**

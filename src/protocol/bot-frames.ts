@@ -11,7 +11,7 @@ import type {
   RoundStartState,
   TurnResultDetails,
   TurnState,
-} from "../poker";
+} from "../poker/index.ts";
 
 /** The protocol versions this server speaks (§5.1). */
 export const SUPPORTED_VERSIONS = ["1.0"] as const;
@@ -48,7 +48,12 @@ export const TurnActionFrameSchema = v.strictObject({
   match_id: v.string(),
   request_id: v.string(),
   action: v.string(),
-  params: v.optional(v.record(v.string(), v.unknown())),
+  params: v.optional(
+    v.custom<Record<string, unknown>>(
+      (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+      "params must be an object",
+    ),
+  ),
 });
 export type TurnActionFrame = v.InferOutput<typeof TurnActionFrameSchema>;
 
