@@ -11,8 +11,9 @@ import { type Figure, percentile, round, type Suite } from "../lib.ts";
 
 const LATENCY_SAMPLES = Number(process.env.LOBBY_BENCH_LATENCY_SAMPLES ?? 200);
 const IDLE_BOTS = Number(process.env.LOBBY_BENCH_IDLE_BOTS ?? 2000);
-const CONCURRENCY = 25;
+const CONCURRENCY = Number(process.env.LOBBY_BENCH_CONCURRENCY ?? 25);
 const TIME_BUDGET_MS = 150_000;
+const SETTLE_MS = Number(process.env.LOBBY_BENCH_SETTLE_MS ?? 15_000);
 
 type Bot = { botId: string; token: string };
 
@@ -137,8 +138,8 @@ const lobby: Suite = async () => {
       }
     });
     const connectSeconds = (performance.now() - started) / 1000;
-    // Let the runtime settle (and hibernate idle objects) before reading memory.
-    await new Promise((r) => setTimeout(r, 5000));
+    // Let the runtime settle (idle objects are evicted after ~10 s; hibernated sockets stay).
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const held = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
     const rssAfter = workerdRssKb();
     const deltaMb = (rssAfter - rssBefore) / 1024;

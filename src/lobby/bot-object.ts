@@ -16,6 +16,7 @@ import { isTokenActive, verifyBotToken } from "../registry/tokens";
 import { type LobbyConfig, lobbyConfig } from "./config";
 import { lobbyBotIdFromPath } from "./lobby-path";
 import { readSocketState, scheduleKey, writeSocketState } from "./lobby-socket";
+import { recordTokenUse } from "./match-index";
 import {
   type MatchedNotice,
   MatchedNotices,
@@ -27,6 +28,9 @@ import { Schedule } from "./schedule";
 import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
 type OnlineState = Extract<LobbySocketState, { phase: "online" }>;
+
+/** How often a lobby connect refreshes its token's `last_used_at`. */
+const TOKEN_USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
 
 export class BotObject extends DurableObject<Env> {
   readonly #config: LobbyConfig;
@@ -150,7 +154,8 @@ export class BotObject extends DurableObject<Env> {
     writeSocketState(ws, { ...opened, phase: "verifying" });
     let verified: Awaited<ReturnType<typeof verifyBotToken>>;
     try {
-      verified = await verifyBotToken(this.env.DB, token);
+      // `last_used_at` is written after the hello, and rarely (see #recordTokenUse).
+      verified = await verifyBotToken(this.env.DB, token, { touch: false });
     } catch (err) {
       log("error", "lobby_token_check_failed", { bot_id: botId, error: describeError(err) });
       this.#close(ws, connId, LobbyClose.internalError);
@@ -182,6 +187,24 @@ export class BotObject extends DurableObject<Env> {
     this.#send(ws, lobbyHello(botId, now));
     log("info", "lobby_online", { bot_id: botId, token_id: verified.tokenId });
     this.#resume(ws, botId);
+    this.#recordTokenUse(verified.tokenId, now);
+  }
+
+  /**
+   * Marks the token used, at most once per interval per token and off the connect path: a
+   * registry write on every lobby connect would serialise reconnect storms (every bot
+   * reconnects after a deploy) on the one D1 primary.
+   */
+  #recordTokenUse(tokenId: string, now: number): void {
+    const key = `token_used:${tokenId}`;
+    const last = this.ctx.storage.kv.get<number>(key);
+    if (last !== undefined && now - last < TOKEN_USE_RECORD_INTERVAL_MS) return;
+    this.ctx.storage.kv.put(key, now);
+    this.ctx.waitUntil(
+      recordTokenUse(this.env.DB, tokenId, now).catch((err: unknown) =>
+        log("warn", "lobby_token_use_failed", { token_id: tokenId, error: describeError(err) }),
+      ),
+    );
   }
 
   /** §3.6: every in-flight match of this bot again, with `resume: true`. Never fails the connect. */

@@ -1,7 +1,8 @@
 /**
- * The lobby's reads and writes of the D1 match index: a token's live seats against its
- * concurrent-match cap, a bot's match list, and decision-latency samples.
+ * The lobby's reads and writes of the D1 registry: a token's live seats against its
+ * concurrent-match cap, token use, a bot's match list, and decision-latency samples.
  */
+import { isoNow } from "../lib/time";
 
 /** Match statuses that hold a seat against the token cap (the slot frees at finalization, §3.5). */
 const LIVE_STATUSES = "('dispatching', 'live')";
@@ -21,6 +22,14 @@ export async function tokenCapacity(
     .bind(tokenId)
     .first<{ cap: number; live: number }>();
   return row ?? null;
+}
+
+/** Records a use of the token (`last_used_at`). */
+export async function recordTokenUse(db: D1Database, tokenId: string, now: number): Promise<void> {
+  await db
+    .prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?")
+    .bind(isoNow(now), tokenId)
+    .run();
 }
 
 /** One match of a bot as `GET /api/bots/{id}/matches` shows it. */

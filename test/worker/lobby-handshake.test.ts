@@ -26,6 +26,28 @@ describe("lobby handshake", () => {
     client.close();
   });
 
+  it("records the token's last use after the hello, at most once an hour", async () => {
+    const bot = await newBot();
+    const lastUsed = () =>
+      env.DB.prepare("SELECT last_used_at FROM tokens WHERE id = ?")
+        .bind(bot.tokenId)
+        .first<{ last_used_at: string | null }>()
+        .then((row) => row?.last_used_at ?? null);
+    expect(await lastUsed()).toBeNull();
+    const first = await connectLobby(bot);
+    let recorded: string | null = null;
+    for (let i = 0; i < 100 && recorded === null; i += 1) {
+      recorded = await lastUsed();
+      if (recorded === null) await quiet(20);
+    }
+    expect(recorded).toMatch(/^\d{4}-\d\d-\d\dT/);
+    first.client.close();
+    const second = await connectLobby(bot);
+    await quiet(100);
+    expect(await lastUsed()).toBe(recorded);
+    second.client.close();
+  });
+
   it("echoes the chipzen-bot-token sentinel when offered and nothing otherwise", async () => {
     const bot = await newBot();
     const offered = await openSocket(`/ws/external/bot/${bot.botId}`, {
