@@ -1,7 +1,7 @@
 // Proves the per-IP WebSocket connect limit (bot protocol §3.7, §4): past the configured
 // number of upgrades per minute an IP's lobby and match upgrades are finished and closed
 // 1008, the sentinel still echoed; other IPs and plain HTTP are unaffected.
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectLobby, freshIp, newBot, openSocket } from "./lobby-helpers";
@@ -38,6 +38,22 @@ describe("per-IP connect rate limit", () => {
     const elsewhere = await connectLobby(bot, { ip: freshIp() });
     expect(elsewhere.hello.type).toBe("hello");
     elsewhere.client.close();
+  });
+
+  it("forgets an IP once its window has run out, keeping it while it still counts", async () => {
+    const ip = freshIp();
+    await openSocket("/ws/external/bot/x", { ip });
+    const limiter = env.CONNECT_LIMITER.getByName(ip);
+    const keys = () =>
+      runInDurableObject(limiter, (_i, state) => [...state.storage.kv.list()].length);
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    expect(await keys()).toBe(1);
+    await runInDurableObject(limiter, (_i, state) => {
+      const window = state.storage.kv.get<{ windowStart: number }>("window");
+      state.storage.kv.put("window", { ...window, windowStart: Date.now() - 120_000 });
+    });
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    expect(await keys()).toBe(0);
   });
 
   it("does not count plain HTTP requests", async () => {
