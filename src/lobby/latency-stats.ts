@@ -16,6 +16,7 @@ export function nearestRank(sorted: readonly number[], p: number): number | null
   return sorted[rank - 1] ?? null;
 }
 
+/** The latency-stats answer for a bot's samples, in milliseconds. */
 export function latencyStats(botId: string, samples: readonly number[]): LatencyStats {
   const sorted = [...samples].sort((a, b) => a - b);
   return {

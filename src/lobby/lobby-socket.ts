@@ -4,10 +4,12 @@
  */
 import type { LobbySocketState } from "./presence";
 
+/** The socket's phase, from its hibernation attachment (`null` before one is written). */
 export function readSocketState(ws: WebSocket): LobbySocketState | null {
   return (ws.deserializeAttachment() as LobbySocketState | null) ?? null;
 }
 
+/** Stores the socket's phase in its attachment (≤ 16 KiB, survives hibernation). */
 export function writeSocketState(ws: WebSocket, state: LobbySocketState): void {
   ws.serializeAttachment(state);
 }

@@ -25,6 +25,7 @@ export class Schedule {
     );
   }
 
+  /** Removes the deadline `key` (no-op when absent). */
   delete(key: string): void {
     this.#sql.exec("DELETE FROM schedule WHERE key = ?", key);
   }

@@ -1,6 +1,7 @@
 /** WebSocket upgrade checks of the lobby leg, on top of the match leg's subprotocol parsing. */
 import { BOT_TOKEN_SENTINEL, subprotocolCredential } from "../match/upgrade";
 
+/** Whether the request asks for a WebSocket upgrade. */
 export function isWebSocketUpgrade(request: Request): boolean {
   return request.headers.get("upgrade")?.toLowerCase() === "websocket";
 }
