@@ -1,0 +1,184 @@
+/**
+ * Dispatch: the one way a match comes to exist. It validates the seats and the config,
+ * writes the `matches` and `participants` rows, and creates the `MatchObject` over RPC.
+ * `onMatchEnded` is the other end: the one place that runs when a match is over.
+ */
+import { ApiError } from "../http/errors.ts";
+import { randomHex } from "../lib/crypto.ts";
+import { describeError, log } from "../lib/log.ts";
+import { isoNow } from "../lib/time.ts";
+import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
+import { type Bot, getBot } from "../registry/bots.ts";
+import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
+import { isHouseStrategy } from "./house-bots.ts";
+import type { MatchOutcome } from "./results.ts";
+import type { MatchSpec } from "./room.ts";
+
+/** What starts a match. Seats are given in seat order. */
+export interface DispatchRequest {
+  /** Each seat's bot, by id or exact name; a seat may carry the token that dispatched it. */
+  seats: { bot: string; token_id?: string | null }[];
+  config?: MatchConfigInput;
+  /** Who started it (`admin`, `challenge`, `matchmaking`), kept in the registry. */
+  source: string;
+  /** Whether the lobby `matched` carries `decision_timeout_ms` (§3.5: challenge, matchmaking). */
+  decision_clock?: boolean;
+}
+
+/** One dispatched seat. `gateway_ws_url` is a path (§3.5, §9 item 11); null for house seats. */
+export interface DispatchedSeat {
+  seat: number;
+  participant_id: string;
+  bot_id: string;
+  name: string;
+  kind: Bot["kind"];
+  gateway_ws_url: string | null;
+}
+
+export interface DispatchResult {
+  match_id: string;
+  rated: boolean;
+  turn_timeout_ms: number;
+  seats: DispatchedSeat[];
+}
+
+/** Path of a seat's match socket (§4). */
+export function gatewayPath(matchId: string, participantId: string): string {
+  return `/ws/external/match/${matchId}/${participantId}`;
+}
+
+/** Validates, records and creates a match; throws `ApiError` for a request it refuses. */
+export async function dispatchMatch(env: Env, request: DispatchRequest): Promise<DispatchResult> {
+  if (request.seats.length !== 2) {
+    throw new ApiError(400, "INVALID_SEATS", "A match has exactly two seats (heads-up)");
+  }
+  const config = resolveMatchConfig(request.config);
+  if (typeof config === "string") throw new ApiError(400, "INVALID_CONFIG", config);
+  const bots = await Promise.all(request.seats.map((seat) => resolveBot(env.DB, seat.bot)));
+  const matchId = crypto.randomUUID();
+  const createdAt = Date.now();
+  const seats: DispatchedSeat[] = bots.map((bot, seat) => {
+    const participantId = `p_${randomHex(6)}`;
+    return {
+      seat,
+      participant_id: participantId,
+      bot_id: bot.id,
+      name: bot.name,
+      kind: bot.kind,
+      gateway_ws_url: bot.kind === "house" ? null : gatewayPath(matchId, participantId),
+    };
+  });
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO matches (id, status, source, rated, config, created_at) VALUES (?, 'dispatching', ?, ?, ?, ?)",
+    ).bind(
+      matchId,
+      request.source,
+      config.rated ? 1 : 0,
+      JSON.stringify(config),
+      isoNow(createdAt),
+    ),
+    ...seats.map((seat, i) =>
+      env.DB.prepare(
+        "INSERT INTO participants (match_id, participant_id, seat, bot_id, token_id) VALUES (?, ?, ?, ?, ?)",
+      ).bind(
+        matchId,
+        seat.participant_id,
+        seat.seat,
+        seat.bot_id,
+        request.seats[i]?.token_id ?? null,
+      ),
+    ),
+  ]);
+  const spec: MatchSpec = {
+    match_id: matchId,
+    created_at: createdAt,
+    config,
+    seats: seats.map((seat, i) => ({
+      seat: seat.seat,
+      participant_id: seat.participant_id,
+      bot_id: seat.bot_id,
+      name: seat.name,
+      house_strategy: bots[i]?.kind === "house" ? (bots[i]?.house_strategy ?? null) : null,
+    })),
+  };
+  try {
+    await env.MATCH.getByName(matchId).create(spec);
+  } catch (err) {
+    log("error", "match_create_failed", { match_id: matchId, error: describeError(err) });
+    await setStatus(env.DB, matchId, "error");
+    throw new ApiError(503, "MATCH_BACKEND_UNAVAILABLE", "The match could not be created");
+  }
+  await setStatus(env.DB, matchId, "live");
+  const result: DispatchResult = {
+    match_id: matchId,
+    rated: config.rated,
+    turn_timeout_ms: config.turn_timeout_ms,
+    seats,
+  };
+  await announceMatch(env, result, request.decision_clock === true);
+  return result;
+}
+
+/** A bot by id or exact name that can take a seat: active, and a house bot with a strategy. */
+async function resolveBot(db: D1Database, idOrName: string): Promise<Bot> {
+  const byId = await getBot(db, idOrName);
+  const bot =
+    byId ??
+    (await db
+      .prepare("SELECT id FROM bots WHERE name = ?")
+      .bind(idOrName)
+      .first<{ id: string }>()
+      .then((row) => (row ? getBot(db, row.id) : null)));
+  if (!bot) throw new ApiError(400, "BOT_NOT_FOUND", `No bot with id or name '${idOrName}'`);
+  if (!bot.active) throw new ApiError(400, "BOT_INACTIVE", `Bot '${bot.name}' is not active`);
+  if (bot.kind === "house" && !isHouseStrategy(bot.house_strategy)) {
+    throw new ApiError(
+      400,
+      "HOUSE_STRATEGY_UNKNOWN",
+      `House bot '${bot.name}' has no known strategy`,
+    );
+  }
+  return bot;
+}
+
+/** Moves a match on from `dispatching` only: a match that already ended keeps its status. */
+async function setStatus(db: D1Database, matchId: string, status: "live" | "error"): Promise<void> {
+  await db
+    .prepare("UPDATE matches SET status = ? WHERE id = ? AND status = 'dispatching'")
+    .bind(status, matchId)
+    .run();
+}
+
+/**
+ * Runs once a match is over (retried by the match object until it succeeds, so it must be
+ * idempotent): the result and per-seat figures go to the registry. This is the match-end
+ * hook: whatever else must happen when a match ends belongs here.
+ */
+export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<void> {
+  await recordMatchResult(env.DB, outcome);
+  await settleMatch(env, outcome);
+}
+
+/** Writes the final status, the `match_end` payload and each seat's figures to D1. */
+export async function recordMatchResult(db: D1Database, outcome: MatchOutcome): Promise<void> {
+  await db.batch([
+    db
+      .prepare("UPDATE matches SET status = ?, ended_at = ?, result = ? WHERE id = ?")
+      .bind(outcome.status, outcome.ended_at, JSON.stringify(outcome.match_end), outcome.match_id),
+    ...outcome.seats.map((seat) =>
+      db
+        .prepare(
+          "UPDATE participants SET net_chips = ?, hands_won = ?, final_stack = ?, place = ? WHERE match_id = ? AND participant_id = ?",
+        )
+        .bind(
+          seat.net_chips,
+          seat.hands_won,
+          seat.final_stack,
+          seat.place,
+          outcome.match_id,
+          seat.participant_id,
+        ),
+    ),
+  ]);
+}

@@ -1,0 +1,128 @@
+/**
+ * The Worker side of the match sockets (§4): checks what it cheaply can, in the contract's
+ * order, then forwards the upgrade to the `MatchObject` with the verified identity in one
+ * internal header. Every refusal finishes the upgrade and closes with the code.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/context.ts";
+import { ApiError } from "../http/errors.ts";
+import { timingSafeEqualText } from "../lib/crypto.ts";
+import { describeError, log } from "../lib/log.ts";
+import { CloseCode } from "../protocol/bot-frames.ts";
+import { verifyBotToken } from "../registry/tokens.ts";
+import { UPGRADE_HEADER, type UpgradeInfo } from "./match-object.ts";
+import { ADMIN_SENTINEL, botTokenOf, refuseUpgrade, subprotocolCredential } from "./upgrade.ts";
+
+const MATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const PARTICIPANT_ID = /^p_[0-9a-f]{12}$/;
+
+/** `/ws/external/match/…`, `/ws/match/…` and the spectator socket. */
+export const matchSocketRoutes = new Hono<AppEnv>()
+  .get("/ws/external/match/:match_id/:participant_id", async (c) => {
+    const request = c.req.raw;
+    requireUpgrade(request);
+    const { token, protocol } = botTokenOf(request);
+    const matchId = c.req.param("match_id");
+    const participantId = c.req.param("participant_id");
+    if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
+      return refuseUpgrade(CloseCode.matchNotFound, protocol);
+    }
+    const verified = token ? await verifyBotToken(c.env.DB, token) : null;
+    if (!verified) return refuseUpgrade(CloseCode.authFailed, protocol);
+    const seat = await seatOwner(c.env.DB, matchId, participantId);
+    if (seat === "no_match") return refuseUpgrade(CloseCode.matchNotFound, protocol);
+    if (seat !== verified.botId) return refuseUpgrade(CloseCode.authFailed, protocol);
+    return forward(c.env, request, matchId, {
+      role: "seat",
+      participant_id: participantId,
+      bot_id: verified.botId,
+      protocol,
+    });
+  })
+  .get("/ws/match/:match_id/spectate", async (c) => {
+    const request = c.req.raw;
+    requireUpgrade(request);
+    const offer = subprotocolCredential(
+      request.headers.get("sec-websocket-protocol"),
+      ADMIN_SENTINEL,
+      null,
+    );
+    const protocol = offer.sentinel ? ADMIN_SENTINEL : null;
+    const credential = offer.credential ?? new URL(request.url).searchParams.get("token");
+    const matchId = c.req.param("match_id");
+    if (!MATCH_ID.test(matchId)) return refuseUpgrade(CloseCode.matchNotFound, protocol);
+    const expected = c.env.ADMIN_TOKEN;
+    if (!credential || !expected || !(await timingSafeEqualText(credential, expected))) {
+      return refuseUpgrade(CloseCode.authFailed, protocol);
+    }
+    return forward(c.env, request, matchId, {
+      role: "spectator",
+      participant_id: null,
+      bot_id: null,
+      protocol,
+    });
+  })
+  .get("/ws/match/:match_id/:participant_id", async (c) => {
+    // The credential arrives in the `authenticate` frame; the object verifies it.
+    const request = c.req.raw;
+    requireUpgrade(request);
+    const { protocol } = botTokenOf(request);
+    const matchId = c.req.param("match_id");
+    const participantId = c.req.param("participant_id");
+    if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
+      return refuseUpgrade(CloseCode.matchNotFound, protocol);
+    }
+    if ((await seatOwner(c.env.DB, matchId, participantId)) === "no_match") {
+      return refuseUpgrade(CloseCode.matchNotFound, protocol);
+    }
+    return forward(c.env, request, matchId, {
+      role: "seat",
+      participant_id: participantId,
+      bot_id: null,
+      protocol,
+    });
+  });
+
+function requireUpgrade(request: Request): void {
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "UPGRADE_REQUIRED", "This path only accepts WebSocket upgrades");
+  }
+}
+
+/**
+ * The bot that owns the seat, `"no_match"` when the match id is unknown, or null when the
+ * match exists but has no such participant (refused like a seat of another bot: 4001).
+ */
+async function seatOwner(
+  db: D1Database,
+  matchId: string,
+  participantId: string,
+): Promise<string | "no_match" | null> {
+  const row = await db
+    .prepare(
+      "SELECT m.id AS match_id, p.bot_id AS bot_id FROM matches m LEFT JOIN participants p ON p.match_id = m.id AND p.participant_id = ? WHERE m.id = ?",
+    )
+    .bind(participantId, matchId)
+    .first<{ match_id: string; bot_id: string | null }>();
+  if (!row) return "no_match";
+  return row.bot_id;
+}
+
+/** Forwards the upgrade to the match object; an unreachable object is 1011 (§4). */
+async function forward(
+  env: Env,
+  request: Request,
+  matchId: string,
+  info: UpgradeInfo,
+): Promise<Response> {
+  const headers = new Headers(request.headers);
+  // Never trust this header from outside: it is ours alone.
+  headers.delete(UPGRADE_HEADER);
+  headers.set(UPGRADE_HEADER, JSON.stringify(info));
+  try {
+    return await env.MATCH.getByName(matchId).fetch(new Request(request, { headers }));
+  } catch (err) {
+    log("error", "match_backend_unreachable", { match_id: matchId, error: describeError(err) });
+    return refuseUpgrade(CloseCode.unavailable, info.protocol);
+  }
+}

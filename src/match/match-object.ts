@@ -1,0 +1,181 @@
+/**
+ * `MatchObject`: one Durable Object per match id. A thin shell over `MatchRoom`: it accepts
+ * hibernatable sockets, hands every socket event, alarm and RPC to the room, and keeps
+ * nothing in memory that the room needs later.
+ */
+import { DurableObject } from "cloudflare:workers";
+import * as v from "valibot";
+import { describeError, log } from "../lib/log.ts";
+import { CloseCode } from "../protocol/bot-frames.ts";
+import { verifyBotToken } from "../registry/tokens.ts";
+import { onMatchEnded } from "./dispatch.ts";
+import type { ConnInfo } from "./handshake.ts";
+import { type Conn, MatchRoom, type MatchSpec } from "./room.ts";
+import type { HandRecord, MetaRow } from "./store.ts";
+import { refuseUpgrade } from "./upgrade.ts";
+
+/**
+ * The one internal header the Worker sets on an upgrade it forwards (and strips from every
+ * incoming request first, so nobody can spoof it): who the socket is, as verified.
+ */
+export const UPGRADE_HEADER = "x-botgate-match-upgrade";
+
+export const UpgradeInfoSchema = v.strictObject({
+  role: v.picklist(["seat", "spectator"]),
+  participant_id: v.nullable(v.string()),
+  /** The bot the Worker verified from the token, or null when `authenticate` carries it. */
+  bot_id: v.nullable(v.string()),
+  /** The subprotocol to echo on the 101, if the client offered our sentinel (§4, §9 item 1). */
+  protocol: v.nullable(v.string()),
+});
+export type UpgradeInfo = v.InferOutput<typeof UpgradeInfoSchema>;
+
+/** Public summary of the object's state, for the admin API. */
+export interface MatchStatusView {
+  status: MetaRow["status"];
+  started_at: number | null;
+  ended_at: number | null;
+}
+
+export class MatchObject extends DurableObject<Env> {
+  readonly #room: MatchRoom;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#room = new MatchRoom(ctx.storage.sql, {
+      now: () => Date.now(),
+      random: () => Math.random(),
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+      conn: (id) => {
+        const ws = ctx.getWebSockets(`conn:${id}`)[0];
+        return ws && ws.readyState === WebSocket.OPEN ? socketConn(ws) : null;
+      },
+      spectators: () =>
+        ctx
+          .getWebSockets("spectator")
+          .filter((ws) => ws.readyState === WebSocket.OPEN)
+          .map(socketConn),
+      setAlarm: (at) => {
+        const done = at === null ? ctx.storage.deleteAlarm() : ctx.storage.setAlarm(at);
+        done.catch((err: unknown) =>
+          log("error", "match_alarm_set_failed", { error: describeError(err) }),
+        );
+      },
+      verifyToken: async (token) => (await verifyBotToken(env.DB, token))?.botId ?? null,
+      recordEnd: (outcome) => onMatchEnded(env, outcome),
+    });
+  }
+
+  /** Creates the match (idempotent: the same id twice creates it once). */
+  async create(spec: MatchSpec): Promise<{ created: boolean }> {
+    return this.#room.create(spec);
+  }
+
+  /** The completed hands with their reveals, for `GET /api/matches/{id}/hands`. */
+  async hands(): Promise<HandRecord[]> {
+    return this.#room.hands();
+  }
+
+  async status(): Promise<MatchStatusView | null> {
+    const meta = this.#room.meta();
+    return meta
+      ? { status: meta.status, started_at: meta.started_at, ended_at: meta.ended_at }
+      : null;
+  }
+
+  /** WebSocket upgrades forwarded by the Worker (`src/match/gateway.ts`). */
+  override async fetch(request: Request): Promise<Response> {
+    const parsed = v.safeParse(UpgradeInfoSchema, safeJson(request.headers.get(UPGRADE_HEADER)));
+    if (!parsed.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a forwarded WebSocket upgrade", { status: 400 });
+    }
+    const upgrade = parsed.output;
+    if (!this.#room.meta()) return refuseUpgrade(CloseCode.matchNotFound, upgrade.protocol);
+    const connId = crypto.randomUUID();
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    if (upgrade.role === "spectator") {
+      this.ctx.acceptWebSocket(server, ["spectator", `conn:${connId}`]);
+      const info: ConnInfo = {
+        conn: connId,
+        role: "spectator",
+        seat: -1,
+        phase: "live",
+        verifiedBotId: null,
+      };
+      server.serializeAttachment(info);
+      this.#room.onSpectatorOpen(socketConn(server));
+    } else {
+      const admission = this.#room.admitSeat(upgrade.participant_id ?? "", upgrade.bot_id);
+      if (!admission.ok) return refuseUpgrade(admission.code, upgrade.protocol);
+      this.ctx.acceptWebSocket(server, [`seat:${admission.seat}`, `conn:${connId}`]);
+      const info: ConnInfo = {
+        conn: connId,
+        role: "seat",
+        seat: admission.seat,
+        phase: "auth",
+        verifiedBotId: upgrade.bot_id,
+      };
+      server.serializeAttachment(info);
+      this.#room.onSeatOpen(socketConn(server));
+    }
+    const headers = upgrade.protocol ? { "Sec-WebSocket-Protocol": upgrade.protocol } : undefined;
+    return new Response(null, { status: 101, webSocket: client, ...(headers ? { headers } : {}) });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    try {
+      await this.#room.onMessage(socketConn(ws), message);
+    } catch (err) {
+      log("error", "match_message_failed", { error: describeError(err) });
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    try {
+      this.#room.onClose(socketConn(ws));
+    } catch (err) {
+      log("error", "match_close_failed", { error: describeError(err) });
+    }
+    // The Hibernation API needs the close reciprocated; never with 1005/1006 (they throw).
+    try {
+      ws.close(CloseCode.normal, "");
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    log("warn", "match_socket_error", { error: describeError(error) });
+    try {
+      this.#room.onClose(socketConn(ws));
+    } catch (err) {
+      log("error", "match_close_failed", { error: describeError(err) });
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    await this.#room.alarm();
+  }
+}
+
+/** A hibernatable socket as the room sees it; its data lives in the attachment. */
+function socketConn(ws: WebSocket): Conn {
+  return {
+    get info() {
+      return ws.deserializeAttachment() as ConnInfo;
+    },
+    send: (text) => ws.send(text),
+    close: (code, reason) => ws.close(code, reason),
+    update: (info) => ws.serializeAttachment(info),
+  };
+}
+
+function safeJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,554 @@
+/**
+ * The match object's SQLite storage: every piece of match state lives here, never only in
+ * memory, because the object can be evicted or restarted between any two events.
+ */
+import type { MatchConfig } from "./config.ts";
+import type { ForfeitReason } from "./results.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  match_id TEXT NOT NULL,
+  -- waiting (dispatched, seats connecting) → playing → ended
+  status TEXT NOT NULL,
+  config TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER,
+  -- The poker engine's MatchState as JSON.
+  engine TEXT,
+  spectator_seq INTEGER NOT NULL DEFAULT 0,
+  -- The outcome written to the registry at the end (JSON), and whether that write succeeded.
+  outcome TEXT,
+  recorded INTEGER NOT NULL DEFAULT 0,
+  -- The time the one alarm was last armed for (see MatchRoom.alarm).
+  armed_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS seats (
+  seat INTEGER PRIMARY KEY,
+  participant_id TEXT NOT NULL UNIQUE,
+  bot_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  -- NULL for a remote bot; the strategy name for a house bot.
+  house_strategy TEXT,
+  -- Last game-frame seq sent to this seat (§5.3).
+  seq INTEGER NOT NULL DEFAULT 0,
+  -- The connection id of the seat's live socket, NULL while none.
+  conn TEXT,
+  disconnected_at INTEGER,
+  drops INTEGER NOT NULL DEFAULT 0,
+  reconnects INTEGER NOT NULL DEFAULT 0,
+  -- Why the seat lost the match by forfeit: grace_expired | budget_exhausted.
+  forfeit TEXT,
+  rate_times TEXT NOT NULL DEFAULT '[]',
+  rate_violations INTEGER NOT NULL DEFAULT 0,
+  last_violation_at INTEGER,
+  invalid_hand INTEGER NOT NULL DEFAULT 0,
+  invalid_count INTEGER NOT NULL DEFAULT 0,
+  bot_errors TEXT NOT NULL DEFAULT '[]',
+  latencies TEXT NOT NULL DEFAULT '[]'
+);
+-- The pending turn of each seat, from the moment it is owed until it is resolved.
+CREATE TABLE IF NOT EXISTS turns (
+  seat INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  hand_number INTEGER NOT NULL,
+  valid_actions TEXT NOT NULL,
+  state TEXT NOT NULL,
+  timeout_ms INTEGER NOT NULL,
+  -- When the clock started (the turn_request left the server); NULL while still queued.
+  sent_at INTEGER,
+  -- First real delivery on a socket: the start of the decision-latency sample (§6.12).
+  first_sent_at INTEGER,
+  deadline INTEGER,
+  -- Set while the clock is paused by the seat's first disconnection (§5.9).
+  paused_remaining INTEGER
+);
+-- Request ids already answered (or auto-acted): a late duplicate is dropped, never re-applied.
+CREATE TABLE IF NOT EXISTS resolved (
+  request_id TEXT PRIMARY KEY,
+  seat INTEGER NOT NULL,
+  resolved_at INTEGER NOT NULL,
+  -- Receive time of the accepted turn_action (audit only, §5.7); NULL for auto-actions.
+  received_at INTEGER,
+  action TEXT NOT NULL,
+  is_timeout INTEGER NOT NULL
+);
+-- Per-seat outbound queue: frames leave in id order once due (jittered turn_result copies).
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seat INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_seat ON outbox (seat, id);
+-- Every deadline of the match; the one alarm is armed for the earliest row (or outbox row).
+CREATE TABLE IF NOT EXISTS schedule (
+  key TEXT PRIMARY KEY,
+  due_at INTEGER NOT NULL
+);
+-- The hand history: kept for the admin API after the match.
+CREATE TABLE IF NOT EXISTS hands (
+  hand_number INTEGER PRIMARY KEY,
+  round_id TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  dealer_seat INTEGER NOT NULL,
+  hole_cards TEXT NOT NULL,
+  deck_commitment TEXT NOT NULL,
+  deck_reveal TEXT NOT NULL,
+  board TEXT,
+  result TEXT
+);
+`;
+
+export type MatchStatus = "waiting" | "playing" | "ended";
+
+export interface MetaRow {
+  match_id: string;
+  status: MatchStatus;
+  config: MatchConfig;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  engine: string | null;
+  spectator_seq: number;
+  outcome: string | null;
+  recorded: boolean;
+  armed_at: number | null;
+}
+
+export interface SeatRow {
+  seat: number;
+  participant_id: string;
+  bot_id: string;
+  name: string;
+  house_strategy: string | null;
+  seq: number;
+  conn: string | null;
+  disconnected_at: number | null;
+  drops: number;
+  reconnects: number;
+  forfeit: ForfeitReason | null;
+  rate_times: number[];
+  rate_violations: number;
+  last_violation_at: number | null;
+  invalid_hand: number;
+  invalid_count: number;
+  bot_errors: BotError[];
+  latencies: number[];
+}
+
+/** One `bot_errors` entry of `match_end` (§5.4.7; the shape is our choice). */
+export interface BotError {
+  code: string;
+  message: string;
+  hand_number: number;
+}
+
+export interface TurnRow {
+  seat: number;
+  request_id: string;
+  hand_number: number;
+  valid_actions: string[];
+  /** `turn_request.state`, stored as sent so a re-send is identical (§5.9). */
+  state: unknown;
+  timeout_ms: number;
+  sent_at: number | null;
+  first_sent_at: number | null;
+  deadline: number | null;
+  paused_remaining: number | null;
+}
+
+export type OutboxKind = "frame" | "turn_request" | "match_end";
+
+export interface OutboxRow {
+  id: number;
+  seat: number;
+  due_at: number;
+  kind: OutboxKind;
+  body: string;
+}
+
+/** One hand of the history as the admin API serves it. */
+export interface HandRecord {
+  hand_number: number;
+  round_id: string;
+  started_at: string;
+  ended_at: string | null;
+  dealer_seat: number;
+  hole_cards: string[][];
+  deck_commitment: string;
+  deck_reveal: unknown;
+  board: string[] | null;
+  result: unknown;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+/** Typed access to the match object's tables. Every call is synchronous SQLite. */
+export class MatchStore {
+  constructor(readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  // ---- meta ----
+
+  meta(): MetaRow | null {
+    const row = this.sql.exec<Row>("SELECT * FROM meta WHERE id = 1").toArray()[0];
+    if (!row) return null;
+    return {
+      match_id: String(row.match_id),
+      status: row.status as MatchStatus,
+      config: JSON.parse(String(row.config)) as MatchConfig,
+      created_at: Number(row.created_at),
+      started_at: row.started_at === null ? null : Number(row.started_at),
+      ended_at: row.ended_at === null ? null : Number(row.ended_at),
+      engine: row.engine === null ? null : String(row.engine),
+      spectator_seq: Number(row.spectator_seq),
+      outcome: row.outcome === null ? null : String(row.outcome),
+      recorded: row.recorded === 1,
+      armed_at: row.armed_at === null ? null : Number(row.armed_at),
+    };
+  }
+
+  insertMeta(matchId: string, config: MatchConfig, createdAt: number): void {
+    this.sql.exec(
+      "INSERT INTO meta (id, match_id, status, config, created_at) VALUES (1, ?, 'waiting', ?, ?)",
+      matchId,
+      JSON.stringify(config),
+      createdAt,
+    );
+  }
+
+  updateMeta(fields: Partial<Record<keyof MetaRow, SqlStorageValue>>): void {
+    const keys = Object.keys(fields);
+    if (keys.length === 0) return;
+    this.sql.exec(
+      `UPDATE meta SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = 1`,
+      ...keys.map((k) => fields[k as keyof MetaRow]),
+    );
+  }
+
+  nextSpectatorSeq(): number {
+    return Number(
+      this.sql
+        .exec<Row>(
+          "UPDATE meta SET spectator_seq = spectator_seq + 1 WHERE id = 1 RETURNING spectator_seq",
+        )
+        .one().spectator_seq,
+    );
+  }
+
+  // ---- seats ----
+
+  insertSeat(seat: {
+    seat: number;
+    participant_id: string;
+    bot_id: string;
+    name: string;
+    house_strategy: string | null;
+  }): void {
+    this.sql.exec(
+      "INSERT INTO seats (seat, participant_id, bot_id, name, house_strategy) VALUES (?, ?, ?, ?, ?)",
+      seat.seat,
+      seat.participant_id,
+      seat.bot_id,
+      seat.name,
+      seat.house_strategy,
+    );
+  }
+
+  seats(): SeatRow[] {
+    return this.sql.exec<Row>("SELECT * FROM seats ORDER BY seat").toArray().map(seatFromRow);
+  }
+
+  seat(seat: number): SeatRow {
+    const row = this.sql.exec<Row>("SELECT * FROM seats WHERE seat = ?", seat).toArray()[0];
+    if (!row) throw new Error(`no seat ${seat}`);
+    return seatFromRow(row);
+  }
+
+  seatByParticipant(participantId: string): SeatRow | null {
+    const row = this.sql
+      .exec<Row>("SELECT * FROM seats WHERE participant_id = ?", participantId)
+      .toArray()[0];
+    return row ? seatFromRow(row) : null;
+  }
+
+  updateSeat(seat: number, fields: Partial<Record<keyof SeatRow, SqlStorageValue>>): void {
+    const keys = Object.keys(fields);
+    if (keys.length === 0) return;
+    this.sql.exec(
+      `UPDATE seats SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE seat = ?`,
+      ...keys.map((k) => fields[k as keyof SeatRow]),
+      seat,
+    );
+  }
+
+  /** Advances and returns the seat's game-frame counter (§5.3). */
+  nextSeq(seat: number): number {
+    return Number(
+      this.sql.exec<Row>("UPDATE seats SET seq = seq + 1 WHERE seat = ? RETURNING seq", seat).one()
+        .seq,
+    );
+  }
+
+  // ---- turns ----
+
+  turn(seat: number): TurnRow | null {
+    const row = this.sql.exec<Row>("SELECT * FROM turns WHERE seat = ?", seat).toArray()[0];
+    return row ? turnFromRow(row) : null;
+  }
+
+  turns(): TurnRow[] {
+    return this.sql.exec<Row>("SELECT * FROM turns ORDER BY seat").toArray().map(turnFromRow);
+  }
+
+  insertTurn(turn: TurnRow): void {
+    this.sql.exec(
+      `INSERT INTO turns (seat, request_id, hand_number, valid_actions, state, timeout_ms, sent_at,
+         first_sent_at, deadline, paused_remaining) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      turn.seat,
+      turn.request_id,
+      turn.hand_number,
+      JSON.stringify(turn.valid_actions),
+      JSON.stringify(turn.state),
+      turn.timeout_ms,
+      turn.sent_at,
+      turn.first_sent_at,
+      turn.deadline,
+      turn.paused_remaining,
+    );
+  }
+
+  updateTurn(
+    seat: number,
+    fields: Partial<Pick<TurnRow, "sent_at" | "first_sent_at" | "deadline" | "paused_remaining">>,
+  ): void {
+    const keys = Object.keys(fields) as (keyof typeof fields)[];
+    if (keys.length === 0) return;
+    this.sql.exec(
+      `UPDATE turns SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE seat = ?`,
+      ...keys.map((k) => fields[k] ?? null),
+      seat,
+    );
+  }
+
+  /** Closes a turn and remembers its id so a late duplicate answer is dropped. */
+  resolveTurn(
+    turn: TurnRow,
+    at: number,
+    answer: { action: string; isTimeout: boolean; receivedAt: number | null },
+  ): void {
+    this.sql.exec("DELETE FROM turns WHERE seat = ?", turn.seat);
+    this.sql.exec(
+      "INSERT OR IGNORE INTO resolved (request_id, seat, resolved_at, received_at, action, is_timeout) VALUES (?, ?, ?, ?, ?, ?)",
+      turn.request_id,
+      turn.seat,
+      at,
+      answer.receivedAt,
+      answer.action,
+      answer.isTimeout ? 1 : 0,
+    );
+  }
+
+  isResolved(seat: number, requestId: string): boolean {
+    return (
+      this.sql
+        .exec<Row>(
+          "SELECT 1 AS hit FROM resolved WHERE request_id = ? AND seat = ?",
+          requestId,
+          seat,
+        )
+        .toArray().length > 0
+    );
+  }
+
+  clearTurns(): void {
+    this.sql.exec("DELETE FROM turns");
+  }
+
+  // ---- outbox ----
+
+  /**
+   * Queues a frame for a seat. Its due time is never earlier than the seat's last queued
+   * frame, so a seat's frames leave in order even when one of them is delayed (§5.4.4).
+   */
+  enqueue(seat: number, dueAt: number, kind: OutboxKind, body: string): void {
+    const last = this.sql
+      .exec<Row>("SELECT MAX(due_at) AS last FROM outbox WHERE seat = ?", seat)
+      .one().last;
+    const due = last === null ? dueAt : Math.max(dueAt, Number(last));
+    this.sql.exec(
+      "INSERT INTO outbox (seat, due_at, kind, body) VALUES (?, ?, ?, ?)",
+      seat,
+      due,
+      kind,
+      body,
+    );
+  }
+
+  /** Removes and returns the frames due by `horizon`, in queue order. */
+  takeDue(horizon: number): OutboxRow[] {
+    const rows = this.sql
+      .exec<Row>("SELECT * FROM outbox WHERE due_at <= ? ORDER BY id", horizon)
+      .toArray();
+    if (rows.length > 0) this.sql.exec("DELETE FROM outbox WHERE due_at <= ?", horizon);
+    return rows.map((row) => ({
+      id: Number(row.id),
+      seat: Number(row.seat),
+      due_at: Number(row.due_at),
+      kind: row.kind as OutboxKind,
+      body: String(row.body),
+    }));
+  }
+
+  hasQueued(seat: number, kind: OutboxKind): boolean {
+    return (
+      this.sql
+        .exec<Row>("SELECT 1 AS hit FROM outbox WHERE seat = ? AND kind = ? LIMIT 1", seat, kind)
+        .toArray().length > 0
+    );
+  }
+
+  // ---- schedule ----
+
+  schedule(key: string, dueAt: number): void {
+    this.sql.exec(
+      "INSERT INTO schedule (key, due_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at",
+      key,
+      dueAt,
+    );
+  }
+
+  unschedule(key: string): void {
+    this.sql.exec("DELETE FROM schedule WHERE key = ?", key);
+  }
+
+  /** Schedule keys due by `horizon`, earliest first. */
+  dueKeys(horizon: number): string[] {
+    return this.sql
+      .exec<Row>("SELECT key FROM schedule WHERE due_at <= ? ORDER BY due_at, key", horizon)
+      .toArray()
+      .map((row) => String(row.key));
+  }
+
+  isScheduled(key: string): boolean {
+    return (
+      this.sql.exec<Row>("SELECT 1 AS hit FROM schedule WHERE key = ?", key).toArray().length > 0
+    );
+  }
+
+  /**
+   * At the end of a match: drops every game deadline, keeping the handshake deadlines of
+   * sockets still connecting and the registry write.
+   */
+  clearGameSchedule(): void {
+    this.sql.exec(
+      "DELETE FROM schedule WHERE key NOT LIKE 'auth:%' AND key NOT LIKE 'hello:%' AND key != 'record'",
+    );
+  }
+
+  /** The earliest moment anything is due: a schedule row or a queued frame. */
+  earliestDue(): number | null {
+    const row = this.sql
+      .exec<Row>(
+        "SELECT MIN(t) AS t FROM (SELECT MIN(due_at) AS t FROM schedule UNION ALL SELECT MIN(due_at) AS t FROM outbox)",
+      )
+      .one();
+    return row.t === null ? null : Number(row.t);
+  }
+
+  // ---- hands ----
+
+  insertHand(hand: Omit<HandRecord, "ended_at" | "board" | "result">): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO hands (hand_number, round_id, started_at, dealer_seat, hole_cards,
+         deck_commitment, deck_reveal) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      hand.hand_number,
+      hand.round_id,
+      hand.started_at,
+      hand.dealer_seat,
+      JSON.stringify(hand.hole_cards),
+      hand.deck_commitment,
+      JSON.stringify(hand.deck_reveal),
+    );
+  }
+
+  roundId(handNumber: number): string {
+    const row = this.sql
+      .exec<Row>("SELECT round_id FROM hands WHERE hand_number = ?", handNumber)
+      .toArray()[0];
+    if (!row) throw new Error(`no hand ${handNumber}`);
+    return String(row.round_id);
+  }
+
+  finishHand(handNumber: number, endedAt: string, board: string[], result: unknown): void {
+    this.sql.exec(
+      "UPDATE hands SET ended_at = ?, board = ?, result = ? WHERE hand_number = ?",
+      endedAt,
+      JSON.stringify(board),
+      JSON.stringify(result),
+      handNumber,
+    );
+  }
+
+  /** Completed hands, oldest first (a hand in play is left out: its reveal is still secret). */
+  completedHands(): HandRecord[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM hands WHERE result IS NOT NULL ORDER BY hand_number")
+      .toArray()
+      .map((row) => ({
+        hand_number: Number(row.hand_number),
+        round_id: String(row.round_id),
+        started_at: String(row.started_at),
+        ended_at: row.ended_at === null ? null : String(row.ended_at),
+        dealer_seat: Number(row.dealer_seat),
+        hole_cards: JSON.parse(String(row.hole_cards)) as string[][],
+        deck_commitment: String(row.deck_commitment),
+        deck_reveal: JSON.parse(String(row.deck_reveal)) as unknown,
+        board: row.board === null ? null : (JSON.parse(String(row.board)) as string[]),
+        result: row.result === null ? null : (JSON.parse(String(row.result)) as unknown),
+      }));
+  }
+}
+
+function seatFromRow(row: Row): SeatRow {
+  return {
+    seat: Number(row.seat),
+    participant_id: String(row.participant_id),
+    bot_id: String(row.bot_id),
+    name: String(row.name),
+    house_strategy: row.house_strategy === null ? null : String(row.house_strategy),
+    seq: Number(row.seq),
+    conn: row.conn === null ? null : String(row.conn),
+    disconnected_at: row.disconnected_at === null ? null : Number(row.disconnected_at),
+    drops: Number(row.drops),
+    reconnects: Number(row.reconnects),
+    forfeit: row.forfeit === null ? null : (row.forfeit as ForfeitReason),
+    rate_times: JSON.parse(String(row.rate_times)) as number[],
+    rate_violations: Number(row.rate_violations),
+    last_violation_at: row.last_violation_at === null ? null : Number(row.last_violation_at),
+    invalid_hand: Number(row.invalid_hand),
+    invalid_count: Number(row.invalid_count),
+    bot_errors: JSON.parse(String(row.bot_errors)) as BotError[],
+    latencies: JSON.parse(String(row.latencies)) as number[],
+  };
+}
+
+function turnFromRow(row: Row): TurnRow {
+  return {
+    seat: Number(row.seat),
+    request_id: String(row.request_id),
+    hand_number: Number(row.hand_number),
+    valid_actions: JSON.parse(String(row.valid_actions)) as string[],
+    state: JSON.parse(String(row.state)) as unknown,
+    timeout_ms: Number(row.timeout_ms),
+    sent_at: row.sent_at === null ? null : Number(row.sent_at),
+    first_sent_at: row.first_sent_at === null ? null : Number(row.first_sent_at),
+    deadline: row.deadline === null ? null : Number(row.deadline),
+    paused_remaining: row.paused_remaining === null ? null : Number(row.paused_remaining),
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * Helpers for the match tests inside workerd: admin calls through the Worker's real
+ * `fetch`, bots with tokens, dispatched matches, and a buffering WebSocket client whose
+ * every wait has a timeout that says what it was waiting for.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { MatchConfigInput } from "../../src/match/config";
+import type { DispatchResult } from "../../src/match/dispatch";
+import type { MatchObject } from "../../src/match/match-object";
+
+export const ADMIN = "test-admin-token";
+export const ORIGIN = "http://botgate.test";
+
+export type Frame = Record<string, unknown> & { type?: string; seq?: number };
+
+export async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = ADMIN,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+let botCounter = 0;
+
+/** A new external bot and a token for it. */
+export async function newBot(
+  prefix = "bot",
+): Promise<{ botId: string; name: string; token: string }> {
+  botCounter += 1;
+  const name = `${prefix}-${botCounter}-${crypto.randomUUID().slice(0, 8)}`;
+  const bot = await api("POST", "/api/bots", { name });
+  expect(bot.status).toBe(201);
+  const botId = bot.json.id as string;
+  const issued = await api("POST", `/api/external-api/bots/${botId}/tokens`);
+  expect(issued.status).toBe(201);
+  return { botId, name, token: issued.json.token as string };
+}
+
+/** Dispatches a match through `POST /api/matches`. */
+export async function newMatch(
+  bots: string[],
+  config: MatchConfigInput = {},
+): Promise<DispatchResult> {
+  const res = await api("POST", "/api/matches", { bots, config });
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+  return res.json as unknown as DispatchResult;
+}
+
+/** The seat's path (`gateway_ws_url`). */
+export function seatPath(match: DispatchResult, seat: number): string {
+  const url = match.seats[seat]?.gateway_ws_url;
+  if (!url) throw new Error(`seat ${seat} has no socket path`);
+  return url;
+}
+
+export function stub(matchId: string): DurableObjectStub<MatchObject> {
+  return env.MATCH.getByName(matchId);
+}
+
+/** Fires the match object's alarm now (its due deadlines run as if their time had come). */
+export async function fireAlarm(matchId: string): Promise<boolean> {
+  return runDurableObjectAlarm(stub(matchId));
+}
+
+/** Reads the object's tables directly (inspection only). */
+export async function inspect<T>(
+  matchId: string,
+  query: string,
+  ...bindings: unknown[]
+): Promise<T[]> {
+  return runInDurableObject(
+    stub(matchId),
+    (_instance, state) => state.storage.sql.exec(query, ...bindings).toArray() as T[],
+  );
+}
+
+export interface OpenOptions {
+  protocols?: string[];
+  token?: string;
+}
+
+/** A client socket through the Worker, buffering every frame from the start. */
+export class TestSocket {
+  readonly frames: Frame[] = [];
+  closeEvent: { code: number; reason: string } | null = null;
+  #cursor = 0;
+  #wake: (() => void)[] = [];
+
+  private constructor(
+    readonly ws: WebSocket,
+    readonly protocol: string | null,
+  ) {
+    ws.addEventListener("message", (event) => {
+      const data = event.data;
+      let frame: Frame;
+      try {
+        frame = typeof data === "string" ? (JSON.parse(data) as Frame) : { binary: true };
+      } catch {
+        frame = { raw: String(data) };
+      }
+      this.frames.push(frame);
+      this.#notify();
+    });
+    ws.addEventListener("close", (event) => {
+      this.closeEvent = { code: event.code, reason: event.reason };
+      this.#notify();
+    });
+  }
+
+  /** Opens a socket on `path`; the token goes in the subprotocol header unless told otherwise. */
+  static async open(path: string, options: OpenOptions = {}): Promise<TestSocket> {
+    const protocols =
+      options.protocols ?? (options.token ? ["chipzen-bot-token", options.token] : []);
+    const headers: Record<string, string> = { upgrade: "websocket" };
+    if (protocols.length > 0) headers["sec-websocket-protocol"] = protocols.join(", ");
+    const response = await exports.default.fetch(`${ORIGIN}${path}`, { headers });
+    const ws = response.webSocket;
+    if (response.status !== 101 || !ws) {
+      throw new Error(`upgrade refused with HTTP ${response.status}: ${await response.text()}`);
+    }
+    const socket = new TestSocket(ws, response.headers.get("sec-websocket-protocol"));
+    ws.accept();
+    return socket;
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  async next(what = "the next frame", timeoutMs = 5000): Promise<Frame> {
+    await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
+    const frame = this.frames[this.#cursor] as Frame;
+    this.#cursor += 1;
+    return frame;
+  }
+
+  /** Skips frames until one of `type` arrives. */
+  async nextOf(type: string, timeoutMs = 5000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await this.next(`a "${type}" frame`, Math.max(1, deadline - Date.now()));
+      if (frame.type === type) return frame;
+    }
+  }
+
+  async closed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
+    return this.closeEvent as { code: number; reason: string };
+  }
+
+  /** Frames received and not yet read. */
+  get unread(): Frame[] {
+    return this.frames.slice(this.#cursor);
+  }
+
+  close(code = 1000): void {
+    try {
+      this.ws.close(code, "");
+    } catch {
+      // already closed
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = [];
+    for (const w of wake) w();
+  }
+
+  async #until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (this.closeEvent && !ready()) {
+        throw new Error(`socket closed (${this.closeEvent.code}) while waiting for ${what}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#wake.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+/** Runs `authenticate` + client `hello` and returns the server hello. */
+export async function handshake(socket: TestSocket, matchId: string): Promise<Frame> {
+  socket.send({ type: "authenticate", match_id: matchId, token: "" });
+  const hello = await socket.next("the server hello");
+  expect(hello.type).toBe("hello");
+  socket.send({ type: "hello", match_id: matchId, supported_versions: ["1.0"] });
+  return hello;
+}
+
+/** Opens the seat's socket with its bot token and completes the handshake. */
+export async function connectSeat(
+  match: DispatchResult,
+  seat: number,
+  token: string,
+): Promise<TestSocket> {
+  const socket = await TestSocket.open(seatPath(match, seat), { token });
+  await handshake(socket, match.match_id);
+  return socket;
+}
+
+/** Two remote bots in a dispatched match (jitter off unless configured). */
+export async function twoBotMatch(config: MatchConfigInput = {}) {
+  const alpha = await newBot("alpha");
+  const bravo = await newBot("bravo");
+  const match = await newMatch([alpha.botId, bravo.botId], {
+    jitter_min_ms: 0,
+    jitter_max_ms: 0,
+    ...config,
+  });
+  return { alpha, bravo, match };
+}
+
+/** Answers turn requests with check-else-call until `match_end`; returns every frame. */
+export async function playPassively(
+  socket: TestSocket,
+  matchId: string,
+  timeoutMs = 20_000,
+): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = await socket.next("a frame while playing", Math.max(1, deadline - Date.now()));
+    if (frame.type === "match_end") return frame;
+    if (frame.type === "turn_request") {
+      const valid = frame.valid_actions as string[];
+      const action = valid.includes("check") ? "check" : "call";
+      socket.send({
+        type: "turn_action",
+        match_id: matchId,
+        request_id: frame.request_id,
+        action,
+        params: {},
+      });
+    }
+  }
+}

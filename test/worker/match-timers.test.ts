@@ -1,0 +1,179 @@
+// Proves the turn clock and the jittered outbound queue on the alarm (§5.4.4, §5.8): the
+// auto-action at the deadline, the non-actor's delayed turn_result with the next
+// turn_request queued behind it and clocked from its real send time, and that queued frames
+// survive an eviction and are delivered by the alarm.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { connectSeat, fireAlarm, inspect, stub, twoBotMatch } from "./match-harness";
+
+async function started(config: Parameters<typeof twoBotMatch>[0] = {}) {
+  const { alpha, bravo, match } = await twoBotMatch(config);
+  const a = await connectSeat(match, 0, alpha.token);
+  const b = await connectSeat(match, 1, bravo.token);
+  const turn = await a.nextOf("turn_request");
+  await b.nextOf("round_start");
+  return { match, a, b, turn };
+}
+
+describe("turn deadline", () => {
+  it("folds for a seat that misses its deadline while facing a bet", async () => {
+    const { match, a, b, turn } = await started({ turn_timeout_ms: 5000 });
+    const [row] = await inspect<{ deadline: number }>(
+      match.match_id,
+      "SELECT deadline FROM turns WHERE seat = 0",
+    );
+    expect(row?.deadline).toBe(turn.deadline_ts);
+    expect(await fireAlarm(match.match_id)).toBe(true);
+    expect(await a.next("auto-action")).toMatchObject({
+      type: "turn_result",
+      seat: 0,
+      details: { action: "fold", amount: 0, is_timeout: true },
+    });
+    const result = await b.nextOf("round_result");
+    const history = (result.result as { action_history: { action: string; is_timeout: boolean }[] })
+      .action_history;
+    expect(history.at(-1)).toEqual(expect.objectContaining({ action: "fold", is_timeout: true }));
+    const [seat] = await inspect<{ bot_errors: string; latencies: string }>(
+      match.match_id,
+      "SELECT bot_errors, latencies FROM seats WHERE seat = 0",
+    );
+    expect(JSON.parse(seat?.bot_errors ?? "")).toEqual([
+      { code: "turn_timeout", message: expect.any(String), hand_number: 1 },
+    ]);
+    // Auto-actions add no latency sample (§6.12).
+    expect(JSON.parse(seat?.latencies ?? "")).toEqual([]);
+  });
+
+  it("checks for a seat that misses its deadline when checking is free", async () => {
+    const { match, a, b, turn } = await started();
+    a.send({
+      type: "turn_action",
+      match_id: match.match_id,
+      request_id: turn.request_id,
+      action: "call",
+    });
+    await b.nextOf("turn_request");
+    expect(await fireAlarm(match.match_id)).toBe(true);
+    expect(await b.nextOf("turn_result")).toMatchObject({
+      seat: 1,
+      details: { action: "check", is_timeout: true },
+    });
+    expect((await a.nextOf("phase_change")).state).toMatchObject({ phase: "flop" });
+  });
+
+  it("runs stale or repeated deadlines as no-ops (alarms are at-least-once)", async () => {
+    const { match, a, b, turn } = await started({ turn_timeout_ms: 30_000 });
+    a.send({
+      type: "turn_action",
+      match_id: match.match_id,
+      request_id: turn.request_id,
+      action: "call",
+    });
+    await a.nextOf("turn_result");
+    const pending = await b.nextOf("turn_request");
+    // Deadlines already served, replayed now: A's turn, B's grace, the start, a new hand.
+    await runInDurableObject(stub(match.match_id), async (_instance, state) => {
+      const now = Date.now();
+      for (const key of ["turn:0", "grace:1", "start", "next_hand", "wait"]) {
+        state.storage.sql.exec(
+          "INSERT OR REPLACE INTO schedule (key, due_at) VALUES (?, ?)",
+          key,
+          now,
+        );
+      }
+      state.storage.sql.exec("UPDATE meta SET armed_at = ?", now);
+      await state.storage.setAlarm(now);
+    });
+    expect(await fireAlarm(match.match_id)).toBe(true);
+    const [turnRow] = await inspect<{ request_id: string }>(
+      match.match_id,
+      "SELECT request_id FROM turns WHERE seat = 1",
+    );
+    expect(turnRow?.request_id).toBe(pending.request_id);
+    const [meta] = await inspect<{ status: string; engine: string }>(
+      match.match_id,
+      "SELECT status, engine FROM meta",
+    );
+    expect(meta?.status).toBe("playing");
+    expect((JSON.parse(meta?.engine ?? "{}") as { hands_played: number }).hands_played).toBe(1);
+    expect(a.unread.map((f) => f.type)).toEqual([]);
+    b.send({
+      type: "turn_action",
+      match_id: match.match_id,
+      request_id: pending.request_id,
+      action: "check",
+    });
+    expect(await b.next("B's result")).toMatchObject({ type: "turn_result", seat: 1 });
+  });
+});
+
+describe("turn_result jitter", () => {
+  it("delays the non-actor's copy by 100–500 ms by default, in order, and clocks the next turn from its send", async () => {
+    const { match, a, b, turn } = await started({
+      jitter_min_ms: 100,
+      jitter_max_ms: 500,
+      turn_timeout_ms: 30_000,
+    });
+    a.send({
+      type: "turn_action",
+      match_id: match.match_id,
+      request_id: turn.request_id,
+      action: "call",
+    });
+    const mine = await a.next("actor's turn_result");
+    const theirs = await b.nextOf("turn_result", 2000);
+    const lag = Date.parse(theirs.server_ts as string) - Date.parse(mine.server_ts as string);
+    expect(lag).toBeGreaterThanOrEqual(100);
+    expect(lag).toBeLessThanOrEqual(600);
+    const next = await b.next("turn_request behind it", 2000);
+    expect(next).toMatchObject({ type: "turn_request", seq: (theirs.seq as number) + 1 });
+    expect(next.deadline_ts).toBe(Date.parse(next.server_ts as string) + 30_000);
+    expect(Date.parse(next.server_ts as string)).toBeGreaterThanOrEqual(
+      Date.parse(theirs.server_ts as string),
+    );
+  });
+
+  it("keeps queued frames through an eviction and delivers them from the alarm", async () => {
+    const { match, a, b, turn } = await started({
+      jitter_min_ms: 4000,
+      jitter_max_ms: 4000,
+      turn_timeout_ms: 30_000,
+    });
+    a.send({
+      type: "turn_action",
+      match_id: match.match_id,
+      request_id: turn.request_id,
+      action: "call",
+    });
+    await a.next("actor's turn_result");
+    const queued = await inspect<{ seat: number; kind: string }>(
+      match.match_id,
+      "SELECT seat, kind FROM outbox ORDER BY id",
+    );
+    expect(queued).toEqual([
+      { seat: 1, kind: "frame" },
+      { seat: 1, kind: "turn_request" },
+    ]);
+    // Nothing reached B yet, and B is not awaiting: its early answer would be dropped.
+    expect(b.unread).toEqual([]);
+    const [pending] = await inspect<{ sent_at: number | null }>(
+      match.match_id,
+      "SELECT sent_at FROM turns WHERE seat = 1",
+    );
+    expect(pending?.sent_at).toBeNull();
+    await evictDurableObject(stub(match.match_id));
+    expect(await fireAlarm(match.match_id)).toBe(true);
+    // Delivered by the alarm, not by waiting out the 4 s delay.
+    const delayed = await b.next("delayed turn_result", 1000);
+    expect(delayed).toMatchObject({ type: "turn_result", seat: 0, seq: 3 });
+    const next = await b.next("turn_request");
+    expect(next).toMatchObject({ type: "turn_request", seq: 4, seat: 1, timeout_ms: 30_000 });
+    b.send({
+      type: "turn_action",
+      match_id: match.match_id,
+      request_id: next.request_id,
+      action: "check",
+    });
+    expect(await b.next("B's own result")).toMatchObject({ type: "turn_result", seat: 1, seq: 5 });
+  });
+});
