@@ -1,6 +1,8 @@
 import { Hono } from "hono";
+import { agentAdminRoutes, agentRoutes, channelDirectoryRoutes } from "./api/agents";
 import { botRoutes } from "./api/bots";
 import { tokenRoutes } from "./api/tokens";
+import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
 import { requestId } from "./http/request-id";
@@ -11,7 +13,11 @@ export const app = new Hono<AppEnv>()
   .use(requestId)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/api/bots", botRoutes)
-  .route("/api/external-api", tokenRoutes);
+  .route("/api/external-api", tokenRoutes)
+  .route("/api/agents", agentRoutes)
+  .route("/api/channels", channelDirectoryRoutes)
+  .route("/api/admin", agentAdminRoutes)
+  .route("/ws", agentSocketRoutes);
 
 app.notFound((c) =>
   c.json(

@@ -1,0 +1,179 @@
+/**
+ * A durable log with a dense per-log `seq`: channel messages and inbox whispers. The last
+ * `seq` is kept apart from the rows, so pruning (by age or count) never renumbers and a
+ * pruned log still knows where it was. Appends are idempotent per sender and client id
+ * while the first copy is retained.
+ */
+import type { LoggedEntry } from "../protocol/channel-frames";
+import { first, migrate, rows, type Sql } from "./sql";
+
+/** Largest replay batch and history page (§5). */
+export const MAX_BATCH = 1000;
+export const DEFAULT_HISTORY_LIMIT = 100;
+
+export interface Appended {
+  seq: number;
+  ts: number;
+  /** `true` when this sender already posted this client id: the original is answered. */
+  duplicate: boolean;
+}
+
+export interface Replay {
+  entries: LoggedEntry[];
+  /** The log's latest `seq`. */
+  latest: number;
+  /** Entries after `since` were pruned before they could be replayed. */
+  gap: boolean;
+  /** With `gap`: the first `seq` still available (latest + 1 when none is). */
+  fromSeq: number | null;
+  /** The batch was cut at `MAX_BATCH`; the rest is read with `history`. */
+  more: boolean;
+}
+
+export interface PageRequest {
+  before_seq?: number | undefined;
+  after_seq?: number | undefined;
+  limit?: number | undefined;
+}
+
+interface Row extends Record<string, string | number> {
+  seq: number;
+  ts: number;
+  sender: string;
+  payload: string;
+}
+
+function toEntry(row: Row): LoggedEntry {
+  return { seq: row.seq, ts: row.ts, from: row.sender, payload: JSON.parse(row.payload) };
+}
+
+export class SeqLog {
+  constructor(
+    private readonly sql: Sql,
+    /** Table name: a constant of the caller, never input. */
+    private readonly table: "messages" | "whispers",
+  ) {
+    migrate(sql, [
+      `CREATE TABLE IF NOT EXISTS ${table} (
+        seq INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        payload TEXT NOT NULL
+      )`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${table}_by_client ON ${table} (sender, client_id)`,
+      `CREATE INDEX IF NOT EXISTS ${table}_by_ts ON ${table} (ts)`,
+      `CREATE TABLE IF NOT EXISTS seq_logs (
+        name TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL,
+        acked INTEGER NOT NULL DEFAULT 0
+      )`,
+      `INSERT OR IGNORE INTO seq_logs (name, last_seq) VALUES ('${table}', 0)`,
+    ]);
+  }
+
+  /** The latest `seq` ever assigned (0 for an empty log). */
+  latest(): number {
+    return this.#state().last_seq;
+  }
+
+  /** The highest `seq` a reader acknowledged (inboxes). */
+  acked(): number {
+    return this.#state().acked;
+  }
+
+  #state(): { last_seq: number; acked: number } {
+    return (
+      first<{ last_seq: number; acked: number }>(
+        this.sql,
+        "SELECT last_seq, acked FROM seq_logs WHERE name = ?",
+        this.table,
+      ) ?? { last_seq: 0, acked: 0 }
+    );
+  }
+
+  /**
+   * Stores an entry with the next `seq`, unless this sender already stored this client id,
+   * in which case the original `seq` and `ts` come back with `duplicate: true`.
+   */
+  append(sender: string, clientId: string, payloadJson: string, now: number): Appended {
+    const existing = first<{ seq: number; ts: number }>(
+      this.sql,
+      `SELECT seq, ts FROM ${this.table} WHERE sender = ? AND client_id = ?`,
+      sender,
+      clientId,
+    );
+    if (existing) return { ...existing, duplicate: true };
+    const seq = this.latest() + 1;
+    this.sql.exec(
+      `INSERT INTO ${this.table} (seq, ts, sender, client_id, payload) VALUES (?, ?, ?, ?, ?)`,
+      seq,
+      now,
+      sender,
+      clientId,
+      payloadJson,
+    );
+    this.sql.exec("UPDATE seq_logs SET last_seq = ? WHERE name = ?", seq, this.table);
+    return { seq, ts: now, duplicate: false };
+  }
+
+  /** Entries after `since` (oldest first, at most `MAX_BATCH`), with the gap flag (§5). */
+  replay(since: number, cutoff: number): Replay {
+    const latest = this.latest();
+    const found = rows<Row>(
+      this.sql,
+      `SELECT seq, ts, sender, payload FROM ${this.table} WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?`,
+      since,
+      cutoff,
+      MAX_BATCH + 1,
+    );
+    const more = found.length > MAX_BATCH;
+    const entries = found.slice(0, MAX_BATCH).map(toEntry);
+    const firstAvailable = entries[0]?.seq ?? latest + 1;
+    const gap = since < latest && firstAvailable > since + 1;
+    return { entries, latest, gap, fromSeq: gap ? firstAvailable : null, more };
+  }
+
+  /**
+   * A history page (§5): with `after_seq`, the oldest entries after it; otherwise the newest
+   * before `before_seq` (or the end). Always oldest first; `more` says the range continues
+   * past the page in the direction read.
+   */
+  page(request: PageRequest, cutoff: number): { entries: LoggedEntry[]; more: boolean } {
+    const limit = Math.min(request.limit ?? DEFAULT_HISTORY_LIMIT, MAX_BATCH);
+    const before = request.before_seq ?? Number.MAX_SAFE_INTEGER;
+    const ascending = request.after_seq !== undefined;
+    const found = rows<Row>(
+      this.sql,
+      `SELECT seq, ts, sender, payload FROM ${this.table}
+       WHERE seq > ? AND seq < ? AND ts >= ?
+       ORDER BY seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+      request.after_seq ?? 0,
+      before,
+      cutoff,
+      limit + 1,
+    );
+    const more = found.length > limit;
+    const page = found.slice(0, limit);
+    if (!ascending) page.reverse();
+    return { entries: page.map(toEntry), more };
+  }
+
+  /** Deletes entries older than `cutoff` and beyond the newest `cap`. Never renumbers. */
+  trim(cutoff: number, cap: number): void {
+    this.sql.exec(`DELETE FROM ${this.table} WHERE ts < ?`, cutoff);
+    this.sql.exec(`DELETE FROM ${this.table} WHERE seq <= ?`, this.latest() - cap);
+  }
+
+  /** A reader has everything up to `seq`: those entries are no longer kept (inboxes). */
+  acknowledge(seq: number): void {
+    const through = Math.min(seq, this.latest());
+    this.sql.exec(`DELETE FROM ${this.table} WHERE seq <= ?`, through);
+    this.sql.exec("UPDATE seq_logs SET acked = MAX(acked, ?) WHERE name = ?", through, this.table);
+  }
+
+  /** Number of entries currently kept. */
+  size(): number {
+    return first<{ n: number }>(this.sql, `SELECT COUNT(*) AS n FROM ${this.table}`)?.n ?? 0;
+  }
+}
