@@ -27,7 +27,7 @@ export interface Removed {
   objects: MachineObject[];
 }
 
-export type EnrolResult = "ok" | "user_taken" | "user_not_found" | "machine_taken" | "pubkey_taken";
+export type EnrolResult = "ok" | "user_taken" | "machine_taken" | "pubkey_taken";
 
 /** Prefix of registration codes, so a code is recognisable in a config file or a chat. */
 const CODE_PREFIX = "bg_reg_";
@@ -124,27 +124,33 @@ export async function registerAgent(
   }
 }
 
-/** Enrols a further machine for an existing user. */
+/**
+ * Enrols a machine key for `user`, creating the user when new: how an admin enrols agents
+ * when registration is closed, and how an enrolled machine adds a further one.
+ */
 export async function addMachine(
   db: D1Database,
   user: string,
   machine: string,
   pubkey: string,
 ): Promise<EnrolResult> {
-  if (!(await userExists(db, user))) return "user_not_found";
   const taken = await conflict(db, user, machine, pubkey);
   if (taken) return taken;
   try {
-    const inserted = await db
-      .prepare(
-        "INSERT INTO agent_machines (id, user_name, name, pubkey, created_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .bind(crypto.randomUUID(), user, machine, pubkey, isoNow())
-      .run();
-    return inserted.meta.changes === 1 ? "ok" : "machine_taken";
+    const [, inserted] = await db.batch([
+      db
+        .prepare("INSERT INTO agent_users (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        .bind(user, isoNow()),
+      db
+        .prepare(
+          "INSERT INTO agent_machines (id, user_name, name, pubkey, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(crypto.randomUUID(), user, machine, pubkey, isoNow()),
+    ]);
+    return inserted?.meta.changes === 1 ? "ok" : "machine_taken";
   } catch (err) {
+    // A concurrent enrolment won a UNIQUE constraint (machine name or key).
     if (String(err).includes("UNIQUE")) return "pubkey_taken";
-    if (String(err).includes("FOREIGN KEY")) return "user_not_found";
     throw err;
   }
 }

@@ -87,7 +87,7 @@ export const agentRoutes = new Hono<AppEnv>().post("/register", async (c) => {
   if (result === "code_invalid") {
     throw new ApiError(403, "REGISTRATION_CODE_INVALID", "Unknown, used-up or expired code");
   }
-  if (result !== "ok" && result !== "user_not_found") {
+  if (result !== "ok") {
     const [code, message] = CONFLICTS[result];
     throw new ApiError(409, code, message);
   }
@@ -147,7 +147,6 @@ export const agentAdminRoutes = new Hono<AppEnv>()
     if (!USER_NAME.test(user)) throw userNotFound();
     const result = await enrolMachine(c.env, user, body.name, body.pubkey);
     if (result === "invalid_key") throw invalidPubkey();
-    if (result === "user_not_found") throw userNotFound();
     if (result !== "ok") {
       const [code, message] = CONFLICTS[result];
       throw new ApiError(409, code, message);

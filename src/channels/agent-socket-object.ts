@@ -514,7 +514,6 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
       case "add_machine": {
         const result = await enrolMachine(this.env, frame.user, frame.name, frame.pubkey);
         if (result === "ok") return ok({ user: frame.user, name: frame.name });
-        if (result === "user_not_found") return fail("not_found", "No such user");
         return fail("malformed", ENROL_ERRORS[result]);
       }
       case "remove_machine":
