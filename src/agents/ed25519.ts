@@ -17,7 +17,7 @@ export function toBase64Url(bytes: Uint8Array): string {
  * the last character) are refused so one key has exactly one text form, which keeps the
  * server-wide uniqueness of public keys meaningful.
  */
-export function fromBase64Url(text: string): Uint8Array | null {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!BASE64URL.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const bytes = new Uint8Array(binary.length);

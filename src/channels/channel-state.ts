@@ -3,9 +3,9 @@
  * channel admin, the per-user ACL, bans and invite tokens (stored hashed). Plain SQLite,
  * synchronous, so every check-then-write runs without an await in between.
  */
-import type { Visibility } from "../agents/names";
-import type { ChannelInfo } from "../protocol/channel-frames";
-import { first, migrate, rows, type Sql } from "./sql";
+import type { Visibility } from "../agents/names.ts";
+import type { ChannelInfo } from "../protocol/channel-frames.ts";
+import { first, migrate, rows, type Sql } from "./sql.ts";
 
 export interface ChannelSettings extends ChannelInfo {
   /** The channel admin: the user who created it (null when created by the admin token). */

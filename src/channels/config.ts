@@ -1,5 +1,5 @@
 /** Tunables of agent sockets and logs, from wrangler vars (documented in wrangler.toml). */
-import type { RateLimits } from "./rate-limit";
+import type { RateLimits } from "./rate-limit.ts";
 
 export interface SocketConfig {
   serverId: string;

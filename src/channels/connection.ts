@@ -3,7 +3,7 @@
  * hibernation (`serializeAttachment`), the handshake phases and which frames each phase
  * admits, and the deadlines the sweep enforces. Pure: no Workers APIs here.
  */
-import type { ErrorFrame } from "../protocol/channel-frames";
+import type { ErrorFrame } from "../protocol/channel-frames.ts";
 
 export type Phase = "greeting" | "challenged" | "verifying" | "live" | "closed";
 

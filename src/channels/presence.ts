@@ -4,7 +4,7 @@
  * turns the dirty set into one diff. A path that leaves and comes back within a batch
  * (a reconnect, a supersede) produces no diff at all.
  */
-import { first, migrate, rows, type Sql } from "./sql";
+import { first, migrate, rows, type Sql } from "./sql.ts";
 
 export interface PresenceDiff {
   joined: string[];

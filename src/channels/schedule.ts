@@ -3,7 +3,7 @@
  * what the object's alarm is set to. Alarms are at-least-once, so handlers take their due
  * entries from this table and must be idempotent.
  */
-import { first, migrate, rows, type Sql } from "./sql";
+import { first, migrate, rows, type Sql } from "./sql.ts";
 
 export class Schedule {
   constructor(private readonly sql: Sql) {

@@ -4,8 +4,8 @@
  * pruned log still knows where it was. Appends are idempotent per sender and client id
  * while the first copy is retained.
  */
-import type { LoggedEntry } from "../protocol/channel-frames";
-import { first, migrate, rows, type Sql } from "./sql";
+import type { LoggedEntry } from "../protocol/channel-frames.ts";
+import { first, migrate, rows, type Sql } from "./sql.ts";
 
 /** Largest replay batch and history page (§5). */
 export const MAX_BATCH = 1000;

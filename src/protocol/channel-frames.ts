@@ -4,7 +4,13 @@
  * and the close codes. Client frames are parsed here, once, at the edge of the objects.
  */
 import * as v from "valibot";
-import { CHANNEL_NAME, SESSION_NAME, SESSION_PATH, USER_NAME, VISIBILITIES } from "../agents/names";
+import {
+  CHANNEL_NAME,
+  SESSION_NAME,
+  SESSION_PATH,
+  USER_NAME,
+  VISIBILITIES,
+} from "../agents/names.ts";
 
 /** Protocol versions this server speaks (`hello.protocol_version`). */
 export const PROTOCOL_VERSIONS: readonly number[] = [1];
