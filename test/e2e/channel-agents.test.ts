@@ -3,18 +3,15 @@
 // with exactly what it missed; a whisper to an offline session arrives when it connects;
 // a revoked machine is dropped everywhere; replayed signatures and forged senders fail.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Agent, addMachine, createChannel, registerAgent } from "../harness/agent.ts";
 import {
-  type Agent,
-  addMachine,
-  createChannel,
   joinChannel,
   openAndHello,
   openInbox,
   post,
-  registerAgent,
   type Session,
   sendAuth,
-} from "../harness/agent.ts";
+} from "../harness/agent-socket.ts";
 import { api, type Gateway, startGateway } from "../harness/gateway.ts";
 import type { Frame } from "../harness/ws-client.ts";
 

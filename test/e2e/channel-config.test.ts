@@ -4,15 +4,8 @@
 // server admins named in configuration using the server-wide ops over a socket.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerSignedString } from "../../src/agents/signed-strings.ts";
-import {
-  type Agent,
-  AgentKey,
-  createChannel,
-  joinChannel,
-  openInbox,
-  post,
-  registerAgent,
-} from "../harness/agent.ts";
+import { type Agent, AgentKey, createChannel, registerAgent } from "../harness/agent.ts";
+import { joinChannel, openInbox, post } from "../harness/agent-socket.ts";
 import { api, type Gateway, startGateway } from "../harness/gateway.ts";
 import { TestSocket } from "../harness/ws-client.ts";
 
