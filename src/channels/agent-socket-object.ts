@@ -15,7 +15,7 @@ import {
 } from "../agents/admin-ops";
 import { serverAdmins } from "../agents/config";
 import { toBase64Url, verifyEd25519 } from "../agents/ed25519";
-import { findMachine, listUsers, recordMachineObject } from "../agents/registry";
+import { findMachine, listUsers, type MachineKey, recordMachineObject } from "../agents/registry";
 import { authSignedString } from "../agents/signed-strings";
 import { describeError, log } from "../lib/log";
 import {
@@ -46,6 +46,8 @@ import { first, migrate, type Sql } from "./sql";
 
 /** How long a force-dropped machine stays refused here (covers handshakes in flight). */
 const REVOCATION_MEMORY_MS = 24 * 3600 * 1000;
+/** How long a machine key read from D1 is reused by handshakes on this object. */
+const KEY_CACHE_MS = 60_000;
 
 /** A socket that completed the handshake. */
 export interface LiveSocket {
@@ -77,6 +79,16 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   readonly #buckets = new Map<string, TokenBucket>();
   /** The alarm time last set (`undefined`: unknown since wake-up). */
   #armedAt: number | null | undefined;
+  /** `schedule.changes` when the alarm was last armed. */
+  #armedChanges = -1;
+  /**
+   * Machine keys seen by handshakes here, so a reconnect storm does not query D1 for every
+   * socket. Safe without expiry for revocations: a revoked machine that was established
+   * here is refused by its tombstone, one that was not must pass `recordMachineObject`,
+   * which checks D1. A failed verification with a cached key re-reads D1 once (re-enrolled
+   * machine), and entries are refreshed after `KEY_CACHE_MS`.
+   */
+  readonly #keys = new Map<string, MachineKey & { at: number }>();
 
   /** What this object is in the machine registry ("channel" or "inbox"). */
   protected abstract readonly kind: "channel" | "inbox";
@@ -220,6 +232,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     }
     this.schedule.atLatest("forget_revoked", now + REVOCATION_MEMORY_MS);
     const revoked = new Set(machineIds);
+    for (const [name, key] of this.#keys) if (revoked.has(key.id)) this.#keys.delete(name);
     const dropped = this.dropWhere(
       (identity) => revoked.has(identity.machineId),
       CloseCode.revoked,
@@ -334,16 +347,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     if (nonce === null || hello === null) return;
     attachment.phase = "verifying";
     this.write(ws, attachment);
-    const key = await findMachine(this.env.DB, auth.user, auth.machine);
-    const valid =
-      key !== null &&
-      (await verifyEd25519(
-        key.pubkey,
-        authSignedString(attachment.endpoint, nonce),
-        auth.signature,
-      ));
-    if (!this.#stillVerifying(ws, attachment.id)) return;
-    if (!key || !valid) {
+    const fail = () => {
       log("warn", "agent_auth_failed", {
         object: this.kind,
         user: auth.user,
@@ -353,8 +357,10 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
         code: "unauthorized",
         message: "Authentication failed",
       });
-      return;
-    }
+    };
+    const key = await this.#verifiedKey(auth, authSignedString(attachment.endpoint, nonce));
+    if (!this.#stillVerifying(ws, attachment.id)) return;
+    if (!key) return fail();
     const serverAdmin = serverAdmins(this.env).has(auth.user);
     const identity: Identity = {
       user: auth.user,
@@ -374,24 +380,13 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
         name: this.name,
       });
       if (!this.#stillVerifying(ws, attachment.id)) return;
-      if (!exists) {
-        this.drop(ws, CloseCode.authFailed, {
-          code: "unauthorized",
-          message: "Authentication failed",
-        });
-        return;
-      }
+      if (!exists) return fail();
       this.sql.exec("INSERT OR IGNORE INTO indexed_machines (machine_id) VALUES (?)", key.id);
     }
-    if (!this.#stillVerifying(ws, attachment.id)) return;
     // From here to the end everything is synchronous: no event can interleave.
-    if (this.#isRevoked(key.id)) {
-      this.drop(ws, CloseCode.revoked, {
-        code: "unauthorized",
-        message: "This machine's key was revoked",
-      });
-      return;
-    }
+    if (!this.#stillVerifying(ws, attachment.id)) return;
+    // A machine removed while this handshake was in flight (its tombstone arrived here).
+    if (this.#isRevoked(key.id)) return fail();
     const admission = this.admit(identity, hello);
     if (!admission.ok) {
       this.drop(ws, admission.close, { code: admission.code, message: admission.message });
@@ -414,6 +409,20 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.write(ws, live);
     this.#live.set(live.id, ws);
     this.onEstablished({ ws, attachment: live }, hello);
+  }
+
+  /** The machine key that verifies `signature` over `signed`, or `null`. */
+  async #verifiedKey(auth: Auth, signed: string): Promise<MachineKey | null> {
+    const name = `${auth.user}/${auth.machine}`;
+    const cached = this.#keys.get(name);
+    if (cached && Date.now() - cached.at < KEY_CACHE_MS) {
+      if (await verifyEd25519(cached.pubkey, signed, auth.signature)) return cached;
+      this.#keys.delete(name);
+    }
+    const key = await findMachine(this.env.DB, auth.user, auth.machine);
+    if (!key) return null;
+    this.#keys.set(name, { ...key, at: Date.now() });
+    return (await verifyEd25519(key.pubkey, signed, auth.signature)) ? key : null;
   }
 
   #stillVerifying(ws: WebSocket, id: string): boolean {
@@ -668,12 +677,15 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.#live.clear();
     this.#buckets.clear();
     this.#armedAt = undefined;
+    this.#keys.clear();
     this.schedule = new Schedule(this.sql);
     this.#migrate();
   }
 
   /** Sets the alarm to the earliest scheduled deadline (one alarm per object). */
   protected async arm(): Promise<void> {
+    if (this.schedule.changes === this.#armedChanges && this.#armedAt !== undefined) return;
+    this.#armedChanges = this.schedule.changes;
     const next = this.schedule.next();
     if (next === this.#armedAt) return;
     this.#armedAt = next;

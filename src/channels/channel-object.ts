@@ -39,12 +39,15 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   readonly #inviteHashes = new Map<string, string>();
   /** Memberships gained by invite during admission, mirrored to D1 once established. */
   readonly #redeemed = new Set<string>();
+  /** Whether an age prune is scheduled (checked in storage once per wake-up). */
+  #pruneScheduled: boolean;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#state = new ChannelState(this.sql);
-    this.#log = new SeqLog(this.sql, "messages");
+    this.#log = this.#newLog();
     this.#presence = new Presence(this.sql);
+    this.#pruneScheduled = this.schedule.has("prune");
     // After a restart the runtime has no sockets for presence rows written before it:
     // those sessions left, and everyone still here is told so.
     const live = new Set([...this.liveSockets()].map((s) => s.attachment.id));
@@ -62,8 +65,11 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     return { name: settings.name, visibility: settings.visibility, topic: settings.topic };
   }
 
-  #cutoff(now: number): number {
-    return now - this.config.channelRetentionMs;
+  #newLog(): SeqLog {
+    return new SeqLog(this.sql, "messages", {
+      maxAgeMs: this.config.channelRetentionMs,
+      maxCount: this.config.channelMaxMessages,
+    });
   }
 
   // ---- RPC (from the Worker and other objects) ----
@@ -92,8 +98,9 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     await this.ctx.storage.deleteAll();
     this.resetMemory();
     this.#state = new ChannelState(this.sql);
-    this.#log = new SeqLog(this.sql, "messages");
+    this.#log = this.#newLog();
     this.#presence = new Presence(this.sql);
+    this.#pruneScheduled = false;
     return existed;
   }
 
@@ -169,7 +176,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     if (hello.sinceSeq === null) {
       this.send(ws, { type: "caught_up", seq: latest, gap: false });
     } else {
-      this.sendReplay(ws, this.#log.replay(hello.sinceSeq, this.#cutoff(now)), "message");
+      this.sendReplay(ws, this.#log.replay(hello.sinceSeq, now), "message");
     }
     if (this.#redeemed.delete(identity.user)) {
       this.ctx.waitUntil(
@@ -187,8 +194,9 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   protected override onScheduled(kind: string, now: number): void {
     if (kind === "presence") this.#flushPresence();
     if (kind === "prune") {
-      this.#log.trim(this.#cutoff(now), this.config.channelMaxMessages);
-      if (this.#log.size() > 0) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
+      this.#log.trim(now);
+      this.#pruneScheduled = this.#log.size() > 0;
+      if (this.#pruneScheduled) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
     }
   }
 
@@ -224,12 +232,16 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
       { type: "message", seq: stored.seq, ts: stored.ts, from, payload: frame.payload },
       echo ? null : attachment.id,
     );
-    this.#log.trim(this.#cutoff(now), this.config.channelMaxMessages);
-    if (!this.schedule.has("prune")) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
+    // Rows past the count limit are deleted in batches here, expired ones hourly by the alarm.
+    this.#log.trimCount();
+    if (!this.#pruneScheduled) {
+      this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
+      this.#pruneScheduled = true;
+    }
   }
 
   #history(socket: LiveSocket, frame: HistoryRequest): void {
-    const page = this.#log.page(frame, this.#cutoff(Date.now()));
+    const page = this.#log.page(frame, Date.now());
     this.send(socket.ws, {
       type: "history",
       ...(frame.id === undefined ? {} : { id: frame.id }),

@@ -32,15 +32,14 @@ export class InboxObject extends AgentSocketObject<InboxClientFrame> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#log = new SeqLog(this.sql, "whispers");
+    this.#log = new SeqLog(this.sql, "whispers", {
+      maxAgeMs: this.config.inboxRetentionMs,
+      maxCount: this.config.inboxMaxWhispers,
+    });
   }
 
   protected parse(text: string): Parsed<InboxClientFrame> {
     return parseClientFrame(text, InboxClientFrameSchema);
-  }
-
-  #cutoff(now: number): number {
-    return now - this.config.inboxRetentionMs;
   }
 
   /**
@@ -55,7 +54,7 @@ export class InboxObject extends AgentSocketObject<InboxClientFrame> {
     }
     const now = Date.now();
     const stored = this.#log.append(whisper.from, whisper.id, JSON.stringify(whisper.payload), now);
-    this.#log.trim(this.#cutoff(now), this.config.inboxMaxWhispers);
+    this.#log.trimCount();
     if (!this.schedule.has("prune")) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
     await this.arm();
     const [socket] = this.liveSockets();
@@ -98,7 +97,7 @@ export class InboxObject extends AgentSocketObject<InboxClientFrame> {
   protected onEstablished(socket: LiveSocket, hello: HelloRequest): void {
     const { ws, attachment } = socket;
     if (hello.sinceSeq !== null) this.#log.acknowledge(hello.sinceSeq);
-    const replay = this.#log.replay(hello.sinceSeq ?? this.#log.acked(), this.#cutoff(Date.now()));
+    const replay = this.#log.replay(hello.sinceSeq ?? this.#log.acked(), Date.now());
     this.send(ws, {
       type: "established",
       path: attachment.identity.path,
@@ -117,7 +116,7 @@ export class InboxObject extends AgentSocketObject<InboxClientFrame> {
 
   protected override onScheduled(kind: string, now: number): void {
     if (kind !== "prune") return;
-    this.#log.trim(this.#cutoff(now), this.config.inboxMaxWhispers);
+    this.#log.trim(now);
     if (this.#log.size() > 0) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
   }
 }

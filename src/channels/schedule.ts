@@ -6,6 +6,9 @@
 import { first, migrate, rows, type Sql } from "./sql.ts";
 
 export class Schedule {
+  /** Bumped on every write, so the owner can skip re-arming when nothing changed. */
+  changes = 0;
+
   constructor(private readonly sql: Sql) {
     migrate(sql, [
       "CREATE TABLE IF NOT EXISTS schedule (kind TEXT PRIMARY KEY, at INTEGER NOT NULL)",
@@ -14,6 +17,7 @@ export class Schedule {
 
   /** Makes `kind` due no later than `at` (an earlier existing deadline is kept). */
   atLatest(kind: string, at: number): void {
+    this.changes += 1;
     this.sql.exec(
       "INSERT INTO schedule (kind, at) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET at = MIN(at, excluded.at)",
       kind,
@@ -23,6 +27,7 @@ export class Schedule {
 
   /** Sets `kind` due at exactly `at`. */
   set(kind: string, at: number): void {
+    this.changes += 1;
     this.sql.exec(
       "INSERT INTO schedule (kind, at) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET at = excluded.at",
       kind,
@@ -36,6 +41,7 @@ export class Schedule {
 
   /** Removes and returns every kind due at `now`, earliest first. */
   takeDue(now: number): string[] {
+    this.changes += 1;
     const due = rows<{ kind: string }>(
       this.sql,
       "SELECT kind FROM schedule WHERE at <= ? ORDER BY at, kind",

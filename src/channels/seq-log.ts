@@ -2,7 +2,9 @@
  * A durable log with a dense per-log `seq`: channel messages and inbox whispers. The last
  * `seq` is kept apart from the rows, so pruning (by age or count) never renumbers and a
  * pruned log still knows where it was. Appends are idempotent per sender and client id
- * while the first copy is retained.
+ * while the first copy is retained. Retention is exact for readers (every read skips what
+ * is past the age or count limit) while deletion is lazy: amortised on append, hourly by
+ * the owner's alarm.
  */
 import type { LoggedEntry } from "../protocol/channel-frames.ts";
 import { first, migrate, rows, type Sql } from "./sql.ts";
@@ -10,6 +12,8 @@ import { first, migrate, rows, type Sql } from "./sql.ts";
 /** Largest replay batch and history page (§5). */
 export const MAX_BATCH = 1000;
 export const DEFAULT_HISTORY_LIMIT = 100;
+/** The append path deletes entries past the count limit every this many entries. */
+export const TRIM_BATCH = 32;
 
 export interface Appended {
   seq: number;
@@ -30,6 +34,12 @@ export interface Replay {
   more: boolean;
 }
 
+/** What a log keeps: entries younger than `maxAgeMs`, and at most the newest `maxCount`. */
+export interface Retention {
+  maxAgeMs: number;
+  maxCount: number;
+}
+
 export interface PageRequest {
   before_seq?: number | undefined;
   after_seq?: number | undefined;
@@ -48,10 +58,18 @@ function toEntry(row: Row): LoggedEntry {
 }
 
 export class SeqLog {
+  /**
+   * The latest `seq`, kept in memory. Rows are the durable record of it: at start-up it is
+   * the larger of the stored counter and the newest row, and the counter is written
+   * before any delete, so pruning or acknowledging never loses it.
+   */
+  #latest: number;
+
   constructor(
     private readonly sql: Sql,
     /** Table name: a constant of the caller, never input. */
     private readonly table: "messages" | "whispers",
+    private readonly retention: Retention,
   ) {
     migrate(sql, [
       `CREATE TABLE IF NOT EXISTS ${table} (
@@ -70,11 +88,13 @@ export class SeqLog {
       )`,
       `INSERT OR IGNORE INTO seq_logs (name, last_seq) VALUES ('${table}', 0)`,
     ]);
+    const newest = first<{ seq: number | null }>(sql, `SELECT MAX(seq) AS seq FROM ${table}`);
+    this.#latest = Math.max(this.#state().last_seq, newest?.seq ?? 0);
   }
 
   /** The latest `seq` ever assigned (0 for an empty log). */
   latest(): number {
-    return this.#state().last_seq;
+    return this.#latest;
   }
 
   /** The highest `seq` a reader acknowledged (inboxes). */
@@ -92,39 +112,50 @@ export class SeqLog {
     );
   }
 
+  /** Persists the latest `seq` before rows are deleted (the newest row may go). */
+  #persistLatest(): void {
+    this.sql.exec("UPDATE seq_logs SET last_seq = ? WHERE name = ?", this.#latest, this.table);
+  }
+
   /**
    * Stores an entry with the next `seq`, unless this sender already stored this client id,
-   * in which case the original `seq` and `ts` come back with `duplicate: true`.
+   * in which case the original `seq` and `ts` come back with `duplicate: true`. One
+   * statement on the common path: the unique index decides.
    */
   append(sender: string, clientId: string, payloadJson: string, now: number): Appended {
-    const existing = first<{ seq: number; ts: number }>(
+    const seq = this.#latest + 1;
+    const inserted = rows<{ seq: number }>(
       this.sql,
-      `SELECT seq, ts FROM ${this.table} WHERE sender = ? AND client_id = ?`,
-      sender,
-      clientId,
-    );
-    if (existing) return { ...existing, duplicate: true };
-    const seq = this.latest() + 1;
-    this.sql.exec(
-      `INSERT INTO ${this.table} (seq, ts, sender, client_id, payload) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO ${this.table} (seq, ts, sender, client_id, payload) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sender, client_id) DO NOTHING RETURNING seq`,
       seq,
       now,
       sender,
       clientId,
       payloadJson,
     );
-    this.sql.exec("UPDATE seq_logs SET last_seq = ? WHERE name = ?", seq, this.table);
-    return { seq, ts: now, duplicate: false };
+    if (inserted.length === 1) {
+      this.#latest = seq;
+      return { seq, ts: now, duplicate: false };
+    }
+    const existing = first<{ seq: number; ts: number }>(
+      this.sql,
+      `SELECT seq, ts FROM ${this.table} WHERE sender = ? AND client_id = ?`,
+      sender,
+      clientId,
+    );
+    if (!existing) throw new Error("append conflicted but the original entry is missing");
+    return { ...existing, duplicate: true };
   }
 
   /** Entries after `since` (oldest first, at most `MAX_BATCH`), with the gap flag (§5). */
-  replay(since: number, cutoff: number): Replay {
-    const latest = this.latest();
+  replay(since: number, now: number): Replay {
+    const latest = this.#latest;
     const found = rows<Row>(
       this.sql,
       `SELECT seq, ts, sender, payload FROM ${this.table} WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?`,
-      since,
-      cutoff,
+      Math.max(since, this.#oldestKept()),
+      now - this.retention.maxAgeMs,
       MAX_BATCH + 1,
     );
     const more = found.length > MAX_BATCH;
@@ -139,7 +170,7 @@ export class SeqLog {
    * before `before_seq` (or the end). Always oldest first; `more` says the range continues
    * past the page in the direction read.
    */
-  page(request: PageRequest, cutoff: number): { entries: LoggedEntry[]; more: boolean } {
+  page(request: PageRequest, now: number): { entries: LoggedEntry[]; more: boolean } {
     const limit = Math.min(request.limit ?? DEFAULT_HISTORY_LIMIT, MAX_BATCH);
     const before = request.before_seq ?? Number.MAX_SAFE_INTEGER;
     const ascending = request.after_seq !== undefined;
@@ -148,9 +179,9 @@ export class SeqLog {
       `SELECT seq, ts, sender, payload FROM ${this.table}
        WHERE seq > ? AND seq < ? AND ts >= ?
        ORDER BY seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-      request.after_seq ?? 0,
+      Math.max(request.after_seq ?? 0, this.#oldestKept()),
       before,
-      cutoff,
+      now - this.retention.maxAgeMs,
       limit + 1,
     );
     const more = found.length > limit;
@@ -159,15 +190,32 @@ export class SeqLog {
     return { entries: page.map(toEntry), more };
   }
 
-  /** Deletes entries older than `cutoff` and beyond the newest `cap`. Never renumbers. */
-  trim(cutoff: number, cap: number): void {
-    this.sql.exec(`DELETE FROM ${this.table} WHERE ts < ?`, cutoff);
-    this.sql.exec(`DELETE FROM ${this.table} WHERE seq <= ?`, this.latest() - cap);
+  /** Entries at or below this seq are past the count limit (whether deleted yet or not). */
+  #oldestKept(): number {
+    return Math.max(0, this.#latest - this.retention.maxCount);
+  }
+
+  /** Deletes everything past the retention limits at `now`. Never renumbers. */
+  trim(now: number): void {
+    this.#persistLatest();
+    this.sql.exec(`DELETE FROM ${this.table} WHERE ts < ?`, now - this.retention.maxAgeMs);
+    this.sql.exec(`DELETE FROM ${this.table} WHERE seq <= ?`, this.#oldestKept());
+  }
+
+  /**
+   * The count limit on the append path, amortised: every `TRIM_BATCH`-th seq deletes the
+   * entries beyond it (readers never see them either way).
+   */
+  trimCount(): void {
+    if (this.#latest <= this.retention.maxCount || this.#latest % TRIM_BATCH !== 0) return;
+    this.#persistLatest();
+    this.sql.exec(`DELETE FROM ${this.table} WHERE seq <= ?`, this.#oldestKept());
   }
 
   /** A reader has everything up to `seq`: those entries are no longer kept (inboxes). */
   acknowledge(seq: number): void {
-    const through = Math.min(seq, this.latest());
+    const through = Math.min(seq, this.#latest);
+    this.#persistLatest();
     this.sql.exec(`DELETE FROM ${this.table} WHERE seq <= ?`, through);
     this.sql.exec("UPDATE seq_logs SET acked = MAX(acked, ?) WHERE name = ?", through, this.table);
   }

@@ -3,7 +3,7 @@
 // every frame-level error, size and rate limits with their close codes, since_seq replay
 // with the gap flag, and history paging.
 
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { join, newAgent, newChannel, post, type Session } from "./channel-agent";
@@ -128,7 +128,8 @@ describe("rate limits", () => {
     expect(closed.code).toBe(4009);
     const acks = a.socket.frames.filter((f) => f.type === "ack");
     const warnings = a.socket.frames.filter((f) => f.type === "error");
-    expect(acks.length).toBeGreaterThanOrEqual(40);
+    // The burst of 40 less the two handshake frames, plus whatever refilled meanwhile.
+    expect(acks.length).toBeGreaterThanOrEqual(38);
     expect(warnings).toHaveLength(5);
     expect(warnings.every((w) => w.code === "rate_limited")).toBe(true);
     // The refused frames are named by id so the client knows what to re-send.
@@ -176,8 +177,9 @@ describe("resume and history", () => {
           String(seq),
         );
       }
-      state.storage.sql.exec("UPDATE seq_logs SET last_seq = 1005 WHERE name = 'messages'");
     });
+    // A fresh instance reads the latest seq back from the rows themselves.
+    await evictDurableObject(env.CHANNEL.getByName(channel), { webSockets: "hibernate" });
     const late = await join(await newAgent(), channel, { session: "late", since_seq: 0 });
     expect(late.replayed).toHaveLength(1000);
     expect(late.replayed.at(-1)?.seq).toBe(1000);
