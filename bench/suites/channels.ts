@@ -6,7 +6,7 @@
  * - the time for 1,000 sockets to connect (and, for botgate, authenticate);
  * - post→ack latency p50/p99 of sequential posts while every post fans out to all 1,000;
  * - deliveries per second for a pipelined burst of posts, counted at the subscribers.
- * Three rounds, interleaved across the systems. Loopback only, every wait bounded; the
+ * Four rounds, interleaved across the systems. Loopback only, every wait bounded; the
  * whole suite takes two to three minutes on two cores.
  */
 import { sign } from "node:crypto";
@@ -19,7 +19,7 @@ import { startGateway } from "../../test/harness/gateway.ts";
 import { type Figure, percentile, ratio, round, type Suite } from "../lib.ts";
 
 const SUBSCRIBERS = 1_000;
-const ROUNDS = 3;
+const ROUNDS = 4;
 const SEQUENTIAL_POSTS = 100;
 const BURST_POSTS = 100;
 const CONNECT_CONCURRENCY = 50;
@@ -261,6 +261,14 @@ const suite: Suite = async () => {
   } finally {
     for (const system of Object.values(systems)) await system.close();
   }
+  // The spread between rounds shows how much of a difference is noise on a shared machine.
+  process.stderr.write(
+    `bench: channels deliveries/s per round: ${JSON.stringify(
+      Object.fromEntries(
+        Object.entries(results).map(([k, v]) => [k, v.map((r) => Math.round(r.deliveriesPerS))]),
+      ),
+    )}\n`,
+  );
   const summary = (name: keyof typeof results) => {
     const latencies = results[name].flatMap((r) => r.latencies);
     return {

@@ -1,7 +1,8 @@
 // Proves the configurable parts of agent channels over real sockets, with wrangler vars
 // set the way an operator would: real-time heartbeat (4000) and handshake (4007) deadlines,
 // the retention count cap with the gap flag, invite-only and closed registration, and
-// server admins named in configuration using the server-wide ops over a socket.
+// server admins named in configuration using the server-wide ops over a socket, and
+// channels auto-created on first use when the policy allows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerSignedString } from "../../src/agents/signed-strings.ts";
 import { type Agent, AgentKey, createChannel, registerAgent } from "../harness/agent.ts";
@@ -28,6 +29,7 @@ beforeAll(async () => {
       AGENT_HANDSHAKE_TIMEOUT_MS: "1000",
       AGENT_PRESENCE_BATCH_MS: "100",
       CHANNEL_MAX_MESSAGES: "5",
+      CHANNEL_AUTO_CREATE: "true",
     },
   });
   root = await registerAgent(gateway, "root", "console", { code: await code() });
@@ -161,6 +163,27 @@ describe("server admins from configuration", () => {
     expect((await onInbox.socket.closed()).code).toBe(4010);
     own.socket.close();
     console.socket.close();
+  });
+});
+
+describe("auto-created channels", () => {
+  it("creates an unknown channel as public on its first handshake, with that user as admin", async () => {
+    const maker = await registerAgent(gateway, "maker", "m1", { code: await code() });
+    const first = await joinChannel(gateway, maker, "made-on-demand", { session: "a" });
+    expect(first.established).toMatchObject({
+      admin: true,
+      channel: { name: "made-on-demand", visibility: "public" },
+    });
+    const listed = await api(gateway, "GET", "/api/channels", { token: null });
+    expect((listed.body as { channels: Array<{ name: string }> }).channels).toContainEqual({
+      name: "made-on-demand",
+      visibility: "public",
+      topic: "",
+    });
+    const second = await joinChannel(gateway, root, "made-on-demand", { session: "b" });
+    expect(second.established.admin).toBe(true);
+    first.socket.close();
+    second.socket.close();
   });
 });
 
