@@ -9,7 +9,6 @@
  * Four rounds, interleaved across the systems. Loopback only, every wait bounded; the
  * whole suite takes two to three minutes on two cores.
  */
-import { sign } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createTestHarness } from "wrangler";
 import WebSocket from "ws";
