@@ -247,14 +247,6 @@ export async function recordMachineObject(
   return (exists?.results.length ?? 0) > 0;
 }
 
-/** Forgets every machine's record of an object (the object is gone). */
-export async function forgetObject(db: D1Database, object: MachineObject): Promise<void> {
-  await db
-    .prepare("DELETE FROM agent_machine_objects WHERE kind = ? AND object_name = ?")
-    .bind(object.kind, object.name)
-    .run();
-}
-
 /** Issued registration code: the plaintext is shown once, only its hash is stored. */
 export interface RegistrationCode {
   code: string;

@@ -75,7 +75,10 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   /** Live sockets by socket id, rebuilt from the runtime's list after hibernation. */
   readonly #live = new Map<string, WebSocket>();
   readonly #attachments = new WeakMap<WebSocket, Attachment>();
-  /** Rate buckets live in memory: an object only hibernates after seconds of silence, by which time a bucket is full again. */
+  /**
+   * Rate buckets live in memory: an object only hibernates after seconds of silence, by
+   * which time every bucket would be full again anyway.
+   */
   readonly #buckets = new Map<string, TokenBucket>();
   /** The alarm time last set (`undefined`: unknown since wake-up). */
   #armedAt: number | null | undefined;

@@ -84,11 +84,6 @@ export class ChannelState {
     }
   }
 
-  /** Whether `user` administers this channel (server admins are decided by the caller). */
-  isChannelAdmin(user: string): boolean {
-    return this.settings()?.admin === user;
-  }
-
   /**
    * Whether `user` may join now. Bans win over everything but server admin rights; a
    * private channel needs membership. Invites are redeemed separately (`redeemInvite`).
@@ -102,12 +97,6 @@ export class ChannelState {
 
   isMember(user: string): boolean {
     return first(this.sql, "SELECT 1 AS ok FROM acl WHERE user = ?", user) !== null;
-  }
-
-  members(): string[] {
-    return rows<{ user: string }>(this.sql, "SELECT user FROM acl ORDER BY user").map(
-      (r) => r.user,
-    );
   }
 
   /** `true` when the user was not a member before. */

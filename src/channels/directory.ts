@@ -31,14 +31,6 @@ export async function insertChannel(db: D1Database, entry: DirectoryEntry): Prom
   return result.meta.changes === 1;
 }
 
-export async function channelExists(db: D1Database, name: string): Promise<boolean> {
-  const row = await db
-    .prepare("SELECT 1 AS ok FROM agent_channels WHERE name = ?")
-    .bind(name)
-    .first();
-  return row !== null;
-}
-
 /** Removes a channel, its member mirror and its machine records. */
 export async function deleteChannelEntry(db: D1Database, name: string): Promise<void> {
   await db.batch([

@@ -25,16 +25,6 @@ export class Schedule {
     );
   }
 
-  /** Sets `kind` due at exactly `at`. */
-  set(kind: string, at: number): void {
-    this.changes += 1;
-    this.sql.exec(
-      "INSERT INTO schedule (kind, at) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET at = excluded.at",
-      kind,
-      at,
-    );
-  }
-
   has(kind: string): boolean {
     return first(this.sql, "SELECT 1 AS ok FROM schedule WHERE kind = ?", kind) !== null;
   }

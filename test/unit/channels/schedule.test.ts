@@ -5,13 +5,13 @@ import { Schedule } from "../../../src/channels/schedule.ts";
 import { memorySql } from "./sqlite.ts";
 
 describe("Schedule", () => {
-  it("keeps the earliest deadline per kind unless set explicitly", () => {
+  it("keeps the earliest deadline per kind", () => {
     const schedule = new Schedule(memorySql());
     schedule.atLatest("sweep", 500);
     schedule.atLatest("sweep", 900);
     schedule.atLatest("presence", 700);
     expect(schedule.next()).toBe(500);
-    schedule.set("sweep", 900);
+    schedule.takeDue(500);
     expect(schedule.next()).toBe(700);
   });
 
