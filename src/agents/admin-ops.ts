@@ -24,6 +24,7 @@ import {
   userExists,
 } from "./registry";
 
+/** A channel to create. */
 export interface NewChannel {
   name: string;
   visibility: Visibility;
@@ -32,6 +33,7 @@ export interface NewChannel {
   admin: string | null;
 }
 
+/** What `createChannel` did. */
 export type CreateChannelResult =
   | { status: "created"; channel: ChannelInfo }
   | { status: "exists" | "admin_not_found" };

@@ -9,6 +9,7 @@ import { MACHINE_NAME, USER_NAME } from "./names";
 import { findMachine } from "./registry";
 import { httpSignedString } from "./signed-strings";
 
+/** The request headers of an agent-signed HTTP request. */
 export const AGENT_HEADERS = {
   user: "x-botgate-user",
   machine: "x-botgate-machine",

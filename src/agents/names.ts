@@ -8,8 +8,10 @@ export const SESSION_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** `user/machine/session`: the sender of every message and the target of every whisper. */
 export const SESSION_PATH =
   /^[a-z0-9][a-z0-9_-]{0,31}\/[a-z0-9][a-z0-9_-]{0,31}\/[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A channel name (`/ws/channel/{name}`). */
 export const CHANNEL_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
+/** Who may find and join a channel (§7). */
 export type Visibility = "public" | "unlisted" | "private";
 export const VISIBILITIES: readonly Visibility[] = ["public", "unlisted", "private"];
 

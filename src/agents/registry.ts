@@ -27,11 +27,13 @@ export interface Removed {
   objects: MachineObject[];
 }
 
+/** The outcome of enrolling a machine (or registering a user with one). */
 export type EnrolResult = "ok" | "user_taken" | "machine_taken" | "pubkey_taken";
 
 /** Prefix of registration codes, so a code is recognisable in a config file or a chat. */
 const CODE_PREFIX = "bg_reg_";
 
+/** The key of `user/machine`, or `null` when there is no such machine. */
 export async function findMachine(
   db: D1Database,
   user: string,
@@ -43,6 +45,7 @@ export async function findMachine(
     .first<MachineKey>();
 }
 
+/** Whether a user of that name is registered. */
 export async function userExists(db: D1Database, user: string): Promise<boolean> {
   const row = await db.prepare("SELECT 1 AS ok FROM agent_users WHERE name = ?").bind(user).first();
   return row !== null;
@@ -202,6 +205,7 @@ export function removeUser(db: D1Database, user: string) {
   return remove(db, user, null);
 }
 
+/** Every user with their machines, by name. */
 export async function listUsers(db: D1Database): Promise<AgentUser[]> {
   const [users, machines] = await db.batch<Record<string, string>>([
     db.prepare("SELECT name, created_at FROM agent_users ORDER BY name"),
@@ -255,6 +259,7 @@ export interface RegistrationCode {
   expires_at: number | null;
 }
 
+/** Issues an invite-only registration code, optionally limited in uses and time. */
 export async function createRegistrationCode(
   db: D1Database,
   options: { uses?: number; expiresInS?: number },

@@ -68,6 +68,7 @@ const SERVER_OPS: ReadonlySet<string> = new Set([
   "remove_machine",
 ]);
 
+/** Base of `ChannelObject` and `InboxObject`; `Frame` is the union of its client frames. */
 export abstract class AgentSocketObject<Frame extends { type: string }> extends DurableObject<Env> {
   protected readonly sql: Sql;
   protected readonly config: SocketConfig;

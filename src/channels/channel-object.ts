@@ -30,6 +30,7 @@ import { SeqLog } from "./seq-log";
 /** Age pruning runs at most this often; reads filter expired messages in between. */
 const PRUNE_EVERY_MS = 3600 * 1000;
 
+/** One channel: messages, presence, ACL and moderation behind `/ws/channel/{name}`. */
 export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   protected readonly kind = "channel";
   #state: ChannelState;

@@ -7,12 +7,14 @@ import type { Visibility } from "../agents/names.ts";
 import type { ChannelInfo } from "../protocol/channel-frames.ts";
 import { first, migrate, rows, type Sql } from "./sql.ts";
 
+/** A channel's own settings. */
 export interface ChannelSettings extends ChannelInfo {
   /** The channel admin: the user who created it (null when created by the admin token). */
   admin: string | null;
   created_at: number;
 }
 
+/** An invite as admins see it (never its token). */
 export interface InviteInfo {
   invite_id: string;
   uses_left: number | null;
@@ -24,6 +26,7 @@ export interface InviteInfo {
 /** Why a user may not join. */
 export type Refusal = "banned" | "not_member";
 
+/** Settings, ACL, bans and invites of one channel, in its object's SQLite. */
 export class ChannelState {
   constructor(private readonly sql: Sql) {
     migrate(sql, [

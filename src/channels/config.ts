@@ -1,6 +1,7 @@
 /** Tunables of agent sockets and logs, from wrangler vars (documented in wrangler.toml). */
 import type { RateLimits } from "./rate-limit.ts";
 
+/** Parsed, bounded settings of agent sockets and logs. */
 export interface SocketConfig {
   serverId: string;
   maxFrameBytes: number;
@@ -21,6 +22,7 @@ function positive(value: string | undefined, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
+/** Reads the agent settings from wrangler vars, with the documented defaults. */
 export function socketConfig(env: Env): SocketConfig {
   return {
     serverId: String(env.AGENT_SERVER_ID || "botgate"),

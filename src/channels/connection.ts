@@ -5,6 +5,7 @@
  */
 import type { ErrorFrame } from "../protocol/channel-frames.ts";
 
+/** Where a socket is in its life: handshake steps, established, or closing. */
 export type Phase = "greeting" | "challenged" | "verifying" | "live" | "closed";
 
 /** Who a socket authenticated as. */
@@ -46,6 +47,7 @@ export interface Attachment {
   violations: number[];
 }
 
+/** The attachment of a socket that was just accepted. */
 export function newAttachment(id: string, endpoint: string, now: number): Attachment {
   return {
     id,
@@ -91,6 +93,7 @@ export function admits(phase: Phase, type: string): ErrorFrame | null {
   }
 }
 
+/** What the sweep must close now, and when it must look again. */
 export interface Deadlines {
   /** Sockets that did not finish the handshake in time (close 4007). */
   handshakeExpired: string[];

@@ -9,6 +9,7 @@ import type { ChannelInfo } from "../protocol/channel-frames";
 /** Who is looking at the directory. */
 export type Viewer = { kind: "anonymous" } | { kind: "agent"; user: string } | { kind: "admin" };
 
+/** A channel as the directory stores it. */
 export interface DirectoryEntry {
   name: string;
   visibility: Visibility;
@@ -41,6 +42,7 @@ export async function deleteChannelEntry(db: D1Database, name: string): Promise<
   ]);
 }
 
+/** Mirrors a topic or visibility change. */
 export async function updateChannelEntry(
   db: D1Database,
   name: string,
@@ -54,6 +56,7 @@ export async function updateChannelEntry(
     .run();
 }
 
+/** Mirrors an ACL change (added or removed member). */
 export async function setMembership(
   db: D1Database,
   channel: string,

@@ -26,6 +26,7 @@ export interface WhisperDelivery {
 
 const PRUNE_EVERY_MS = 3600 * 1000;
 
+/** One session path's inbox: whispers stored until acknowledged or expired. */
 export class InboxObject extends AgentSocketObject<InboxClientFrame> {
   protected readonly kind = "inbox";
   readonly #log: SeqLog;

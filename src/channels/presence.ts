@@ -6,12 +6,14 @@
  */
 import { first, migrate, rows, type Sql } from "./sql.ts";
 
+/** One batched presence change, as broadcast. */
 export interface PresenceDiff {
   joined: string[];
   left: string[];
   version: number;
 }
 
+/** Presence of one channel in its object's SQLite. */
 export class Presence {
   constructor(private readonly sql: Sql) {
     migrate(sql, [

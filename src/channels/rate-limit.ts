@@ -11,8 +11,10 @@ export interface RateLimits {
   windowMs: number;
 }
 
+/** What to do with a frame: handle it, warn, or close the socket. */
 export type RateVerdict = "ok" | "warn" | "close";
 
+/** Frames allowed per socket: refills at `perSecond`, holds at most `burst`. */
 export class TokenBucket {
   #tokens: number;
   #at: number;

@@ -5,6 +5,7 @@
  */
 import { first, migrate, rows, type Sql } from "./sql.ts";
 
+/** Named deadlines in SQLite behind the object's one alarm. */
 export class Schedule {
   /** Bumped on every write, so the owner can skip re-arming when nothing changed. */
   changes = 0;

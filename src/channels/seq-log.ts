@@ -11,10 +11,12 @@ import { first, migrate, rows, type Sql } from "./sql.ts";
 
 /** Largest replay batch and history page (§5). */
 export const MAX_BATCH = 1000;
+/** History page size when the client gives no `limit`. */
 export const DEFAULT_HISTORY_LIMIT = 100;
 /** The append path deletes entries past the count limit every this many entries. */
 export const TRIM_BATCH = 32;
 
+/** The result of an append. */
 export interface Appended {
   seq: number;
   ts: number;
@@ -22,6 +24,7 @@ export interface Appended {
   duplicate: boolean;
 }
 
+/** A resume batch and what `caught_up` must say about it. */
 export interface Replay {
   entries: LoggedEntry[];
   /** The log's latest `seq`. */
@@ -40,6 +43,7 @@ export interface Retention {
   maxCount: number;
 }
 
+/** The bounds of a `history` request. */
 export interface PageRequest {
   before_seq?: number | undefined;
   after_seq?: number | undefined;
@@ -57,6 +61,7 @@ function toEntry(row: Row): LoggedEntry {
   return { seq: row.seq, ts: row.ts, from: row.sender, payload: JSON.parse(row.payload) };
 }
 
+/** One log (`messages` or `whispers`) in its object's SQLite. */
 export class SeqLog {
   /**
    * The latest `seq`, kept in memory. Rows are the durable record of it: at start-up it is

@@ -5,6 +5,7 @@
  */
 export type SqlValue = string | number | null | ArrayBuffer;
 
+/** `exec` as on `ctx.storage.sql`: a query, its bindings, the rows. */
 export interface Sql {
   exec<T extends Record<string, SqlValue>>(
     query: string,

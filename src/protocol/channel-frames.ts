@@ -36,6 +36,7 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/** `code` of an error frame (§10). */
 export type ErrorCode =
   | "malformed"
   | "unknown_type"
@@ -58,6 +59,7 @@ const Visibility = v.picklist(VISIBILITIES);
 /** Topics are short human text; the channel's payloads carry anything bigger. */
 const Topic = v.pipe(v.string(), v.maxLength(256));
 
+/** Client frames (§3–§9), one strict schema each: unknown fields are refused. */
 export const HelloSchema = v.strictObject({
   type: v.literal("hello"),
   protocol_version: v.pipe(v.number(), v.integer()),
@@ -163,6 +165,7 @@ export const InboxClientFrameSchema = v.variant("type", [
   ServerAdminSchema,
 ]);
 
+/** Client frame types, inferred from the schemas so the two never drift. */
 export type Hello = v.InferOutput<typeof HelloSchema>;
 export type Auth = v.InferOutput<typeof AuthSchema>;
 export type Post = v.InferOutput<typeof PostSchema>;
@@ -175,6 +178,7 @@ export type InboxClientFrame = v.InferOutput<typeof InboxClientFrameSchema>;
 
 // ---- server frames ----
 
+/** A channel as frames show it. */
 export interface ChannelInfo {
   name: string;
   visibility: (typeof VISIBILITIES)[number];
@@ -189,6 +193,7 @@ export interface LoggedEntry {
   payload: unknown;
 }
 
+/** The error frame (§10); `id` echoes the client frame that caused it. */
 export interface ErrorFrame {
   type: "error";
   code: ErrorCode;
@@ -198,6 +203,7 @@ export interface ErrorFrame {
   supported_versions?: readonly number[];
 }
 
+/** Every frame the server sends; handlers type their frames against it. */
 export type ServerFrame =
   | ErrorFrame
   | { type: "challenge"; nonce: string; server_id: string }
@@ -216,6 +222,7 @@ export type ServerFrame =
 
 // ---- parsing ----
 
+/** A parsed client frame, or the error frame to answer. */
 export type Parsed<F> = { ok: true; frame: F } | { ok: false; error: ErrorFrame };
 
 /**

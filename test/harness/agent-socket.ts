@@ -7,6 +7,7 @@ import type { Agent } from "./agent.ts";
 import type { Gateway } from "./gateway.ts";
 import { type Frame, TestSocket } from "./ws-client.ts";
 
+/** The optional parts of `hello`. */
 export interface HelloOptions {
   session: string;
   since_seq?: number;
@@ -72,10 +73,12 @@ export async function connect(
   }
 }
 
+/** A completed handshake on `/ws/channel/{channel}`. */
 export function joinChannel(gateway: Gateway, agent: Agent, channel: string, hello: HelloOptions) {
   return connect(gateway, agent, `/ws/channel/${channel}`, hello);
 }
 
+/** A completed handshake on the agent's own inbox for `hello.session`. */
 export function openInbox(gateway: Gateway, agent: Agent, hello: HelloOptions) {
   return connect(
     gateway,
