@@ -123,7 +123,7 @@ describe("posts", () => {
 describe("rate limits", () => {
   it("warns with rate_limited over 20 frames/s (burst 40) and closes with 4009 on the fifth violation; acked posts stay", async () => {
     const { channel, a } = await pair();
-    for (let i = 0; i < 60; i += 1) a.socket.send({ type: "post", id: `r-${i}`, payload: i });
+    for (let i = 0; i < 100; i += 1) a.socket.send({ type: "post", id: `r-${i}`, payload: i });
     const closed = await a.socket.closed();
     expect(closed.code).toBe(4009);
     const acks = a.socket.frames.filter((f) => f.type === "ack");
