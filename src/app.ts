@@ -1,9 +1,11 @@
 import { Hono } from "hono";
+import { agentAdminRoutes, agentRoutes, channelDirectoryRoutes } from "./api/agents";
 import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
 import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
 import { tokenRoutes } from "./api/tokens";
+import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
 import { requestId } from "./http/request-id";
@@ -23,7 +25,11 @@ export const app = new Hono<AppEnv>()
   .route("/api/external-api", externalRoutes)
   .route("/api/matches", matchRoutes)
   .route("/", lobbyRoutes)
-  .route("/", matchSocketRoutes);
+  .route("/", matchSocketRoutes)
+  .route("/api/agents", agentRoutes)
+  .route("/api/channels", channelDirectoryRoutes)
+  .route("/api/admin", agentAdminRoutes)
+  .route("/ws", agentSocketRoutes);
 
 app.notFound((c) =>
   c.json(

@@ -1,5 +1,7 @@
 import { app } from "./app";
 
+export { ChannelObject } from "./channels/channel-object";
+export { InboxObject } from "./channels/inbox-object";
 export { BotObject } from "./lobby/bot-object";
 export { ConnectLimiterObject } from "./lobby/connect-limiter-object";
 export { MatchmakerObject } from "./lobby/matchmaker-object";

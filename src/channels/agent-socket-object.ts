@@ -1,0 +1,728 @@
+/**
+ * The Durable Object core shared by channels and inboxes: it owns the WebSocket entry
+ * points (`fetch`, `webSocketMessage/Close/Error`) and the alarm, each wrapped so a bad
+ * frame or a bug never crashes the object, and hands off to small hooks. It does the
+ * parts every agent socket has in common: size and rate limits, strict frame parsing, the
+ * challenge–response handshake bound to this socket, one socket per session path, the
+ * heartbeat sweep, whispers, server-wide admin ops, and the force-drop kill switch.
+ */
+import { DurableObject } from "cloudflare:workers";
+import {
+  createChannel,
+  enrolMachine,
+  removeMachineEverywhere,
+  removeUserEverywhere,
+} from "../agents/admin-ops";
+import { serverAdmins } from "../agents/config";
+import { toBase64Url, verifyEd25519 } from "../agents/ed25519";
+import { findMachine, listUsers, type MachineKey, recordMachineObject } from "../agents/registry";
+import { authSignedString } from "../agents/signed-strings";
+import { describeError, log } from "../lib/log";
+import {
+  type Auth,
+  CloseCode,
+  type ErrorFrame,
+  type Hello,
+  type Parsed,
+  PING_TEXT,
+  PONG_TEXT,
+  type ServerAdminOp,
+  type ServerFrame,
+  type WhisperRequest,
+} from "../protocol/channel-frames";
+import { type SocketConfig, socketConfig } from "./config";
+import {
+  type Attachment,
+  admits,
+  deadlines,
+  type HelloRequest,
+  type Identity,
+  newAttachment,
+} from "./connection";
+import { recordViolation, TokenBucket } from "./rate-limit";
+import { Schedule } from "./schedule";
+import type { Replay } from "./seq-log";
+import { first, migrate, type Sql } from "./sql";
+
+/** How long a force-dropped machine stays refused here (covers handshakes in flight). */
+const REVOCATION_MEMORY_MS = 24 * 3600 * 1000;
+/** How long a machine key read from D1 is reused by handshakes on this object. */
+const KEY_CACHE_MS = 60_000;
+
+/** A socket that completed the handshake. */
+export interface LiveSocket {
+  ws: WebSocket;
+  attachment: Attachment & { identity: Identity };
+}
+
+/** The verdict of a subclass on an authenticated socket, taken synchronously at establish. */
+export type Admission =
+  | { ok: true; admin: boolean }
+  | { ok: false; close: CloseCode; code: ErrorFrame["code"]; message: string };
+
+const SERVER_OPS: ReadonlySet<string> = new Set([
+  "create_channel",
+  "list_users",
+  "remove_user",
+  "add_machine",
+  "remove_machine",
+]);
+
+/** Base of `ChannelObject` and `InboxObject`; `Frame` is the union of its client frames. */
+export abstract class AgentSocketObject<Frame extends { type: string }> extends DurableObject<Env> {
+  protected readonly sql: Sql;
+  protected readonly config: SocketConfig;
+  protected schedule: Schedule;
+  /** Live sockets by socket id, rebuilt from the runtime's list after hibernation. */
+  readonly #live = new Map<string, WebSocket>();
+  readonly #attachments = new WeakMap<WebSocket, Attachment>();
+  /**
+   * Rate buckets live in memory: an object only hibernates after seconds of silence, by
+   * which time every bucket would be full again anyway.
+   */
+  readonly #buckets = new Map<string, TokenBucket>();
+  /** The alarm time last set (`undefined`: unknown since wake-up). */
+  #armedAt: number | null | undefined;
+  /** `schedule.changes` when the alarm was last armed. */
+  #armedChanges = -1;
+  /**
+   * Machine keys seen by handshakes here, so a reconnect storm does not query D1 for every
+   * socket. Safe without expiry for revocations: a revoked machine that was established
+   * here is refused by its tombstone, one that was not must pass `recordMachineObject`,
+   * which checks D1. A failed verification with a cached key re-reads D1 once (re-enrolled
+   * machine), and entries are refreshed after `KEY_CACHE_MS`.
+   */
+  readonly #keys = new Map<string, MachineKey & { at: number }>();
+
+  /** What this object is in the machine registry ("channel" or "inbox"). */
+  protected abstract readonly kind: "channel" | "inbox";
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.config = socketConfig(env);
+    this.schedule = new Schedule(this.sql);
+    this.#migrate();
+    // Pings are answered by the runtime without waking the object; the sweep reads
+    // getWebSocketAutoResponseTimestamp to know when each socket last pinged.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
+    for (const ws of ctx.getWebSockets()) {
+      const attachment = this.attachment(ws);
+      if (attachment?.phase === "live") this.#live.set(attachment.id, ws);
+    }
+  }
+
+  #migrate(): void {
+    migrate(this.sql, [
+      "CREATE TABLE IF NOT EXISTS revoked_machines (machine_id TEXT PRIMARY KEY, at INTEGER NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS indexed_machines (machine_id TEXT PRIMARY KEY)",
+    ]);
+  }
+
+  // ---- hooks ----
+
+  /** The object's name (channel name or inbox path). */
+  protected get name(): string {
+    return this.ctx.id.name ?? "";
+  }
+
+  /** Parses a text frame against the schema of this kind of socket. */
+  protected abstract parse(text: string): Parsed<Frame>;
+
+  /** Work that needs awaits before admission (e.g. hashing an invite); runs before `admit`. */
+  protected async prepare(_identity: Identity, _hello: HelloRequest): Promise<void> {}
+
+  /** Whether an authenticated socket may join. Synchronous: nothing can change in between. */
+  protected abstract admit(identity: Identity, hello: HelloRequest): Admission;
+
+  /** The socket is live: send `established`, replay, and anything else the kind needs. */
+  protected abstract onEstablished(socket: LiveSocket, hello: HelloRequest): void;
+
+  /** A frame of a live socket that the core does not handle itself. */
+  protected abstract onFrame(socket: LiveSocket, frame: Frame): Promise<void> | void;
+
+  /** A live socket is gone (closed by either side). */
+  protected abstract onDeparted(attachment: Attachment & { identity: Identity }): void;
+
+  /** A scheduled deadline of the subclass is due (see `schedule`). */
+  protected onScheduled(_kind: string, _now: number): void {}
+
+  // ---- entry points ----
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    const attachment = newAttachment(
+      crypto.randomUUID(),
+      new URL(request.url).pathname,
+      Date.now(),
+    );
+    this.write(server, attachment);
+    this.schedule.atLatest("sweep", attachment.openedAt + this.config.handshakeTimeoutMs);
+    await this.arm();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const attachment = this.attachment(ws);
+    if (!attachment) {
+      ws.close(1011, "Unknown socket");
+      return;
+    }
+    if (attachment.phase === "closed") return;
+    try {
+      await this.#onMessage(ws, attachment, message);
+    } catch (err) {
+      log("error", "agent_frame_failed", {
+        object: this.kind,
+        name: this.name,
+        error: describeError(err),
+      });
+      const current = this.attachment(ws);
+      if (current?.phase === "verifying") {
+        this.drop(ws, 1011, { code: "internal", message: "Internal error" });
+      } else {
+        this.send(ws, { type: "error", code: "internal", message: "Internal error" });
+      }
+    }
+    // Every entry point ends by arming the alarm for whatever the event scheduled.
+    await this.arm();
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    // The runtime already answered the peer's Close (web_socket_auto_reply_to_close), so
+    // there is nothing to reciprocate; never call close() with 1005/1006 here.
+    this.#release(ws);
+    await this.arm();
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    log("warn", "agent_socket_error", { object: this.kind, error: describeError(error) });
+    this.#release(ws);
+    await this.arm();
+  }
+
+  override async alarm(): Promise<void> {
+    // The alarm that fired is consumed; whatever is still scheduled is re-armed below.
+    this.#armedAt = null;
+    const now = Date.now();
+    for (const kind of this.schedule.takeDue(now)) {
+      try {
+        if (kind === "sweep") this.#sweep(now);
+        else if (kind === "forget_revoked") this.#forgetRevoked(now);
+        else this.onScheduled(kind, now);
+      } catch (err) {
+        log("error", "agent_alarm_failed", { object: this.kind, kind, error: describeError(err) });
+      }
+    }
+    await this.arm();
+  }
+
+  /**
+   * Force-drops every socket of these machines (4010) and refuses them here from now on:
+   * the kill switch behind removing a machine or a user. Returns how many were dropped.
+   */
+  async dropMachines(machineIds: string[]): Promise<number> {
+    const now = Date.now();
+    for (const id of machineIds) {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO revoked_machines (machine_id, at) VALUES (?, ?)",
+        id,
+        now,
+      );
+    }
+    this.schedule.atLatest("forget_revoked", now + REVOCATION_MEMORY_MS);
+    const revoked = new Set(machineIds);
+    for (const [name, key] of this.#keys) if (revoked.has(key.id)) this.#keys.delete(name);
+    const dropped = this.dropWhere(
+      (identity) => revoked.has(identity.machineId),
+      CloseCode.revoked,
+      {
+        code: "unauthorized",
+        message: "This machine's key was revoked",
+      },
+    );
+    await this.arm();
+    return dropped;
+  }
+
+  // ---- frames ----
+
+  async #onMessage(ws: WebSocket, attachment: Attachment, message: string | ArrayBuffer) {
+    if (typeof message !== "string") {
+      this.send(ws, { type: "error", code: "malformed", message: "Frames must be JSON text" });
+      return;
+    }
+    if (byteLength(message, this.config.maxFrameBytes) > this.config.maxFrameBytes) {
+      this.drop(ws, CloseCode.tooLarge, {
+        code: "too_large",
+        message: `Frames are limited to ${this.config.maxFrameBytes} bytes`,
+      });
+      return;
+    }
+    const now = Date.now();
+    const allowed = this.#bucket(attachment.id, now).take(now);
+    const parsed = this.parse(message);
+    if (!allowed) {
+      this.#rateLimited(ws, attachment, now, parsed.ok ? frameId(parsed.frame) : parsed.error.id);
+      return;
+    }
+    if (!parsed.ok) {
+      if (parsed.error.code === "version_mismatch") {
+        this.drop(ws, CloseCode.versionMismatch, parsed.error);
+      } else {
+        this.send(ws, parsed.error);
+      }
+      return;
+    }
+    const frame = parsed.frame;
+    const refused = admits(attachment.phase, frame.type);
+    if (refused) {
+      const id = frameId(frame);
+      this.send(ws, id === undefined ? refused : { ...refused, id });
+      return;
+    }
+    if (frame.type === "ping") {
+      attachment.pingAt = now;
+      this.write(ws, attachment);
+      this.send(ws, { type: "pong" });
+      return;
+    }
+    if (isFrame<Hello>(frame, "hello")) return this.#hello(ws, attachment, frame);
+    if (isFrame<Auth>(frame, "auth")) return this.#auth(ws, attachment, frame);
+    const socket = this.#liveSocket(ws, attachment);
+    if (!socket) return;
+    if (isFrame<WhisperRequest>(frame, "whisper")) return this.#whisper(socket, frame);
+    if (isServerOp(frame)) return this.#serverAdmin(socket, frame);
+    return this.onFrame(socket, frame as Frame);
+  }
+
+  #bucket(id: string, now: number): TokenBucket {
+    let bucket = this.#buckets.get(id);
+    if (!bucket) {
+      bucket = new TokenBucket(this.config.rate, now);
+      this.#buckets.set(id, bucket);
+    }
+    return bucket;
+  }
+
+  #rateLimited(ws: WebSocket, attachment: Attachment, now: number, id: string | undefined) {
+    const { violations, verdict } = recordViolation(attachment.violations, now, this.config.rate);
+    attachment.violations = violations;
+    this.write(ws, attachment);
+    const error: ErrorFrame = {
+      type: "error",
+      code: "rate_limited",
+      message:
+        verdict === "close"
+          ? "Rate limit exceeded too often; closing"
+          : `Over ${this.config.rate.perSecond} frames/s: frame dropped (warning ${violations.length} of ${this.config.rate.maxViolations - 1})`,
+      ...(id === undefined ? {} : { id }),
+    };
+    if (verdict === "close") this.drop(ws, CloseCode.rateLimited, error);
+    else this.send(ws, error);
+  }
+
+  // ---- handshake ----
+
+  #hello(ws: WebSocket, attachment: Attachment, hello: Hello): void {
+    attachment.phase = "challenged";
+    attachment.nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+    attachment.hello = {
+      session: hello.session,
+      sinceSeq: hello.since_seq ?? null,
+      invite: hello.invite ?? null,
+      echo: hello.echo ?? false,
+    };
+    this.write(ws, attachment);
+    this.send(ws, { type: "challenge", nonce: attachment.nonce, server_id: this.config.serverId });
+  }
+
+  /**
+   * Verifies the signature over this socket's own endpoint path and nonce, then admits the
+   * socket. Every await re-checks that the socket is still the one being verified (it may
+   * have closed, or been revoked, while the input gate was open).
+   */
+  async #auth(ws: WebSocket, attachment: Attachment, auth: Auth): Promise<void> {
+    const { nonce, hello } = attachment;
+    if (nonce === null || hello === null) return;
+    attachment.phase = "verifying";
+    this.write(ws, attachment);
+    const fail = () => {
+      log("warn", "agent_auth_failed", {
+        object: this.kind,
+        user: auth.user,
+        machine: auth.machine,
+      });
+      this.drop(ws, CloseCode.authFailed, {
+        code: "unauthorized",
+        message: "Authentication failed",
+      });
+    };
+    const key = await this.#verifiedKey(auth, authSignedString(attachment.endpoint, nonce));
+    if (!this.#stillVerifying(ws, attachment.id)) return;
+    if (!key) return fail();
+    const serverAdmin = serverAdmins(this.env).has(auth.user);
+    const identity: Identity = {
+      user: auth.user,
+      machine: auth.machine,
+      machineId: key.id,
+      session: hello.session,
+      path: `${auth.user}/${auth.machine}/${hello.session}`,
+      admin: serverAdmin,
+      serverAdmin,
+    };
+    await this.prepare(identity, hello);
+    // Record where this machine holds sockets before the socket goes live, so removing the
+    // machine reaches this object (see recordMachineObject for the race it closes).
+    if (!this.#indexed(key.id)) {
+      const exists = await recordMachineObject(this.env.DB, key.id, {
+        kind: this.kind,
+        name: this.name,
+      });
+      if (!this.#stillVerifying(ws, attachment.id)) return;
+      if (!exists) return fail();
+      this.sql.exec("INSERT OR IGNORE INTO indexed_machines (machine_id) VALUES (?)", key.id);
+    }
+    // From here to the end everything is synchronous: no event can interleave.
+    if (!this.#stillVerifying(ws, attachment.id)) return;
+    // A machine removed while this handshake was in flight (its tombstone arrived here).
+    if (this.#isRevoked(key.id)) return fail();
+    const admission = this.admit(identity, hello);
+    if (!admission.ok) {
+      this.drop(ws, admission.close, { code: admission.code, message: admission.message });
+      return;
+    }
+    identity.admin = admission.admin;
+    this.dropWhere((other) => other.path === identity.path, CloseCode.superseded, {
+      code: "superseded",
+      message: "A newer connection of this session path replaced this one",
+    });
+    const live: LiveSocket["attachment"] = {
+      ...attachment,
+      phase: "live",
+      nonce: null,
+      // The invite was redeemed (or not needed); it is not kept with the socket.
+      hello: { ...hello, invite: null },
+      identity,
+      liveAt: Date.now(),
+    };
+    this.write(ws, live);
+    this.#live.set(live.id, ws);
+    this.onEstablished({ ws, attachment: live }, hello);
+  }
+
+  /** The machine key that verifies `signature` over `signed`, or `null`. */
+  async #verifiedKey(auth: Auth, signed: string): Promise<MachineKey | null> {
+    const name = `${auth.user}/${auth.machine}`;
+    const cached = this.#keys.get(name);
+    if (cached && Date.now() - cached.at < KEY_CACHE_MS) {
+      if (await verifyEd25519(cached.pubkey, signed, auth.signature)) return cached;
+      this.#keys.delete(name);
+    }
+    const key = await findMachine(this.env.DB, auth.user, auth.machine);
+    if (!key) return null;
+    this.#keys.set(name, { ...key, at: Date.now() });
+    return (await verifyEd25519(key.pubkey, signed, auth.signature)) ? key : null;
+  }
+
+  #stillVerifying(ws: WebSocket, id: string): boolean {
+    const current = this.attachment(ws);
+    return current?.id === id && current.phase === "verifying";
+  }
+
+  #indexed(machineId: string): boolean {
+    return (
+      first(this.sql, "SELECT 1 AS ok FROM indexed_machines WHERE machine_id = ?", machineId) !==
+      null
+    );
+  }
+
+  #isRevoked(machineId: string): boolean {
+    return (
+      first(this.sql, "SELECT 1 AS ok FROM revoked_machines WHERE machine_id = ?", machineId) !==
+      null
+    );
+  }
+
+  #forgetRevoked(now: number): void {
+    this.sql.exec("DELETE FROM revoked_machines WHERE at <= ?", now - REVOCATION_MEMORY_MS);
+    const left = first<{ at: number | null }>(
+      this.sql,
+      "SELECT MIN(at) AS at FROM revoked_machines",
+    );
+    if (left?.at != null) this.schedule.atLatest("forget_revoked", left.at + REVOCATION_MEMORY_MS);
+  }
+
+  #liveSocket(ws: WebSocket, attachment: Attachment): LiveSocket | null {
+    if (attachment.phase !== "live" || attachment.identity === null) return null;
+    return { ws, attachment: attachment as LiveSocket["attachment"] };
+  }
+
+  // ---- whispers and server-wide admin ----
+
+  /** Stores the whisper in the target's inbox object and tells the sender where it is. */
+  async #whisper(socket: LiveSocket, frame: WhisperRequest): Promise<void> {
+    const result = await this.env.INBOX.getByName(frame.target).deliver({
+      from: socket.attachment.identity.path,
+      id: frame.id,
+      payload: frame.payload,
+    });
+    if (result === "not_found") {
+      this.send(socket.ws, {
+        type: "error",
+        code: "not_found",
+        message: "No such user or machine",
+        id: frame.id,
+      });
+      return;
+    }
+    this.send(socket.ws, { type: "whisper_ack", id: frame.id, status: result });
+  }
+
+  async #serverAdmin(socket: LiveSocket, frame: ServerAdminOp): Promise<void> {
+    const { identity } = socket.attachment;
+    // A user may manage their own machines (adding a further machine from an enrolled one).
+    const selfService =
+      (frame.op === "add_machine" || frame.op === "remove_machine") && frame.user === identity.user;
+    if (!identity.serverAdmin && !selfService) {
+      this.send(socket.ws, {
+        type: "error",
+        code: "forbidden",
+        message: "Server admins only",
+        id: frame.id,
+      });
+      return;
+    }
+    const fail = (code: ErrorFrame["code"], message: string) =>
+      this.send(socket.ws, { type: "error", code, message, id: frame.id });
+    const ok = (fields: Record<string, unknown> = {}) =>
+      this.send(socket.ws, {
+        type: "admin_result",
+        id: frame.id,
+        ok: true,
+        op: frame.op,
+        ...fields,
+      });
+    switch (frame.op) {
+      case "create_channel": {
+        const result = await createChannel(this.env, {
+          name: frame.name,
+          visibility: frame.visibility,
+          topic: frame.topic ?? "",
+          admin: identity.user,
+        });
+        if (result.status === "created") return ok({ channel: result.channel });
+        return fail("malformed", "A channel with that name already exists");
+      }
+      case "list_users":
+        return ok({ users: await listUsers(this.env.DB) });
+      case "remove_user":
+        return (await removeUserEverywhere(this.env, frame.user))
+          ? ok({ user: frame.user })
+          : fail("not_found", "No such user");
+      case "add_machine": {
+        const result = await enrolMachine(this.env, frame.user, frame.name, frame.pubkey);
+        if (result === "ok") return ok({ user: frame.user, name: frame.name });
+        return fail("malformed", ENROL_ERRORS[result]);
+      }
+      case "remove_machine":
+        return (await removeMachineEverywhere(this.env, frame.user, frame.name))
+          ? ok({ user: frame.user, name: frame.name })
+          : fail("not_found", "No such machine");
+    }
+  }
+
+  // ---- sweep ----
+
+  /** Closes sockets past their handshake (4007) or heartbeat (4000) deadline. */
+  #sweep(now: number): void {
+    const sockets = this.ctx.getWebSockets().flatMap((ws) => {
+      const attachment = this.attachment(ws);
+      if (!attachment) return [];
+      const auto = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null;
+      const lastPing = Math.max(auto ?? 0, attachment.pingAt ?? 0) || null;
+      return [{ ws, attachment, lastPing }];
+    });
+    const due = deadlines(sockets, now, this.config);
+    const byId = new Map(sockets.map((s) => [s.attachment.id, s.ws]));
+    for (const id of due.handshakeExpired) {
+      const ws = byId.get(id);
+      if (ws) {
+        this.drop(ws, CloseCode.handshakeTimeout, {
+          code: "unauthorized",
+          message: `Handshake not completed within ${this.config.handshakeTimeoutMs / 1000} s`,
+        });
+      }
+    }
+    for (const id of due.heartbeatExpired) {
+      const ws = byId.get(id);
+      if (ws) this.drop(ws, CloseCode.heartbeatMissed, null, "heartbeat missed");
+    }
+    if (due.next !== null) this.schedule.atLatest("sweep", due.next);
+  }
+
+  // ---- socket helpers for subclasses ----
+
+  /** A socket's attachment (cached; the attachment itself survives hibernation). */
+  protected attachment(ws: WebSocket): Attachment | null {
+    const cached = this.#attachments.get(ws);
+    if (cached) return cached;
+    const stored = ws.deserializeAttachment() as Attachment | null;
+    if (stored) this.#attachments.set(ws, stored);
+    return stored;
+  }
+
+  protected write(ws: WebSocket, attachment: Attachment): void {
+    ws.serializeAttachment(attachment);
+    this.#attachments.set(ws, attachment);
+  }
+
+  /** Every live socket (established, not closing). */
+  protected *liveSockets(): Generator<LiveSocket> {
+    for (const ws of this.#live.values()) {
+      const attachment = this.attachment(ws);
+      if (attachment?.phase === "live" && attachment.identity) {
+        yield { ws, attachment: attachment as LiveSocket["attachment"] };
+      }
+    }
+  }
+
+  /** Sends a frame; a socket that is already gone is skipped (its close event cleans up). */
+  protected send(ws: WebSocket, frame: ServerFrame): void {
+    this.sendText(ws, JSON.stringify(frame));
+  }
+
+  protected sendText(ws: WebSocket, text: string): void {
+    try {
+      ws.send(text);
+    } catch {
+      // Closed between our check and the send: the close handler releases it.
+    }
+  }
+
+  /** Replays logged entries as `type` frames, then `caught_up` with the gap flag (§5). */
+  protected sendReplay(ws: WebSocket, replay: Replay, type: "message" | "whisper"): void {
+    for (const entry of replay.entries) this.send(ws, { type, ...entry });
+    this.send(ws, {
+      type: "caught_up",
+      seq: replay.latest,
+      gap: replay.gap,
+      ...(replay.fromSeq === null ? {} : { from_seq: replay.fromSeq }),
+      ...(replay.more ? { more: true as const } : {}),
+    });
+  }
+
+  /** Sends one serialized frame to every live socket except `exceptId`. */
+  protected broadcast(frame: ServerFrame, exceptId: string | null = null): void {
+    const text = JSON.stringify(frame);
+    for (const [id, ws] of this.#live) {
+      if (id !== exceptId) this.sendText(ws, text);
+    }
+  }
+
+  /**
+   * Closes a socket now: an optional error frame, then the close code. Its presence (or
+   * inbox slot) is released immediately, without waiting for the peer's Close.
+   */
+  protected drop(
+    ws: WebSocket,
+    code: number,
+    error: Omit<ErrorFrame, "type"> | null,
+    reason = error?.message ?? "",
+  ): void {
+    const attachment = this.attachment(ws);
+    if (!attachment || attachment.phase === "closed") return;
+    if (error) this.send(ws, { type: "error", ...error });
+    this.#release(ws);
+    try {
+      ws.close(code, reason.slice(0, 120));
+    } catch {
+      // Already closed by the peer.
+    }
+  }
+
+  /** Drops every live socket whose identity matches. Returns how many. */
+  protected dropWhere(
+    match: (identity: Identity) => boolean,
+    code: number,
+    error: Omit<ErrorFrame, "type">,
+  ): number {
+    let dropped = 0;
+    for (const socket of [...this.liveSockets()]) {
+      if (match(socket.attachment.identity)) {
+        this.drop(socket.ws, code, error);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
+  /** Closes every socket (live or mid-handshake) with `code`. */
+  protected dropAll(code: number, error: Omit<ErrorFrame, "type">): void {
+    for (const ws of this.ctx.getWebSockets()) this.drop(ws, code, error);
+  }
+
+  #release(ws: WebSocket): void {
+    const attachment = this.attachment(ws);
+    if (!attachment || attachment.phase === "closed") return;
+    const wasLive = attachment.phase === "live" && attachment.identity !== null;
+    this.write(ws, { ...attachment, phase: "closed" });
+    this.#live.delete(attachment.id);
+    this.#buckets.delete(attachment.id);
+    if (wasLive) this.onDeparted(attachment as LiveSocket["attachment"]);
+  }
+
+  /** Forgets all in-memory socket state (after the object's storage was deleted). */
+  protected resetMemory(): void {
+    this.#live.clear();
+    this.#buckets.clear();
+    this.#armedAt = undefined;
+    this.#keys.clear();
+    this.schedule = new Schedule(this.sql);
+    this.#migrate();
+  }
+
+  /** Sets the alarm to the earliest scheduled deadline (one alarm per object). */
+  protected async arm(): Promise<void> {
+    if (this.schedule.changes === this.#armedChanges && this.#armedAt !== undefined) return;
+    this.#armedChanges = this.schedule.changes;
+    const next = this.schedule.next();
+    if (next === this.#armedAt) return;
+    this.#armedAt = next;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+}
+
+const ENROL_ERRORS = {
+  invalid_key: "pubkey is not a valid base64url Ed25519 public key",
+  user_taken: "That user name is taken",
+  machine_taken: "That machine name is taken for this user",
+  pubkey_taken: "That public key is already enrolled",
+} as const;
+
+function isFrame<F extends { type: string }>(frame: { type: string }, type: F["type"]): frame is F {
+  return frame.type === type;
+}
+
+/** Server-wide admin ops are handled by the core on every kind of socket. */
+function isServerOp(frame: { type: string }): frame is ServerAdminOp {
+  const op = (frame as { op?: unknown }).op;
+  return frame.type === "admin" && typeof op === "string" && SERVER_OPS.has(op);
+}
+
+function frameId(frame: { type: string }): string | undefined {
+  const id = (frame as { id?: unknown }).id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** UTF-8 size of `text`, computed only when the length alone cannot decide against `limit`. */
+function byteLength(text: string, limit: number): number {
+  if (text.length * 3 <= limit) return text.length;
+  if (text.length > limit) return text.length;
+  return new TextEncoder().encode(text).byteLength;
+}

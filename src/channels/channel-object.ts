@@ -1,0 +1,391 @@
+/**
+ * `ChannelObject`: one Durable Object per channel, behind `/ws/channel/{name}`. A thin
+ * class over the plain modules: `ChannelState` (settings, ACL, bans, invites), `SeqLog`
+ * (messages with a dense `seq`) and `Presence` (batched diffs). The socket handshake,
+ * limits and sweep come from `AgentSocketObject`.
+ */
+import { createChannel, type NewChannel } from "../agents/admin-ops";
+import { toBase64Url } from "../agents/ed25519";
+import { userExists } from "../agents/registry";
+import { randomBase62, sha256Hex } from "../lib/crypto";
+import { describeError, log } from "../lib/log";
+import {
+  type ChannelAdminOp,
+  type ChannelClientFrame,
+  ChannelClientFrameSchema,
+  type ChannelInfo,
+  CloseCode,
+  type HistoryRequest,
+  type Parsed,
+  type Post,
+  parseClientFrame,
+} from "../protocol/channel-frames";
+import { type Admission, AgentSocketObject, type LiveSocket } from "./agent-socket-object";
+import { type ChannelSettings, ChannelState } from "./channel-state";
+import type { Attachment, HelloRequest, Identity } from "./connection";
+import { deleteChannelEntry, setMembership, updateChannelEntry } from "./directory";
+import { Presence } from "./presence";
+import { SeqLog } from "./seq-log";
+
+/** Age pruning runs at most this often; reads filter expired messages in between. */
+const PRUNE_EVERY_MS = 3600 * 1000;
+
+/** One channel: messages, presence, ACL and moderation behind `/ws/channel/{name}`. */
+export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
+  protected readonly kind = "channel";
+  #state: ChannelState;
+  #log: SeqLog;
+  #presence: Presence;
+  /** Invite hashes computed in `prepare`, by socket path, consumed by `admit`. */
+  readonly #inviteHashes = new Map<string, string>();
+  /** Memberships gained by invite during admission, mirrored to D1 once established. */
+  readonly #redeemed = new Set<string>();
+  /** Whether an age prune is scheduled (checked in storage once per wake-up). */
+  #pruneScheduled: boolean;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#state = new ChannelState(this.sql);
+    this.#log = this.#newLog();
+    this.#presence = new Presence(this.sql);
+    this.#pruneScheduled = this.schedule.has("prune");
+    // After a restart the runtime has no sockets for presence rows written before it:
+    // those sessions left, and everyone still here is told so.
+    const live = new Set([...this.liveSockets()].map((s) => s.attachment.id));
+    if (this.#presence.reconcile(live)) {
+      this.schedule.atLatest("presence", Date.now());
+      ctx.blockConcurrencyWhile(() => this.arm());
+    }
+  }
+
+  protected parse(text: string): Parsed<ChannelClientFrame> {
+    return parseClientFrame(text, ChannelClientFrameSchema);
+  }
+
+  #info(settings: ChannelSettings): ChannelInfo {
+    return { name: settings.name, visibility: settings.visibility, topic: settings.topic };
+  }
+
+  #newLog(): SeqLog {
+    return new SeqLog(this.sql, "messages", {
+      maxAgeMs: this.config.channelRetentionMs,
+      maxCount: this.config.channelMaxMessages,
+    });
+  }
+
+  // ---- RPC (from the Worker and other objects) ----
+
+  /** Creates this channel. Returns the channel as it now is, and whether it is new. */
+  async create(input: NewChannel & { created_at: number }): Promise<{
+    created: boolean;
+    channel: ChannelInfo;
+  }> {
+    const created = this.#state.create({
+      name: this.name,
+      visibility: input.visibility,
+      topic: input.topic,
+      admin: input.admin,
+      created_at: input.created_at,
+    });
+    const settings = this.#state.settings();
+    if (!settings) throw new Error("channel settings missing right after create");
+    return { created, channel: this.#info(settings) };
+  }
+
+  /** Deletes the channel: everyone is closed with 4004 and all history is gone. */
+  async destroy(): Promise<boolean> {
+    const existed = this.#state.settings() !== null;
+    this.dropAll(CloseCode.notFound, { code: "not_found", message: "Channel deleted" });
+    await this.ctx.storage.deleteAll();
+    this.resetMemory();
+    this.#state = new ChannelState(this.sql);
+    this.#log = this.#newLog();
+    this.#presence = new Presence(this.sql);
+    this.#pruneScheduled = false;
+    return existed;
+  }
+
+  /** A user was removed from the server: they lose membership and any admin role here. */
+  async forgetUser(user: string): Promise<void> {
+    this.#state.forgetUser(user);
+  }
+
+  // ---- handshake hooks ----
+
+  protected override async prepare(identity: Identity, hello: HelloRequest): Promise<void> {
+    if (hello.invite !== null) {
+      this.#inviteHashes.set(identity.path, await sha256Hex(hello.invite));
+    }
+    if (this.#state.settings() === null && this.config.autoCreateChannels) {
+      await createChannel(this.env, {
+        name: this.name,
+        visibility: "public",
+        topic: "",
+        admin: identity.user,
+      });
+    }
+  }
+
+  protected admit(identity: Identity, _hello: HelloRequest): Admission {
+    const inviteHash = this.#inviteHashes.get(identity.path);
+    this.#inviteHashes.delete(identity.path);
+    const settings = this.#state.settings();
+    if (!settings) {
+      return {
+        ok: false,
+        close: CloseCode.notFound,
+        code: "not_found",
+        message: "No such channel",
+      };
+    }
+    let refusal = this.#state.refusal(identity.user, identity.serverAdmin);
+    if (
+      refusal === "not_member" &&
+      inviteHash !== undefined &&
+      this.#state.redeemInvite(inviteHash, identity.user, Date.now())
+    ) {
+      this.#redeemed.add(identity.user);
+      refusal = null;
+    }
+    if (refusal) {
+      return {
+        ok: false,
+        close: CloseCode.forbidden,
+        code: "forbidden",
+        message: refusal === "banned" ? "Banned from this channel" : "This channel is private",
+      };
+    }
+    return { ok: true, admin: identity.serverAdmin || settings.admin === identity.user };
+  }
+
+  protected onEstablished(socket: LiveSocket, hello: HelloRequest): void {
+    const { attachment, ws } = socket;
+    const { identity } = attachment;
+    const now = Date.now();
+    const settings = this.#state.settings();
+    if (!settings) return;
+    this.#presence.join(identity.path, attachment.id, now);
+    this.#schedulePresence(now);
+    const latest = this.#log.latest();
+    this.send(ws, {
+      type: "established",
+      path: identity.path,
+      admin: identity.admin,
+      channel: this.#info(settings),
+      seq: latest,
+    });
+    if (hello.sinceSeq === null) {
+      this.send(ws, { type: "caught_up", seq: latest, gap: false });
+    } else {
+      this.sendReplay(ws, this.#log.replay(hello.sinceSeq, now), "message");
+    }
+    if (this.#redeemed.delete(identity.user)) {
+      this.ctx.waitUntil(
+        this.#mirror(() => setMembership(this.env.DB, this.name, identity.user, true)),
+      );
+    }
+  }
+
+  protected onDeparted(attachment: Attachment & { identity: Identity }): void {
+    if (this.#presence.leave(attachment.identity.path, attachment.id)) {
+      this.#schedulePresence(Date.now());
+    }
+  }
+
+  protected override onScheduled(kind: string, now: number): void {
+    if (kind === "presence") this.#flushPresence();
+    if (kind === "prune") {
+      this.#log.trim(now);
+      this.#pruneScheduled = this.#log.size() > 0;
+      if (this.#pruneScheduled) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
+    }
+  }
+
+  // ---- frames ----
+
+  protected async onFrame(socket: LiveSocket, frame: ChannelClientFrame): Promise<void> {
+    switch (frame.type) {
+      case "post":
+        return this.#post(socket, frame);
+      case "history":
+        return this.#history(socket, frame);
+      case "who":
+        return this.#who(socket, frame.id);
+      case "admin":
+        return this.#admin(socket, frame as ChannelAdminOp);
+    }
+  }
+
+  /**
+   * Stores the message with the next `seq` and only then acks it (the output gate holds
+   * the ack until the write is durable), then fans it out. A re-sent client id gets the
+   * original ack and is not stored or delivered again.
+   */
+  #post(socket: LiveSocket, frame: Post): void {
+    const { attachment, ws } = socket;
+    const now = Date.now();
+    const from = attachment.identity.path;
+    const stored = this.#log.append(from, frame.id, JSON.stringify(frame.payload), now);
+    this.send(ws, { type: "ack", id: frame.id, seq: stored.seq, ts: stored.ts });
+    if (stored.duplicate) return;
+    const echo = attachment.hello?.echo === true;
+    this.broadcast(
+      { type: "message", seq: stored.seq, ts: stored.ts, from, payload: frame.payload },
+      echo ? null : attachment.id,
+    );
+    // Rows past the count limit are deleted in batches here, expired ones hourly by the alarm.
+    this.#log.trimCount();
+    if (!this.#pruneScheduled) {
+      this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
+      this.#pruneScheduled = true;
+    }
+  }
+
+  #history(socket: LiveSocket, frame: HistoryRequest): void {
+    const page = this.#log.page(frame, Date.now());
+    this.send(socket.ws, {
+      type: "history",
+      ...(frame.id === undefined ? {} : { id: frame.id }),
+      messages: page.entries,
+      more: page.more,
+    });
+  }
+
+  /** `who` first flushes pending presence, so its `version` covers every diff sent so far. */
+  #who(socket: LiveSocket, id: string | undefined): void {
+    this.#flushPresence();
+    this.send(socket.ws, {
+      type: "who",
+      ...(id === undefined ? {} : { id }),
+      sessions: this.#presence.list(),
+      version: this.#presence.version(),
+    });
+  }
+
+  #schedulePresence(now: number): void {
+    this.schedule.atLatest("presence", now + this.config.presenceBatchMs);
+  }
+
+  #flushPresence(): void {
+    const diff = this.#presence.flush();
+    if (diff) this.broadcast({ type: "presence", ...diff });
+  }
+
+  // ---- moderation (§8) ----
+
+  async #admin(socket: LiveSocket, frame: ChannelAdminOp): Promise<void> {
+    const { identity } = socket.attachment;
+    const send = (fields: Record<string, unknown> = {}) =>
+      this.send(socket.ws, {
+        type: "admin_result",
+        id: frame.id,
+        ok: true,
+        op: frame.op,
+        ...fields,
+      });
+    const fail = (code: "forbidden" | "not_found", message: string) =>
+      this.send(socket.ws, { type: "error", code, message, id: frame.id });
+    const settings = this.#state.settings();
+    if (!settings) return fail("not_found", "Channel deleted");
+    // Rights are read now, not at connect: a removed channel admin loses them at once.
+    if (!identity.serverAdmin && settings.admin !== identity.user) {
+      return fail("forbidden", "Channel admins only");
+    }
+    const now = Date.now();
+    switch (frame.op) {
+      case "set_topic":
+      case "set_visibility": {
+        const patch =
+          frame.op === "set_topic" ? { topic: frame.topic } : { visibility: frame.visibility };
+        this.#state.update(patch);
+        const updated = this.#state.settings() ?? settings;
+        if (updated.visibility === "private") {
+          this.dropWhere(
+            (who) =>
+              !who.serverAdmin && who.user !== updated.admin && !this.#state.isMember(who.user),
+            CloseCode.revoked,
+            { code: "forbidden", message: "The channel became private" },
+          );
+        }
+        send({ channel: this.#info(updated) });
+        this.broadcast({ type: "channel_updated", channel: this.#info(updated) });
+        return this.#mirror(() => updateChannelEntry(this.env.DB, this.name, patch));
+      }
+      case "acl_add": {
+        if (!(await userExists(this.env.DB, frame.user))) return fail("not_found", "No such user");
+        this.#state.addMember(frame.user, identity.user, Date.now());
+        send({ user: frame.user });
+        return this.#mirror(() => setMembership(this.env.DB, this.name, frame.user, true));
+      }
+      case "acl_remove": {
+        this.#state.removeMember(frame.user);
+        const dropped = this.#dropUser(frame.user, "Removed from the channel");
+        send({ user: frame.user, dropped });
+        return this.#mirror(() => setMembership(this.env.DB, this.name, frame.user, false));
+      }
+      case "invite_create": {
+        const token = toBase64Url(crypto.getRandomValues(new Uint8Array(24)));
+        const invite = {
+          invite_id: `inv_${randomBase62(12)}`,
+          uses_left: frame.uses ?? null,
+          expires_at: frame.expires_in_s === undefined ? null : now + frame.expires_in_s * 1000,
+          created_at: now,
+          created_by: identity.user,
+        };
+        this.#state.addInvite({ ...invite, token_hash: await sha256Hex(token) });
+        return send({ ...invite, invite: token });
+      }
+      case "invite_revoke":
+        return this.#state.revokeInvite(frame.invite_id)
+          ? send({ invite_id: frame.invite_id })
+          : fail("not_found", "No such invite");
+      case "invite_list":
+        return send({ invites: this.#state.invites(now) });
+      case "kick": {
+        const dropped = this.dropWhere((who) => who.path === frame.path, CloseCode.revoked, {
+          code: "forbidden",
+          message: "Kicked by a channel admin",
+        });
+        return dropped > 0 ? send({ path: frame.path }) : fail("not_found", "No such session here");
+      }
+      case "ban": {
+        this.#state.ban(frame.user, identity.user, now);
+        const dropped = this.#dropUser(frame.user, "Banned from this channel");
+        return send({ user: frame.user, dropped });
+      }
+      case "unban":
+        return this.#state.unban(frame.user)
+          ? send({ user: frame.user })
+          : fail("not_found", "That user is not banned");
+      case "ban_list":
+        return send({ bans: this.#state.bans() });
+      case "delete_channel": {
+        send();
+        await this.destroy();
+        return this.#mirror(() => deleteChannelEntry(this.env.DB, this.name));
+      }
+    }
+  }
+
+  #dropUser(user: string, message: string): number {
+    return this.dropWhere((who) => who.user === user, CloseCode.revoked, {
+      code: "forbidden",
+      message,
+    });
+  }
+
+  /**
+   * Mirrors a change to the D1 directory. The object's own state is already committed; a
+   * failed mirror is logged (discovery is briefly stale) and never undoes the change.
+   */
+  async #mirror(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      log("error", "channel_directory_mirror_failed", {
+        channel: this.name,
+        error: describeError(err),
+      });
+    }
+  }
+}

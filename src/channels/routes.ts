@@ -1,0 +1,38 @@
+/**
+ * The agent WebSocket endpoints. The Worker checks only what is cheap and certain (an
+ * upgrade, well-formed names) and forwards the raw request to the object, which accepts
+ * the socket itself so it can hibernate.
+ */
+import { Hono } from "hono";
+import { CHANNEL_NAME, MACHINE_NAME, SESSION_NAME, USER_NAME } from "../agents/names";
+import type { AppContext, AppEnv } from "../http/context";
+import { ApiError } from "../http/errors";
+
+function requireUpgrade(c: AppContext): void {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "UPGRADE_REQUIRED", "This endpoint only accepts WebSocket upgrades");
+  }
+}
+
+/** Mounted at `/ws`: `/ws/channel/{name}` and `/ws/inbox/{user}/{machine}/{session}`. */
+export const agentSocketRoutes = new Hono<AppEnv>()
+  .get("/channel/:name", (c) => {
+    requireUpgrade(c);
+    const name = c.req.param("name");
+    if (!CHANNEL_NAME.test(name)) {
+      throw new ApiError(
+        400,
+        "INVALID_CHANNEL_NAME",
+        "Channel names match [a-z0-9][a-z0-9._-]{0,63}",
+      );
+    }
+    return c.env.CHANNEL.getByName(name).fetch(c.req.raw);
+  })
+  .get("/inbox/:user/:machine/:session", (c) => {
+    requireUpgrade(c);
+    const { user, machine, session } = c.req.param();
+    if (!USER_NAME.test(user) || !MACHINE_NAME.test(machine) || !SESSION_NAME.test(session)) {
+      throw new ApiError(400, "INVALID_SESSION_PATH", "Not a valid user/machine/session path");
+    }
+    return c.env.INBOX.getByName(`${user}/${machine}/${session}`).fetch(c.req.raw);
+  });
