@@ -67,7 +67,6 @@ import {
   SIMULTANEOUS_DISCONNECT_MS,
 } from "./results.ts";
 import {
-  type BotError,
   type HandRecord,
   MatchStore,
   type MetaRow,
@@ -142,6 +141,7 @@ export class MatchRoom {
 
   /** Creates the match once; a repeated call with the same id changes nothing. */
   create(spec: MatchSpec): { created: boolean } {
+    this.store.forget();
     if (this.store.meta()) return { created: false };
     const now = this.#host.now();
     this.#step(now, () => {
@@ -155,10 +155,12 @@ export class MatchRoom {
 
   /** Completed hands of the history, for the admin API. */
   hands(): HandRecord[] {
+    this.store.forget();
     return this.store.completedHands();
   }
 
   meta(): MetaRow | null {
+    this.store.forget();
     return this.store.meta();
   }
 
@@ -166,6 +168,7 @@ export class MatchRoom {
 
   /** Whether an upgrade for `participantId` may open a socket (§4; the object's checks). */
   admitSeat(participantId: string, verifiedBotId: string | null): Admission {
+    this.store.forget();
     const meta = this.store.meta();
     const seat = this.store.seatByParticipant(participantId);
     if (!meta || !seat) return { ok: false, code: CloseCode.matchNotFound };
@@ -214,6 +217,7 @@ export class MatchRoom {
 
   /** One inbound frame on any socket of this match. */
   async onMessage(conn: Conn, message: string | ArrayBuffer): Promise<void> {
+    this.store.forget();
     const info = conn.info;
     if (info.role !== "seat" || info.phase === "closed") return;
     const now = this.#host.now();
@@ -235,7 +239,8 @@ export class MatchRoom {
       if (conn.info.phase !== "auth") return;
     }
     this.#step(now, () => {
-      this.#reconcile(now);
+      // A socket lost in a restart is noticed when someone dials in (or on the alarm).
+      if (info.phase !== "live") this.#reconcile(now);
       const verdict = counted ? this.#countRate(info.seat, now) : "ok";
       if (verdict === "flood") {
         this.#closeConn(conn, CloseCode.rateLimitExceeded, now);
@@ -281,6 +286,7 @@ export class MatchRoom {
    * deadline deterministically (`runDurableObjectAlarm`) without sleeping.
    */
   async alarm(): Promise<void> {
+    this.store.forget();
     const now = this.#host.now();
     const meta = this.store.meta();
     if (!meta) return;
@@ -296,14 +302,17 @@ export class MatchRoom {
   /** One atomic state change, then the due frames, then the alarm; then the socket writes. */
   #step(horizon: number, fn: () => void): void {
     this.#effects = [];
+    this.store.forget();
     try {
       this.#host.transaction(() => {
         fn();
-        this.#flush(horizon);
+        // Everything due by the horizon or by now, whichever is later.
+        this.#flush(Math.max(horizon, this.#host.now()));
         this.#arm();
       });
     } catch (err) {
       this.#effects = [];
+      this.store.forget();
       throw err;
     }
     const effects = this.#effects;
@@ -318,25 +327,28 @@ export class MatchRoom {
     }
   }
 
-  /** Runs every schedule row due by `horizon`, each at most once per pass. */
+  /** Runs every schedule row due by `horizon` (or by now), each at most once per pass. */
   async #runDue(horizon: number): Promise<void> {
     const done = new Set<string>();
     for (;;) {
-      const key = this.store.dueKeys(horizon).find((k) => !done.has(k));
+      const at = Math.max(horizon, this.#host.now());
+      const key = this.store.dueKeys(at).find((k) => !done.has(k));
       if (key === undefined) break;
       done.add(key);
       try {
-        await this.#job(key, horizon);
+        await this.#job(key, at);
       } catch (err) {
         log("error", "match_job_failed", {
           match_id: this.store.meta()?.match_id,
           job: key,
           error: describeError(err),
         });
-        this.#step(this.#host.now(), () => {
+        const now = this.#host.now();
+        this.#step(now, () => {
           this.store.unschedule(key);
-          if (this.store.meta()?.status === "playing")
-            this.#end(crashedMatchEnd(this.#meta().match_id));
+          if (this.store.meta()?.status === "playing") {
+            this.#end(crashedMatchEnd(this.#meta().match_id), now);
+          }
         });
       }
     }
@@ -351,7 +363,7 @@ export class MatchRoom {
       this.store.unschedule(key);
       switch (kind) {
         case "wait":
-          return this.#connectionWaitExpired();
+          return this.#connectionWaitExpired(now);
         case "start":
           return this.#start(now);
         case "turn":
@@ -723,7 +735,7 @@ export class MatchRoom {
       const spread = (drops[drops.length - 1] ?? now) - (drops[0] ?? now);
       ending = { kind: "all_disconnected", simultaneous: spread < SIMULTANEOUS_DISCONNECT_MS };
     }
-    this.#finishPlayed(ending);
+    this.#finishPlayed(ending, now);
   }
 
   // ---------------------------------------------------------------- the game
@@ -893,7 +905,7 @@ export class MatchRoom {
     }
     this.#saveEngine(engine);
     if (matchOver(engine)) {
-      this.#finishPlayed({ kind: "played" });
+      this.#finishPlayed({ kind: "played" }, now);
     } else if (!handInProgress(engine)) {
       this.store.schedule("next_hand", now);
     } else {
@@ -990,10 +1002,8 @@ export class MatchRoom {
       this.#reject(turn, frame.action, result.reason, now);
       return;
     }
-    const seat = this.store.seat(seatNo);
     if (turn.first_sent_at !== null) {
-      const latencies = [...seat.latencies, Math.round((now - turn.first_sent_at) * 10) / 10];
-      this.store.updateSeat(seatNo, { latencies: JSON.stringify(latencies) });
+      this.store.addLatency(seatNo, Math.round((now - turn.first_sent_at) * 10) / 10);
     }
     this.#resolve(turn, frame.action, false, now, now);
     this.#afterEngine(engine, result.events, now);
@@ -1088,22 +1098,21 @@ export class MatchRoom {
 
   // ---------------------------------------------------------------- the end
 
-  #connectionWaitExpired(): void {
+  #connectionWaitExpired(now: number): void {
     if (this.#meta().status !== "waiting") return;
-    this.#end(cancelledMatchEnd(this.#meta().match_id));
+    this.#end(cancelledMatchEnd(this.#meta().match_id), now);
   }
 
-  #finishPlayed(ending: Ending): void {
+  #finishPlayed(ending: Ending, now: number): void {
     const meta = this.#meta();
-    this.#end(fullMatchEnd(meta.match_id, this.#engine(meta), this.store.seats(), ending));
+    this.#end(fullMatchEnd(meta.match_id, this.#engine(meta), this.store.seatStats(), ending), now);
   }
 
   /**
    * Ends the match: `match_end` to every connected seat behind its queued frames, then close
    * 1000 (§5.4.7); the outcome is stored before the registry write is attempted.
    */
-  #end(frame: Unstamped<FullMatchEndFrame> | Unstamped<ShortMatchEndFrame>): void {
-    const now = this.#host.now();
+  #end(frame: Unstamped<FullMatchEndFrame> | Unstamped<ShortMatchEndFrame>, now: number): void {
     const seats = this.store.seats();
     const outcome = outcomeOf(frame, seats, now);
     this.store.updateMeta({ status: "ended", ended_at: now, outcome: JSON.stringify(outcome) });
@@ -1167,34 +1176,20 @@ export class MatchRoom {
   }
 
   #countRate(seatNo: number, now: number): "ok" | "over" | "flood" {
-    const seat = this.store.seat(seatNo);
-    const { state, verdict } = countMessage(
-      {
-        times: seat.rate_times,
-        violations: seat.rate_violations,
-        lastViolationAt: seat.last_violation_at,
-      },
-      now,
-      this.#meta().config.max_messages_per_second,
-    );
-    this.store.updateSeat(seatNo, {
-      rate_times: JSON.stringify(state.times),
-      rate_violations: state.violations,
-      last_violation_at: state.lastViolationAt,
-    });
-    if (state.violations > seat.rate_violations) {
+    const before = this.store.rateState(seatNo);
+    const limit = this.#meta().config.max_messages_per_second;
+    const { state, verdict } = countMessage(before, now, limit);
+    this.store.saveRateState(seatNo, state);
+    if (state.violations > before.violations) {
       this.#recordBotError(seatNo, "rate_limited", "More than the allowed messages per second");
     }
     return verdict;
   }
 
   #recordBotError(seatNo: number, code: string, message: string): void {
-    const seat = this.store.seat(seatNo);
-    if (seat.bot_errors.length >= MAX_BOT_ERRORS) return;
     const engine = this.store.meta()?.engine;
     const handNumber = engine ? ((JSON.parse(engine) as MatchState).hand?.hand_number ?? 0) : 0;
-    const entry: BotError = { code, message, hand_number: handNumber };
-    this.store.updateSeat(seatNo, { bot_errors: JSON.stringify([...seat.bot_errors, entry]) });
+    this.store.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
   }
 }
 
