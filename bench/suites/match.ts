@@ -22,7 +22,7 @@ const BENCH_CONFIG = {
   jitter_max_ms: 0,
   starting_stack: 1_000_000,
   // Instant bots answer far faster than the 10 messages/s a real match allows (§5.10).
-  max_messages_per_second: 10_000,
+  max_messages_per_second: 1000,
   turn_timeout_ms: 30_000,
 };
 

@@ -70,6 +70,7 @@ import {
   type HandRecord,
   MatchStore,
   type MetaRow,
+  type OutboxKind,
   type OutboxRow,
   type SeatRow,
   type TurnRow,
@@ -461,7 +462,20 @@ export class MatchRoom {
     frame: Unstamped<GameFrame>,
     kind: "frame" | "match_end" = "frame",
   ): void {
-    this.store.enqueue(seat, dueAt, kind, JSON.stringify(frame));
+    this.#queue(seat, dueAt, kind, JSON.stringify(frame));
+  }
+
+  /**
+   * A frame for a remote seat: sent in this step when it is due and nothing is queued ahead
+   * of it for that seat, else queued behind the seat's frames (§5.4.4).
+   */
+  #queue(seat: number, dueAt: number, kind: OutboxKind, body: string): void {
+    const now = this.#host.now();
+    if (dueAt <= now && !this.store.hasQueued(seat)) {
+      this.#deliver({ id: 0, seat, due_at: dueAt, kind, body }, now);
+      return;
+    }
+    this.store.enqueue(seat, dueAt, kind, body);
   }
 
   #broadcastSpectators(frame: Unstamped<SpectatorFrame>, now: number, close = false): void {
@@ -646,12 +660,7 @@ export class MatchRoom {
       }
     }
     if (turn.sent_at !== null) {
-      this.store.enqueue(
-        seat.seat,
-        now,
-        "turn_request",
-        JSON.stringify({ request_id: turn.request_id }),
-      );
+      this.#queue(seat.seat, now, "turn_request", JSON.stringify({ request_id: turn.request_id }));
     }
   }
 
@@ -940,12 +949,7 @@ export class MatchRoom {
       return;
     }
     this.store.insertTurn(turn);
-    this.store.enqueue(
-      seatNo,
-      now,
-      "turn_request",
-      JSON.stringify({ request_id: turn.request_id }),
-    );
+    this.#queue(seatNo, now, "turn_request", JSON.stringify({ request_id: turn.request_id }));
   }
 
   /** A frame on a live seat socket (§5.11). */

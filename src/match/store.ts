@@ -512,11 +512,11 @@ export class MatchStore {
     }));
   }
 
-  hasQueued(seat: number, kind: OutboxKind): boolean {
+  /** Whether any frame is queued for the seat. */
+  hasQueued(seat: number): boolean {
     return (
-      this.sql
-        .exec<Row>("SELECT 1 AS hit FROM outbox WHERE seat = ? AND kind = ? LIMIT 1", seat, kind)
-        .toArray().length > 0
+      this.sql.exec<Row>("SELECT 1 AS hit FROM outbox WHERE seat = ? LIMIT 1", seat).toArray()
+        .length > 0
     );
   }
 
