@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { devVarsAdminToken } from "../src/cli/config.ts";
 
 const ORIGIN = "http://127.0.0.1:8787";
 const DEV_BOT_NAME = "my-bot";
@@ -18,9 +19,9 @@ const childEnv = {
 };
 
 function ensureAdminToken(): string {
+  const current = devVarsAdminToken();
+  if (current) return current;
   const existing = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "";
-  const match = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?\s*$/m.exec(existing);
-  if (match?.[1]) return match[1];
   const token = `adm_${randomBytes(24).toString("base64url")}`;
   const prefix = existing && !existing.endsWith("\n") ? "\n" : "";
   writeFileSync(".dev.vars", `${existing}${prefix}ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });

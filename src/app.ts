@@ -1,20 +1,28 @@
 import { Hono } from "hono";
+import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
+import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
 import { tokenRoutes } from "./api/tokens";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
 import { requestId } from "./http/request-id";
 import { describeError, log } from "./lib/log";
+import { wsConnectRateLimit } from "./lobby/connect-limit";
+import { lobbyRoutes } from "./lobby/lobby-route";
 import { matchSocketRoutes } from "./match/gateway";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
   .use(requestId)
+  .use("/ws/external/*", wsConnectRateLimit)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/api/bots", botRoutes)
+  .route("/api/bots", botLobbyRoutes)
   .route("/api/external-api", tokenRoutes)
+  .route("/api/external-api", externalRoutes)
   .route("/api/matches", matchRoutes)
+  .route("/", lobbyRoutes)
   .route("/", matchSocketRoutes);
 
 app.notFound((c) =>

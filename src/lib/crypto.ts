@@ -1,4 +1,7 @@
-/** Small WebCrypto helpers shared by the registry, the lobby and the channels. */
+/**
+ * Small WebCrypto helpers shared by the registry, the lobby, the channels and the
+ * poker deck. Plain WebCrypto only, so they run in workerd and in Node alike.
+ */
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -36,7 +39,8 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /**
  * Constant-time string equality. Both sides are hashed first so the comparison
- * runs over equal-length digests and leaks neither content nor length.
+ * runs over equal-length digests and leaks neither content nor length; the
+ * digests are then compared without an early exit.
  */
 export async function timingSafeEqualText(a: string, b: string): Promise<boolean> {
   const encoder = new TextEncoder();
@@ -44,5 +48,9 @@ export async function timingSafeEqualText(a: string, b: string): Promise<boolean
     crypto.subtle.digest("SHA-256", encoder.encode(a)),
     crypto.subtle.digest("SHA-256", encoder.encode(b)),
   ]);
-  return crypto.subtle.timingSafeEqual(da, db);
+  const x = new Uint8Array(da);
+  const y = new Uint8Array(db);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
 }

@@ -7,6 +7,7 @@ import { ApiError } from "../http/errors.ts";
 import { randomHex } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
 import { isoNow } from "../lib/time.ts";
+import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
 import { type Bot, getBot } from "../registry/bots.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
 import { isHouseStrategy } from "./house-bots.ts";
@@ -20,6 +21,8 @@ export interface DispatchRequest {
   config?: MatchConfigInput;
   /** Who started it (`admin`, `challenge`, `matchmaking`), kept in the registry. */
   source: string;
+  /** Whether the lobby `matched` carries `decision_timeout_ms` (§3.5: challenge, matchmaking). */
+  decision_clock?: boolean;
 }
 
 /** One dispatched seat. `gateway_ws_url` is a path (§3.5, §9 item 11); null for house seats. */
@@ -107,7 +110,14 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
     throw new ApiError(503, "MATCH_BACKEND_UNAVAILABLE", "The match could not be created");
   }
   await setStatus(env.DB, matchId, "live");
-  return { match_id: matchId, rated: config.rated, turn_timeout_ms: config.turn_timeout_ms, seats };
+  const result: DispatchResult = {
+    match_id: matchId,
+    rated: config.rated,
+    turn_timeout_ms: config.turn_timeout_ms,
+    seats,
+  };
+  await announceMatch(env, result, request.decision_clock === true);
+  return result;
 }
 
 /** A bot by id or exact name that can take a seat: active, and a house bot with a strategy. */
@@ -147,6 +157,7 @@ async function setStatus(db: D1Database, matchId: string, status: "live" | "erro
  */
 export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<void> {
   await recordMatchResult(env.DB, outcome);
+  await settleMatch(env, outcome);
 }
 
 /** Writes the final status, the `match_end` payload and each seat's figures to D1. */

@@ -2,14 +2,9 @@
  * The per-hand deck and its commit–reveal (§6.13): a CSPRNG seed, an unbiased shuffle, and
  * `deck_commitment = SHA-256(seed_hex + join(deck_order))` as lowercase hex.
  */
+import { randomHex, sha256Hex } from "../lib/crypto.ts";
 import { ALL_CARDS, isCard } from "./cards.ts";
 import type { DeckReveal } from "./types.ts";
-
-// Not src/lib/crypto.ts: that module also uses the Workers-only `crypto.subtle.timingSafeEqual`,
-// and this engine must run and type-check on plain WebCrypto (Node for tests and benchmarks).
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * A uniform index in [0, bound) from a CSPRNG draw: draws at or above the largest multiple
@@ -32,13 +27,12 @@ export function newDeck(): DeckReveal {
     deck[i] = deck[j] as string;
     deck[j] = card;
   }
-  return { seed: hex(crypto.getRandomValues(new Uint8Array(32))), deck_order: deck };
+  return { seed: randomHex(32), deck_order: deck };
 }
 
 /** `SHA-256(seed_hex + join(deck_order))` over the UTF-8 text, as 64 lowercase hex chars. */
 export async function deckCommitment(deck: DeckReveal): Promise<string> {
-  const text = new TextEncoder().encode(deck.seed + deck.deck_order.join(""));
-  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", text)));
+  return sha256Hex(deck.seed + deck.deck_order.join(""));
 }
 
 /** Throws unless `deck` is a 64-hex seed and a permutation of the 52 cards. */

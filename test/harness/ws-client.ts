@@ -25,7 +25,10 @@ export class TestSocket {
   #waiters: Array<() => void> = [];
   #closed: CloseEvent | null = null;
 
-  private constructor(readonly ws: WebSocket) {
+  readonly ws: WebSocket;
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.on("message", (data, isBinary) => {
       const text = data.toString();
       let frame: Frame;

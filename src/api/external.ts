@@ -1,0 +1,133 @@
+import { Hono } from "hono";
+import * as v from "valibot";
+import { requireAdmin, requireBotToken } from "../http/auth";
+import { readJsonBody } from "../http/body";
+import type { AppContext, AppEnv } from "../http/context";
+import { ApiError, unauthorized } from "../http/errors";
+import {
+  dispatchChallenge,
+  dispatchEligibility,
+  LOBBY_DECISION_TIMEOUT_MS,
+} from "../lobby/dispatch-paths";
+import { latencyStats } from "../lobby/latency-stats";
+import { recentLatencySamples } from "../lobby/match-index";
+import { MATCHMAKING_QUEUE } from "../lobby/matchmaker-object";
+import { type Bot, getBot } from "../registry/bots";
+import { requireBot } from "./bots";
+
+/** How many of a bot's most recent finished matches latency-stats summarises. */
+export const LATENCY_STATS_RECENT_MATCHES = 20;
+
+const ChallengeSchema = v.strictObject({
+  bot_id: v.optional(v.string()),
+  opponent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+});
+
+// The matchmaking routes take no parameters: `{}` or an empty body (§8.1, our choice).
+const EmptySchema = v.strictObject({});
+
+/** The `200` of the house-bot challenge (§8.1). */
+interface ChallengeAnswer {
+  match_id: string;
+  participant_id: string;
+  status: "dispatching";
+  gateway_ws_url: null;
+  opponent: string;
+  opponent_bot_id: string;
+  rated: false;
+  decision_timeout_ms: number;
+}
+
+/**
+ * The house bot a challenge names: a UUID or exact name of an active house bot; without a
+ * selector, the earliest-created one.
+ */
+async function resolveHouseBot(db: D1Database, selector: string | undefined): Promise<Bot> {
+  const row = await db
+    .prepare(
+      `SELECT id FROM bots WHERE kind = 'house' AND active = 1 AND (?1 IS NULL OR id = ?1 OR name = ?1)
+       ORDER BY created_at, id LIMIT 1`,
+    )
+    .bind(selector ?? null)
+    .first<{ id: string }>();
+  const bot = row ? await getBot(db, row.id) : null;
+  if (!bot) {
+    throw new ApiError(400, "EXTAPI_HOUSE_BOT_NOT_FOUND", "opponent is not an active house bot");
+  }
+  return bot;
+}
+
+/** §3.5: the bot must be in the lobby and under its token's cap at dispatch time. */
+async function requireDispatchable(c: AppContext, botId: string, tokenId: string): Promise<void> {
+  const eligibility = await dispatchEligibility(c.env, botId, tokenId);
+  if (eligibility === "offline") {
+    throw new ApiError(409, "EXT_BOT_OFFLINE", "The bot is not online in the lobby");
+  }
+  if (eligibility === "at_cap") {
+    throw new ApiError(
+      429,
+      "TOKEN_AT_CONCURRENT_MATCH_CAP",
+      "This token is at its concurrent-match cap",
+    );
+  }
+  if (eligibility === "revoked") throw unauthorized();
+}
+
+function matchmaker(env: Env) {
+  return env.MATCHMAKER.getByName(MATCHMAKING_QUEUE);
+}
+
+/**
+ * `/api/external-api`: the bot-token routes of bot protocol §8.1 — the house-bot challenge
+ * and the matchmaking queue — and the admin latency-stats route of §8.2.
+ */
+export const externalRoutes = new Hono<AppEnv>()
+  .use("/challenges/*", requireBotToken)
+  .use("/matchmaking/*", requireBotToken)
+  .use("/bots/:bot_id/latency-stats", requireAdmin)
+  .post("/challenges/house-bot", async (c) => {
+    const { botId, tokenId } = c.get("bot");
+    const body = await readJsonBody(c, ChallengeSchema);
+    // A bot_id cross-check failure is the same opaque 401 as a bad token (§8.1).
+    if (body.bot_id !== undefined && body.bot_id !== botId) throw unauthorized();
+    const house = await resolveHouseBot(c.env.DB, body.opponent);
+    await requireDispatchable(c, botId, tokenId);
+    const result = await dispatchChallenge(c.env, { botId, tokenId }, house);
+    const seat = result.seats.find((s) => s.bot_id === botId);
+    if (!seat) throw new Error("dispatched challenge has no seat for the challenger");
+    return c.json({
+      match_id: result.match_id,
+      participant_id: seat.participant_id,
+      status: "dispatching",
+      gateway_ws_url: null,
+      opponent: house.name,
+      opponent_bot_id: house.id,
+      rated: false,
+      decision_timeout_ms: LOBBY_DECISION_TIMEOUT_MS,
+    } satisfies ChallengeAnswer);
+  })
+  .post("/matchmaking/join", async (c) => {
+    const { botId, tokenId } = c.get("bot");
+    await readJsonBody(c, EmptySchema);
+    const bot = await getBot(c.env.DB, botId);
+    if (bot?.kind !== "external_api" || bot.owner === "system") {
+      throw new ApiError(
+        403,
+        "EXTAPI_MATCHMAKING_INELIGIBLE",
+        "Only external bots may join the matchmaking queue",
+      );
+    }
+    return c.json(await matchmaker(c.env).join(botId, tokenId));
+  })
+  .get("/matchmaking/status", async (c) =>
+    c.json(await matchmaker(c.env).status(c.get("bot").botId)),
+  )
+  .post("/matchmaking/leave", async (c) => {
+    await readJsonBody(c, EmptySchema);
+    return c.json(await matchmaker(c.env).leave(c.get("bot").botId));
+  })
+  .get("/bots/:bot_id/latency-stats", async (c) => {
+    const bot = await requireBot(c.env.DB, c.req.param("bot_id"));
+    const samples = await recentLatencySamples(c.env.DB, bot.id, LATENCY_STATS_RECENT_MATCHES);
+    return c.json(latencyStats(bot.id, samples));
+  });

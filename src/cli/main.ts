@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * `botgate` command line. Secrets come from environment variables or files
+ * (`BOTGATE_TOKEN`, `BOTGATE_ADMIN_TOKEN`, or `…_FILE`), never from arguments,
+ * and are never printed back. Exit codes: 0 ok, 1 failure, 2 usage,
+ * 3 credentials refused, 4 gateway unreachable.
+ */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { adminCommand } from "./admin-commands.ts";
+import { botPlayHouse, botRun } from "./bot-commands.ts";
+import { CommandError, gatewayUrl, UsageError } from "./config.ts";
+
+export const USAGE = `usage: botgate <command> [options]
+
+Bots (BOTGATE_BOT_ID or --bot-id, BOTGATE_TOKEN or BOTGATE_TOKEN_FILE):
+  bot run <file> [--matches N]          run a bot module on every match the lobby delivers
+  bot play --house [--opponent NAME] [--bot FILE]
+                                        challenge a house bot and print the match as text
+Admin (BOTGATE_ADMIN_TOKEN or BOTGATE_ADMIN_TOKEN_FILE; locally .dev.vars is read):
+  bots list | bots create <name>
+  tokens issue <bot_id> | tokens list <bot_id> | tokens rotate <token_id> | tokens revoke <token_id>
+
+Common options: --url URL (default BOTGATE_URL or http://127.0.0.1:8787)`;
+
+/** Runs one command; returns the exit code. `out` receives every printed line. */
+export async function main(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: "string" },
+        "bot-id": { type: "string" },
+        matches: { type: "string" },
+        house: { type: "boolean" },
+        opponent: { type: "string" },
+        bot: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    const [group, verb, arg] = positionals;
+    if (values.help || !group) {
+      out(USAGE);
+      return values.help ? 0 : 2;
+    }
+    const url = gatewayUrl(values.url);
+    const matches = values.matches === undefined ? undefined : Number(values.matches);
+    if (matches !== undefined && !(Number.isInteger(matches) && matches > 0)) {
+      throw new UsageError("--matches takes a positive whole number");
+    }
+    const common = { url, botId: values["bot-id"], matches, out, signal };
+    if (group === "bot" && verb === "run") {
+      if (!arg) throw new UsageError("botgate bot run needs a bot module file");
+      await botRun(arg, common);
+    } else if (group === "bot" && verb === "play") {
+      if (!values.house) throw new UsageError("botgate bot play needs --house");
+      await botPlayHouse({ ...common, opponent: values.opponent, file: values.bot });
+    } else if (group === "bots" || group === "tokens") {
+      await adminCommand(url, group, verb, arg, out);
+    } else {
+      throw new UsageError(`unknown command: ${positionals.join(" ")}`);
+    }
+    return 0;
+  } catch (err) {
+    if (
+      err instanceof UsageError ||
+      (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
+      out(`botgate: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof CommandError) {
+      out(`botgate: ${err.message}`);
+      return err.exitCode;
+    }
+    out(`botgate: unexpected error: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+// Run when executed (directly or through the npm bin link), not when imported by tests.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  process.exitCode = await main(process.argv.slice(2), console.log, stop.signal);
+}

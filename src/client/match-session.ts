@@ -1,0 +1,175 @@
+import { sleep } from "./backoff.ts";
+import type { Bot, Decision, MatchEnd, MatchedNotice, ServerFrame, TurnRequest } from "./types.ts";
+
+export const TOKEN_SUBPROTOCOL = "chipzen-bot-token";
+const CLIENT_NAME = "botgate-client";
+const CLIENT_VERSION = "0.1.0";
+
+/** Close codes after which re-dialling the match cannot help (bot protocol §5.12). */
+const TERMINAL_CLOSE_CODES = new Set([4001, 4002, 4005, 4011, 4013]);
+
+export type MatchOutcome =
+  | { status: "ended"; matchId: string; end: MatchEnd }
+  | { status: "refused"; matchId: string; code: number; reason: string }
+  | { status: "lost"; matchId: string }
+  | { status: "aborted"; matchId: string };
+
+export type ClientLog = (event: string, data?: Record<string, unknown>) => void;
+
+export interface MatchSessionOptions {
+  notice: MatchedNotice;
+  /** The lobby socket's URL: `gateway_ws_url` is resolved against it and must keep its origin. */
+  lobbyUrl: URL;
+  token: string;
+  bot: Bot;
+  /** How long to keep re-dialling after a drop (the server's reconnect grace). */
+  graceMs?: number;
+  signal?: AbortSignal;
+  log?: ClientLog;
+}
+
+export class GatewayUrlRefused extends Error {}
+
+/**
+ * Resolves `gateway_ws_url` against the lobby URL and refuses anything that would
+ * send the token elsewhere: another origin, or a downgrade from `wss:` to `ws:`.
+ */
+export function resolveGatewayUrl(gatewayWsUrl: string, lobbyUrl: URL): URL {
+  const target = new URL(gatewayWsUrl, lobbyUrl);
+  if (target.protocol === "https:") target.protocol = "wss:";
+  if (target.protocol === "http:") target.protocol = "ws:";
+  if (lobbyUrl.protocol === "wss:" && target.protocol !== "wss:") {
+    throw new GatewayUrlRefused(`refusing to downgrade to ${target.protocol} for the match socket`);
+  }
+  if (target.host !== lobbyUrl.host) {
+    throw new GatewayUrlRefused(`refusing to send the bot token to another host (${target.host})`);
+  }
+  return target;
+}
+
+/** The server-side default when a bot cannot or did not decide: check if free, else fold. */
+function fallback(valid: readonly string[]): Decision {
+  return { action: valid.includes("check") ? "check" : "fold" };
+}
+
+/**
+ * Plays one match on its own socket. Each `request_id` is decided once; if the
+ * socket drops, the match is re-dialled within the grace window and a re-sent
+ * `turn_request` is answered with the same decision, never decided twice.
+ */
+export async function playMatch(options: MatchSessionOptions): Promise<MatchOutcome> {
+  const { notice, token, bot } = options;
+  const matchId = notice.match_id;
+  const log = options.log ?? (() => {});
+  const graceMs = options.graceMs ?? 30_000;
+  const url = resolveGatewayUrl(notice.gateway_ws_url, options.lobbyUrl);
+  const decisions = new Map<string, Promise<Decision>>();
+  // Held in an object so closures see the current socket (TypeScript narrows plain lets).
+  const live: { socket: WebSocket | null } = { socket: null };
+  let ended: MatchEnd | null = null;
+  let dropDeadline: number | null = null;
+  let attempt = 0;
+
+  const send = (frame: Record<string, unknown>) => {
+    if (live.socket?.readyState === WebSocket.OPEN) live.socket.send(JSON.stringify(frame));
+  };
+  const answer = async (requestId: string, decision: Promise<Decision>) => {
+    const { action, amount } = await decision;
+    send({
+      type: "turn_action",
+      match_id: matchId,
+      request_id: requestId,
+      action,
+      params: action === "raise" && amount !== undefined ? { amount } : {},
+    });
+  };
+  const onTurn = (turn: TurnRequest) => {
+    let decision = decisions.get(turn.request_id);
+    if (!decision) {
+      decision = Promise.resolve()
+        .then(() => bot.decide(turn))
+        .catch((err: unknown) => {
+          log("decide_failed", { match_id: matchId, error: String(err) });
+          return fallback(turn.valid_actions);
+        });
+      decisions.set(turn.request_id, decision);
+    }
+    void answer(turn.request_id, decision);
+  };
+
+  while (!ended) {
+    if (options.signal?.aborted) {
+      live.socket?.close(1000);
+      return { status: "aborted", matchId };
+    }
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+      const ws = new WebSocket(url.href, [TOKEN_SUBPROTOCOL, token]);
+      live.socket = ws;
+      const abort = () => ws.close(1000);
+      options.signal?.addEventListener("abort", abort, { once: true });
+      // Handlers are attached before the first event can be dispatched, so no frame is lost.
+      ws.onopen = () => send({ type: "authenticate", match_id: matchId, token: "" });
+      ws.onmessage = (event) => {
+        let frame: ServerFrame;
+        try {
+          frame = JSON.parse(String(event.data)) as ServerFrame;
+        } catch {
+          return;
+        }
+        bot.onFrame?.(frame);
+        switch (frame.type) {
+          case "hello":
+            send({
+              type: "hello",
+              match_id: matchId,
+              supported_versions: ["1.0"],
+              client_name: CLIENT_NAME,
+              client_version: CLIENT_VERSION,
+            });
+            dropDeadline = null;
+            attempt = 0;
+            break;
+          case "match_start":
+            bot.onMatchStart?.(frame as unknown as Parameters<NonNullable<Bot["onMatchStart"]>>[0]);
+            break;
+          case "turn_request":
+            onTurn(frame as unknown as TurnRequest);
+            break;
+          case "action_rejected": {
+            const requestId = String(frame.request_id);
+            const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
+            log("action_rejected", { match_id: matchId, reason: String(frame.reason) });
+            decisions.set(requestId, Promise.resolve(retry));
+            void answer(requestId, Promise.resolve(retry));
+            break;
+          }
+          case "match_end":
+            ended = frame as unknown as MatchEnd;
+            bot.onMatchEnd?.(ended);
+            break;
+          case "error":
+            log("server_error_frame", { match_id: matchId, code: String(frame.code) });
+            break;
+        }
+      };
+      ws.onclose = (event) => {
+        options.signal?.removeEventListener("abort", abort);
+        resolve({ code: event.code, reason: event.reason });
+      };
+    });
+    if (ended) break;
+    if (options.signal?.aborted) return { status: "aborted", matchId };
+    if (TERMINAL_CLOSE_CODES.has(closed.code)) {
+      log("match_refused", { match_id: matchId, code: closed.code, reason: closed.reason });
+      return { status: "refused", matchId, code: closed.code, reason: closed.reason };
+    }
+    const now = Date.now();
+    dropDeadline ??= now + graceMs;
+    if (now >= dropDeadline) return { status: "lost", matchId };
+    attempt += 1;
+    const delay = Math.min(2_000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    log("match_redial", { match_id: matchId, code: closed.code, delay_ms: Math.round(delay) });
+    await sleep(Math.min(delay, dropDeadline - now), options.signal);
+  }
+  return { status: "ended", matchId, end: ended };
+}

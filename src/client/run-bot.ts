@@ -1,0 +1,132 @@
+import { Backoff, sleep } from "./backoff.ts";
+import { type ClientLog, type MatchOutcome, playMatch } from "./match-session.ts";
+import type { BotFactory, MatchedNotice } from "./types.ts";
+
+export interface RunBotOptions {
+  /** The gateway origin: `https://…`, `wss://…`, or `http://127.0.0.1:8787` locally. */
+  url: string;
+  botId: string;
+  token: string;
+  /** Stop after this many matches have finished. Unlimited when absent. */
+  maxMatches?: number;
+  signal?: AbortSignal;
+  log?: ClientLog;
+  /** Lobby reconnect backoff (defaults: 500 ms base, 30 s cap, reset after 10 s up). */
+  backoff?: Backoff;
+}
+
+export type StopReason = "max_matches" | "aborted" | "evicted" | "auth_failed" | "revoked";
+
+export interface RunBotResult {
+  reason: StopReason;
+  matches: MatchOutcome[];
+}
+
+/** Lobby close codes that end the bot for good (bot protocol §3.7). */
+const TERMINAL: Record<number, StopReason> = { 4001: "auth_failed", 4002: "revoked" };
+
+/** The lobby socket URL for a gateway origin. */
+export function lobbyUrl(origin: string, botId: string): URL {
+  const url = new URL(`/ws/external/bot/${encodeURIComponent(botId)}`, origin);
+  if (url.protocol === "https:") url.protocol = "wss:";
+  if (url.protocol === "http:") url.protocol = "ws:";
+  return url;
+}
+
+/**
+ * Runs a bot: holds the lobby socket (re-dialled with capped, jittered backoff),
+ * answers the heartbeat, and plays every `matched` — fresh or `resume: true` — in
+ * its own task on its own match socket. Eviction by a newer lobby and token
+ * revocation are terminal; so is reaching `maxMatches`.
+ */
+export async function runBot(factory: BotFactory, options: RunBotOptions): Promise<RunBotResult> {
+  const log = options.log ?? (() => {});
+  const lobby = lobbyUrl(options.url, options.botId);
+  const backoff = options.backoff ?? new Backoff();
+  const stop = new AbortController();
+  const abortFromCaller = () => stop.abort();
+  options.signal?.addEventListener("abort", abortFromCaller, { once: true });
+  const running = new Map<string, Promise<MatchOutcome>>();
+  const outcomes: MatchOutcome[] = [];
+  let reason: StopReason | null = options.signal?.aborted ? "aborted" : null;
+  const live: { socket: WebSocket | null } = { socket: null };
+
+  const finish = (why: StopReason) => {
+    reason ??= why;
+    live.socket?.close(1000);
+  };
+  const startMatch = (notice: MatchedNotice) => {
+    if (running.has(notice.match_id)) return;
+    if (options.maxMatches !== undefined && running.size >= options.maxMatches) return;
+    log("matched", { match_id: notice.match_id, resume: notice.resume === true });
+    const task = playMatch({
+      notice,
+      lobbyUrl: lobby,
+      token: options.token,
+      bot: factory({ matchId: notice.match_id, participantId: notice.participant_id }),
+      signal: stop.signal,
+      log,
+    })
+      .catch((err: unknown): MatchOutcome => {
+        log("match_failed", { match_id: notice.match_id, error: String(err) });
+        return { status: "refused", matchId: notice.match_id, code: 0, reason: String(err) };
+      })
+      .then((outcome) => {
+        outcomes.push(outcome);
+        log("match_over", { match_id: notice.match_id, status: outcome.status });
+        if (options.maxMatches !== undefined && outcomes.length >= options.maxMatches) {
+          finish("max_matches");
+        }
+        return outcome;
+      });
+    running.set(notice.match_id, task);
+  };
+
+  while (reason === null) {
+    const closed = await new Promise<{ code: number; evicted: boolean }>((resolve) => {
+      let evicted = false;
+      const ws = new WebSocket(lobby.href);
+      live.socket = ws;
+      const onStop = () => ws.close(1000);
+      stop.signal.addEventListener("abort", onStop, { once: true });
+      ws.onopen = () => ws.send(JSON.stringify({ type: "authenticate", token: options.token }));
+      ws.onmessage = (event) => {
+        let frame: { type?: unknown } & Record<string, unknown>;
+        try {
+          frame = JSON.parse(String(event.data));
+        } catch {
+          return;
+        }
+        if (frame.type === "hello") {
+          backoff.connected();
+          log("lobby_ready", { bot_id: options.botId });
+        } else if (frame.type === "ping") {
+          ws.send(JSON.stringify({ type: "pong" }));
+        } else if (frame.type === "matched") {
+          startMatch(frame as unknown as MatchedNotice);
+        } else if (frame.type === "evict") {
+          evicted = true;
+        }
+      };
+      ws.onclose = (event) => {
+        stop.signal.removeEventListener("abort", onStop);
+        resolve({ code: event.code, evicted });
+      };
+    });
+    if (stop.signal.aborted) finish("aborted");
+    if (reason !== null) break;
+    const terminal = closed.evicted ? "evicted" : TERMINAL[closed.code];
+    if (terminal) {
+      log("lobby_stopped", { code: closed.code, reason: terminal });
+      finish(terminal);
+      break;
+    }
+    const delay = backoff.nextDelay();
+    log("lobby_redial", { code: closed.code, delay_ms: delay });
+    await sleep(delay, stop.signal);
+    if (stop.signal.aborted) finish("aborted");
+  }
+  await Promise.all(running.values());
+  options.signal?.removeEventListener("abort", abortFromCaller);
+  return { reason: reason ?? "aborted", matches: outcomes };
+}

@@ -1,0 +1,36 @@
+/**
+ * The lobby's tunable timings and limits, read from `[vars]` in wrangler.toml. Defaults are
+ * the contract's values (bot protocol §3.2, §8.1); tests and benchmarks shorten or raise them.
+ */
+
+export interface LobbyConfig {
+  /** `authenticate` deadline after the socket opens (§3.1): 5000. */
+  authTimeoutMs: number;
+  /** Server ping cadence (§3.2): 15000. */
+  pingIntervalMs: number;
+  /** Pong deadline after each ping (§3.2): 5000. */
+  pongTimeoutMs: number;
+  /** WebSocket upgrades one IP may start per rolling minute on `/ws/external/*`. */
+  connectsPerIpPerMinute: number;
+  /** Matchmaking queue TTL (§8.1): 600. */
+  queueTtlSeconds: number;
+  /** How soon an unpaired queue is re-examined. */
+  matchmakingRetryMs: number;
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+/** The lobby configuration of this deployment. Malformed values fall back to the contract's. */
+export function lobbyConfig(env: Env): LobbyConfig {
+  return {
+    authTimeoutMs: positiveInt(env.LOBBY_AUTH_TIMEOUT_MS, 5000),
+    pingIntervalMs: positiveInt(env.LOBBY_PING_INTERVAL_MS, 15_000),
+    pongTimeoutMs: positiveInt(env.LOBBY_PONG_TIMEOUT_MS, 5000),
+    connectsPerIpPerMinute: positiveInt(env.WS_CONNECTS_PER_IP_PER_MINUTE, 120),
+    queueTtlSeconds: positiveInt(env.MATCHMAKING_QUEUE_TTL_SECONDS, 600),
+    matchmakingRetryMs: positiveInt(env.MATCHMAKING_RETRY_MS, 5000),
+  };
+}

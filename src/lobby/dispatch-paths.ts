@@ -1,0 +1,60 @@
+/**
+ * The two lobby dispatch paths (bot protocol §8.1): the casual house-bot challenge and the
+ * rated matchmaking pair, both with the 30 s decision clock announced in `matched`, and the
+ * check both apply to a bot before it gets a seat.
+ */
+import { type DispatchResult, dispatchMatch } from "../match/dispatch";
+import type { Bot } from "../registry/bots";
+import { tokenCapacity } from "./match-index";
+
+/** The decision clock of both paths (§3.5, §5.7). */
+export const LOBBY_DECISION_TIMEOUT_MS = 30_000;
+
+/** Why a bot cannot be dispatched right now. */
+export type Eligibility = "ok" | "offline" | "at_cap" | "revoked";
+
+/**
+ * §3.5: a dispatch needs the bot in the lobby at that moment and a free slot under its
+ * token's concurrent-match cap (a slot frees when a match finalizes).
+ */
+export async function dispatchEligibility(
+  env: Env,
+  botId: string,
+  tokenId: string,
+): Promise<Eligibility> {
+  if (!(await env.BOT.getByName(botId).isOnline())) return "offline";
+  const capacity = await tokenCapacity(env.DB, tokenId);
+  if (!capacity) return "revoked";
+  return capacity.live < capacity.cap ? "ok" : "at_cap";
+}
+
+/** A casual match of a bot (seat 0) against a house bot (seat 1): unrated, 30 s clock. */
+export function dispatchChallenge(
+  env: Env,
+  challenger: { botId: string; tokenId: string },
+  house: Bot,
+): Promise<DispatchResult> {
+  return dispatchMatch(env, {
+    seats: [{ bot: challenger.botId, token_id: challenger.tokenId }, { bot: house.id }],
+    config: { rated: false, turn_timeout_ms: LOBBY_DECISION_TIMEOUT_MS },
+    source: "challenge",
+    decision_clock: true,
+  });
+}
+
+/** A rated match of two queued external bots, in queue order: 30 s clock. */
+export function dispatchQueuedPair(
+  env: Env,
+  first: { botId: string; tokenId: string },
+  second: { botId: string; tokenId: string },
+): Promise<DispatchResult> {
+  return dispatchMatch(env, {
+    seats: [
+      { bot: first.botId, token_id: first.tokenId },
+      { bot: second.botId, token_id: second.tokenId },
+    ],
+    config: { rated: true, turn_timeout_ms: LOBBY_DECISION_TIMEOUT_MS },
+    source: "matchmaking",
+    decision_clock: true,
+  });
+}

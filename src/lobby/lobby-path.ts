@@ -1,0 +1,17 @@
+/** The lobby endpoint's path (bot protocol §1): `/ws/external/bot/{bot_id}`, bot ids as issued. */
+export const LOBBY_ROUTE = "/ws/external/bot/:bot_id";
+
+// Bot ids are `crypto.randomUUID()` values (lowercase); anything else can never authenticate.
+const BOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `value` has the shape of a bot id. */
+export function isBotIdShaped(value: string): boolean {
+  return BOT_ID.test(value);
+}
+
+/** The bot id of a lobby path, or `null` when the path is not a well-formed lobby path. */
+export function lobbyBotIdFromPath(pathname: string): string | null {
+  const match = /^\/ws\/external\/bot\/([^/]+)$/.exec(pathname);
+  const botId = match?.[1];
+  return botId && isBotIdShaped(botId) ? botId : null;
+}

@@ -1,0 +1,150 @@
+// Proves the lobby over real sockets against the real Worker (Node `ws` clients, loopback):
+// hello and a live heartbeat on real alarms (short timers via vars), 4000 for a silent bot,
+// 4001 without authenticate, eviction by a newer lobby, 4002 after revocation, presence that
+// drops when a client dies, and the per-IP 1008 limit.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { TestSocket } from "../harness/ws-client.ts";
+
+let gateway: Gateway;
+beforeAll(async () => {
+  gateway = await startGateway({
+    vars: {
+      LOBBY_AUTH_TIMEOUT_MS: "600",
+      LOBBY_PING_INTERVAL_MS: "500",
+      LOBBY_PONG_TIMEOUT_MS: "400",
+      WS_CONNECTS_PER_IP_PER_MINUTE: "1000",
+    },
+  });
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+let names = 0;
+async function newBot() {
+  names += 1;
+  return createBotWithToken(gateway, `e2e-lobby-${names}-${Date.now()}`);
+}
+
+async function lobby(bot: { botId: string; token: string }) {
+  const socket = await TestSocket.open(gateway.wsUrl(`/ws/external/bot/${bot.botId}`));
+  socket.send({ type: "authenticate", token: bot.token });
+  const hello = await socket.next(5000, "the lobby hello");
+  return { socket, hello };
+}
+
+async function presence(botId: string): Promise<boolean> {
+  const res = await api(gateway, "GET", `/api/bots/${botId}/presence`);
+  return (res.body as { online: boolean }).online;
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("lobby over real sockets", () => {
+  it("keeps a bot that answers its pings online across several heartbeat cycles", async () => {
+    const bot = await newBot();
+    const { socket, hello } = await lobby(bot);
+    expect(hello).toMatchObject({ type: "hello", match_id: bot.botId, endpoint: "lobby", seq: 1 });
+    for (let cycle = 0; cycle < 3; cycle += 1) {
+      expect(await socket.next(5000, `ping ${cycle + 1}`)).toEqual({ type: "ping" });
+      socket.send({ type: "pong" });
+    }
+    expect(socket.isClosed).toBe(false);
+    expect(await presence(bot.botId)).toBe(true);
+    socket.close();
+    await eventually(async () => !(await presence(bot.botId)), "presence to drop after close");
+  });
+
+  it("closes a bot that stops answering with 4000 and reports it offline", async () => {
+    const bot = await newBot();
+    const { socket } = await lobby(bot);
+    expect(await socket.next(5000, "a ping")).toEqual({ type: "ping" });
+    expect(await socket.closed(5000)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
+    expect(await presence(bot.botId)).toBe(false);
+  });
+
+  it("closes 4001 when no authenticate arrives in time", async () => {
+    const bot = await newBot();
+    const socket = await TestSocket.open(gateway.wsUrl(`/ws/external/bot/${bot.botId}`));
+    // The close frame arrives on time. Locally, a socket that never sent a frame can then sit
+    // in the closing handshake until the client's own close timeout (the dev proxy in front of
+    // workerd does not relay the client's reply); cutting the TCP connection once the close
+    // frame is in surfaces the code the server sent without waiting 30 s.
+    await eventually(async () => socket.ws.readyState >= WebSocket.CLOSING, "the close frame");
+    if (!socket.isClosed) socket.cut();
+    expect(await socket.closed()).toEqual({ code: 4001, reason: "auth_failed" });
+    expect(socket.frames).toEqual([]);
+  });
+
+  it("evicts the older lobby with an evict frame, then 4000", async () => {
+    const bot = await newBot();
+    const older = await lobby(bot);
+    const newer = await lobby(bot);
+    expect(newer.hello.type).toBe("hello");
+    expect(await older.socket.nextOfType("evict")).toEqual({ type: "evict", reason: "replaced" });
+    expect(await older.socket.closed()).toEqual({
+      code: 4000,
+      reason: "Replaced by new connection",
+    });
+    expect(newer.socket.isClosed).toBe(false);
+    newer.socket.close();
+  });
+
+  it("closes 4002 within a cycle when the token is revoked mid-session", async () => {
+    const bot = await newBot();
+    const { socket } = await lobby(bot);
+    const revoke = await api(gateway, "DELETE", `/api/external-api/tokens/${bot.tokenId}`);
+    expect(revoke.status).toBe(204);
+    const pongs = setInterval(() => {
+      if (!socket.isClosed) socket.send({ type: "pong" });
+    }, 100);
+    try {
+      expect(await socket.closed(5000)).toEqual({ code: 4002, reason: "token_revoked" });
+    } finally {
+      clearInterval(pongs);
+    }
+  });
+
+  it("reports a bot whose process died offline without waiting for a timeout", async () => {
+    const bot = await newBot();
+    const { socket } = await lobby(bot);
+    expect(await presence(bot.botId)).toBe(true);
+    socket.cut();
+    await eventually(async () => !(await presence(bot.botId)), "presence to drop", 3000);
+  });
+});
+
+describe("per-IP connect limit over real sockets", () => {
+  let limited: Gateway;
+  beforeAll(async () => {
+    limited = await startGateway({ vars: { WS_CONNECTS_PER_IP_PER_MINUTE: "3" } });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it("closes the fourth upgrade in a minute from one IP with 1008, sentinel echoed", async () => {
+    const bot = await createBotWithToken(limited, "e2e-rate-limited");
+    const url = limited.wsUrl(`/ws/external/bot/${bot.botId}`);
+    for (let i = 0; i < 3; i += 1) {
+      const socket = await TestSocket.open(url);
+      socket.send({ type: "authenticate", token: bot.token });
+      expect((await socket.next(5000, "hello")).type).toBe("hello");
+      socket.close();
+    }
+    const refused = await TestSocket.open(url, {
+      protocols: ["chipzen-bot-token", bot.token],
+    });
+    expect(refused.protocol).toBe("chipzen-bot-token");
+    expect(await refused.closed()).toEqual({ code: 1008, reason: "" });
+  });
+});

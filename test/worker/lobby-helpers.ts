@@ -1,0 +1,191 @@
+/**
+ * Helpers for the lobby tests inside workerd: bots and tokens in D1, lobby sockets opened
+ * through the Worker's real `fetch`, and deterministic control of the bot object's clock
+ * (deadlines are moved into the past, then the alarm is fired with runDurableObjectAlarm).
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { createBot } from "../../src/registry/bots";
+import { issueToken } from "../../src/registry/tokens";
+
+export type Frame = Record<string, unknown> & { type?: string };
+
+let counter = 0;
+/** A fresh client IP per call, so tests never share a connect-rate window by accident. */
+export function freshIp(): string {
+  counter += 1;
+  return `198.51.${Math.floor(counter / 250)}.${counter % 250}`;
+}
+
+/** A new external bot with one token. */
+export async function newBot(): Promise<{ botId: string; token: string; tokenId: string }> {
+  counter += 1;
+  const bot = await createBot(env.DB, `lobby-${counter}-${crypto.randomUUID().slice(0, 8)}`, "t");
+  if (!bot) throw new Error("bot name collision");
+  const issued = await issueToken(env.DB, bot.id);
+  return { botId: bot.id, token: issued.token, tokenId: issued.token_id };
+}
+
+/** The client end of a WebSocket opened through the Worker, buffering every frame. */
+export class Client {
+  readonly frames: Frame[] = [];
+  closeEvent: { code: number; reason: string } | null = null;
+  #cursor = 0;
+  #wake: Array<() => void> = [];
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly protocol: string | null,
+  ) {
+    ws.addEventListener("message", (event) => {
+      const data = typeof event.data === "string" ? event.data : "<binary>";
+      try {
+        this.frames.push(JSON.parse(data) as Frame);
+      } catch {
+        this.frames.push({ raw: data });
+      }
+      this.#notify();
+    });
+    ws.addEventListener("close", (event) => {
+      this.closeEvent = { code: event.code, reason: event.reason };
+      this.#notify();
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  /** The next frame, in order. */
+  async next(what = "the next frame", timeoutMs = 3000): Promise<Frame> {
+    await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
+    const frame = this.frames[this.#cursor] as Frame;
+    this.#cursor += 1;
+    return frame;
+  }
+
+  /** Resolves with the close code and reason. */
+  async closed(timeoutMs = 3000): Promise<{ code: number; reason: string }> {
+    await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
+    return this.closeEvent as { code: number; reason: string };
+  }
+
+  /** Frames received but not yet taken with `next()`. */
+  get unread(): Frame[] {
+    return this.frames.slice(this.#cursor);
+  }
+
+  close(): void {
+    this.ws.close(1000, "bye");
+  }
+
+  #notify(): void {
+    for (const wake of this.#wake.splice(0)) wake();
+  }
+
+  async #until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready()) {
+      if (this.closeEvent && what !== "the socket to close") {
+        throw new Error(
+          `socket closed (${this.closeEvent.code} ${this.closeEvent.reason}) while waiting for ${what}`,
+        );
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#wake.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+/** Opens a WebSocket through the Worker; `response` is set when the upgrade was refused. */
+export async function openSocket(
+  path: string,
+  options: { ip?: string; protocols?: string } = {},
+): Promise<Client> {
+  const headers: Record<string, string> = {
+    upgrade: "websocket",
+    "cf-connecting-ip": options.ip ?? freshIp(),
+  };
+  if (options.protocols) headers["sec-websocket-protocol"] = options.protocols;
+  const response = await exports.default.fetch(`http://botgate.test${path}`, { headers });
+  const ws = response.webSocket;
+  if (response.status !== 101 || !ws) {
+    throw new Error(`upgrade refused with HTTP ${response.status}: ${await response.text()}`);
+  }
+  ws.accept();
+  return new Client(ws, response.headers.get("sec-websocket-protocol"));
+}
+
+/** Opens a lobby socket, authenticates, and returns it with the hello already read. */
+export async function connectLobby(
+  bot: { botId: string; token: string },
+  options: { ip?: string } = {},
+): Promise<{ client: Client; hello: Frame }> {
+  const client = await openSocket(`/ws/external/bot/${bot.botId}`, options);
+  client.send({ type: "authenticate", token: bot.token });
+  const hello = await client.next("the lobby hello");
+  return { client, hello };
+}
+
+export function botStub(botId: string) {
+  return env.BOT.getByName(botId);
+}
+
+/**
+ * Pretends `ms` passed for the object's deadlines — every schedule row moves `ms` earlier —
+ * then fires its alarm. The object's own timestamps are untouched, so only the schedule
+ * (what the alarm acts on) is fast-forwarded.
+ */
+export async function elapse(stub: DurableObjectStub, ms: number): Promise<void> {
+  await runInDurableObject(stub, (_instance, state) => {
+    state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
+  });
+  await runDurableObjectAlarm(stub);
+}
+
+/** Polls `check` (inside the object) until it holds; every wait says what it waited for. */
+export async function waitInObject(
+  stub: DurableObjectStub,
+  check: (state: DurableObjectState) => boolean,
+  what: string,
+  timeoutMs = 3000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await runInDurableObject(stub, (_instance, state) => check(state)))) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Resolves after `ms` of real time (used only to show that nothing arrives). */
+export function quiet(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A JSON call through the Worker; `token` defaults to the test admin credential. */
+export async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string | null } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const token = options.token === undefined ? "test-admin-token" : options.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const response = await exports.default.fetch(`http://botgate.test${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : {} };
+}
