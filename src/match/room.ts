@@ -224,7 +224,13 @@ export class MatchRoom {
     const now = this.#host.now();
     if (exceedsInboundLimit(message)) {
       this.#step(now, () => {
-        this.#sendError(conn, info.seat, "message_too_large", "Message exceeds 4096 bytes", true);
+        const text = "Message exceeds 4096 bytes";
+        if (info.verifiedBotId === null && info.phase === "auth") {
+          // Not yet known to be the seat's bot: neither its counter nor its record is touched.
+          this.#closeWithError(conn, "message_too_large", text, CloseCode.messageTooLarge, now);
+          return;
+        }
+        this.#sendError(conn, info.seat, "message_too_large", text, true);
         this.#closeConn(conn, CloseCode.messageTooLarge, now);
       });
       return;
@@ -527,17 +533,28 @@ export class MatchRoom {
       grace_expired: "The reconnect grace period has expired",
       budget_exhausted: "The reconnect budget is exhausted",
     } as const;
+    this.#closeWithError(conn, code, messages[code], CloseCode.serverError, now);
+  }
+
+  /** An `error` with `seq: 1` (a fresh counter: a close follows, §5.3), then the close. */
+  #closeWithError(
+    conn: Conn,
+    code: MatchErrorCode,
+    message: string,
+    closeCode: number,
+    now: number,
+  ): void {
     const frame = {
       type: "error",
       match_id: this.#meta().match_id,
       seq: 1,
       server_ts: isoNow(now),
       code,
-      message: messages[code],
+      message,
     } satisfies ErrorFrame;
     const text = JSON.stringify(frame);
     this.#effects.push(() => conn.send(text));
-    this.#closeConn(conn, CloseCode.serverError, now);
+    this.#closeConn(conn, closeCode, now);
   }
 
   /**
