@@ -409,10 +409,6 @@ export class MatchStore {
     return row ? turnFromRow(row) : null;
   }
 
-  turns(): TurnRow[] {
-    return this.sql.exec<Row>("SELECT * FROM turns ORDER BY seat").toArray().map(turnFromRow);
-  }
-
   insertTurn(turn: TurnRow): void {
     this.sql.exec(
       `INSERT INTO turns (seat, request_id, hand_number, valid_actions, state, timeout_ms, sent_at,
@@ -540,12 +536,6 @@ export class MatchStore {
       .exec<Row>("SELECT key FROM schedule WHERE due_at <= ? ORDER BY due_at, key", horizon)
       .toArray()
       .map((row) => String(row.key));
-  }
-
-  isScheduled(key: string): boolean {
-    return (
-      this.sql.exec<Row>("SELECT 1 AS hit FROM schedule WHERE key = ?", key).toArray().length > 0
-    );
   }
 
   /**
