@@ -19,7 +19,6 @@ import {
   createMatch,
   deckCommitment,
   type EngineEvent,
-  type GameConfig,
   handInProgress,
   type MatchState,
   matchOver,
@@ -30,29 +29,34 @@ import {
   turnView,
 } from "../poker/index.ts";
 import {
-  type ActionRejectedFrame,
   CloseCode,
   CloseReason,
-  type Envelope,
   type ErrorFrame,
   exceedsInboundLimit,
   type FullMatchEndFrame,
   type GameFrame,
   type MatchErrorCode,
-  type MatchStartFrame,
   type ParsedFrame,
   parseClientFrame,
   type RoundResultFrame,
   type RoundStartFrame,
-  type ServerHelloFrame,
   type ShortMatchEndFrame,
   type SpectatorFrame,
-  SUPPORTED_VERSIONS,
   type TurnActionFrame,
-  type TurnRequestFrame,
   type Unstamped,
 } from "../protocol/bot-frames.ts";
 import type { MatchConfig } from "./config.ts";
+import {
+  actionRejected,
+  closingError,
+  gameConfig,
+  matchStart,
+  serverHello,
+  spectatorHello,
+  spectatorMatchStart,
+  stamp,
+  turnRequest,
+} from "./frames.ts";
 import { type ConnInfo, handshakeStep } from "./handshake.ts";
 import { decideHouseAction, isHouseStrategy } from "./house-bots.ts";
 import { countMessage, INVALID_ACTIONS_PER_HAND, jitterDelay } from "./limits.ts";
@@ -197,22 +201,9 @@ export class MatchRoom {
     const now = this.#host.now();
     this.#step(now, () => {
       const meta = this.#meta();
-      const seats = this.store.seats();
-      const frame = {
-        type: "spectator_hello",
-        match_id: meta.match_id,
-        seq: this.store.nextSpectatorSeq(),
-        server_ts: isoNow(now),
-        status: meta.status,
-        seats: seats.map((s) => ({
-          seat: s.seat,
-          display_name: s.name,
-          participant_id: s.participant_id,
-        })),
-        game_config: gameConfig(meta.config, seats.length),
-        turn_timeout_ms: meta.config.turn_timeout_ms,
-      } satisfies SpectatorFrame;
-      this.#effects.push(() => conn.send(JSON.stringify(frame)));
+      const hello = spectatorHello(meta.match_id, meta.status, this.store.seats(), meta.config);
+      const text = JSON.stringify(stamp(hello, this.store.nextSpectatorSeq(), now));
+      this.#effects.push(() => conn.send(text));
     });
   }
 
@@ -440,18 +431,7 @@ export class MatchRoom {
     }
     if (!conn || turn.deadline === null) return;
     if (turn.first_sent_at === null) this.store.updateTurn(seat.seat, { first_sent_at: now });
-    const remaining = Math.max(1, turn.deadline - now);
-    const frame = {
-      type: "turn_request",
-      match_id: this.#meta().match_id,
-      seat: seat.seat,
-      request_id: turn.request_id,
-      timeout_ms: remaining,
-      turn_duration_ms: remaining,
-      deadline_ts: turn.deadline,
-      valid_actions: turn.valid_actions,
-      state: turn.state as TurnRequestFrame["state"],
-    } satisfies Unstamped<TurnRequestFrame>;
+    const frame = turnRequest(this.#meta().match_id, { ...turn, deadline: turn.deadline }, now);
     this.#sendGame(conn, seat.seat, frame, now);
   }
 
@@ -484,17 +464,11 @@ export class MatchRoom {
     this.store.enqueue(seat, dueAt, kind, body);
   }
 
+  /** The public stream: sent at once to every spectator, on the match's spectator counter. */
   #broadcastSpectators(frame: Unstamped<SpectatorFrame>, now: number, close = false): void {
     const spectators = this.#host.spectators();
     if (spectators.length === 0) return;
-    const { type, match_id, ...rest } = frame;
-    const text = JSON.stringify({
-      type,
-      match_id,
-      seq: this.store.nextSpectatorSeq(),
-      server_ts: isoNow(now),
-      ...rest,
-    });
+    const text = JSON.stringify(stamp(frame, this.store.nextSpectatorSeq(), now));
     for (const conn of spectators) {
       this.#effects.push(() => {
         conn.send(text);
@@ -544,15 +518,7 @@ export class MatchRoom {
     closeCode: number,
     now: number,
   ): void {
-    const frame = {
-      type: "error",
-      match_id: this.#meta().match_id,
-      seq: 1,
-      server_ts: isoNow(now),
-      code,
-      message,
-    } satisfies ErrorFrame;
-    const text = JSON.stringify(frame);
+    const text = JSON.stringify(closingError(this.#meta().match_id, code, message, now));
     this.#effects.push(() => conn.send(text));
     this.#closeConn(conn, closeCode, now);
   }
@@ -597,18 +563,7 @@ export class MatchRoom {
     const meta = this.#meta();
     const seat = this.store.seat(conn.info.seat);
     if (!this.#mayBind(conn, seat, meta, now)) return;
-    const frame = {
-      type: "hello",
-      match_id: meta.match_id,
-      seq: 1,
-      server_ts: isoNow(now),
-      supported_versions: [...SUPPORTED_VERSIONS],
-      selected_version: SUPPORTED_VERSIONS[0],
-      server_name: "chipzen",
-      game_type: "poker",
-      capabilities: meta.config.reconnect_budget > 0 ? ["reconnect"] : [],
-    } satisfies ServerHelloFrame;
-    const text = JSON.stringify(frame);
+    const text = JSON.stringify(serverHello(meta.match_id, meta.config.reconnect_budget > 0, now));
     this.#effects.push(() => conn.send(text));
     conn.update({ ...conn.info, phase: "hello" });
     this.store.unschedule(`auth:${conn.info.conn}`);
@@ -772,35 +727,15 @@ export class MatchRoom {
     if (meta.status !== "waiting") return;
     const seats = this.store.seats();
     if (!seats.every((s) => s.house_strategy !== null || s.conn !== null)) return;
-    const config = gameConfig(meta.config, seats.length);
-    const engine = createMatch(config, { handCap: meta.config.hand_cap });
+    const engine = createMatch(gameConfig(meta.config, seats.length), {
+      handCap: meta.config.hand_cap,
+    });
     this.store.updateMeta({ status: "playing", started_at: now, engine: JSON.stringify(engine) });
     this.store.unschedule("wait");
-    const publicSeats = seats.map((s) => ({
-      seat: s.seat,
-      display_name: s.name,
-      participant_id: s.participant_id,
-    }));
     for (const seat of this.#remoteSeats()) {
-      this.#enqueue(seat.seat, now, {
-        type: "match_start",
-        match_id: meta.match_id,
-        seats: publicSeats.map((p) => ({ ...p, is_self: p.seat === seat.seat })),
-        game_config: config,
-        turn_timeout_ms: meta.config.turn_timeout_ms,
-        your_seat: seat.seat,
-      } satisfies Unstamped<MatchStartFrame>);
+      this.#enqueue(seat.seat, now, matchStart(meta.match_id, seats, meta.config, seat.seat));
     }
-    this.#broadcastSpectators(
-      {
-        type: "match_start",
-        match_id: meta.match_id,
-        seats: publicSeats,
-        game_config: config,
-        turn_timeout_ms: meta.config.turn_timeout_ms,
-      },
-      now,
-    );
+    this.#broadcastSpectators(spectatorMatchStart(meta.match_id, seats, meta.config), now);
     this.store.schedule("next_hand", now);
   }
 
@@ -1043,18 +978,11 @@ export class MatchRoom {
       return;
     }
     this.#recordBotError(turn.seat, "invalid_action", reason);
-    const frame = {
-      type: "action_rejected",
-      match_id: this.#meta().match_id,
-      request_id: turn.request_id,
-      reason,
-      message: reason,
-      details: { valid_actions: turn.valid_actions },
-      submitted_action: submitted,
-      remaining_ms: Math.max(0, (turn.deadline ?? now) - now),
-      valid_actions: turn.valid_actions,
-    } satisfies Unstamped<ActionRejectedFrame>;
-    this.#enqueue(turn.seat, now, frame);
+    this.#enqueue(
+      turn.seat,
+      now,
+      actionRejected(this.#meta().match_id, turn, submitted, reason, now),
+    );
   }
 
   /** The auto-action (§5.8): `check` if legal, else `fold`, with `is_timeout: true`. */
@@ -1212,22 +1140,4 @@ export class MatchRoom {
     const handNumber = engine ? ((JSON.parse(engine) as MatchState).hand?.hand_number ?? 0) : 0;
     this.store.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
   }
-}
-
-/** The Layer 2 `game_config` of a match (§6.3). */
-export function gameConfig(config: MatchConfig, seats: number): GameConfig {
-  return {
-    variant: "nlhe",
-    starting_stack: config.starting_stack,
-    small_blind: config.small_blind,
-    big_blind: config.big_blind,
-    ante: config.ante,
-    num_players: seats,
-  };
-}
-
-/** Adds the envelope's `seq` and `server_ts`, keeping the contract's key order (§5.3). */
-function stamp<F extends Unstamped<Envelope>>(frame: F, seq: number, now: number): Envelope {
-  const { type, match_id, ...rest } = frame;
-  return { type, match_id, seq, server_ts: isoNow(now), ...rest };
 }
