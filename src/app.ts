@@ -18,6 +18,7 @@ import { matchSocketRoutes } from "./match/gateway";
 export const app = new Hono<AppEnv>()
   .use(requestId)
   .use("/ws/external/*", wsConnectRateLimit)
+  .use("/ws/match/*", wsConnectRateLimit)
   .get("/health", (c) => c.json({ status: "ok" }))
   .route("/api/bots", botRoutes)
   .route("/api/bots", botLobbyRoutes)

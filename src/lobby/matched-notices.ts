@@ -92,7 +92,7 @@ export class MatchedNotices {
   all(): MatchedNotice[] {
     return this.#sql
       .exec<NoticeRow>(
-        "SELECT match_id, participant_id, gateway_ws_url, rated, decision_timeout_ms FROM matched_notices ORDER BY created_at, match_id",
+        "SELECT match_id, participant_id, gateway_ws_url, rated, decision_timeout_ms FROM matched_notices ORDER BY created_at, rowid",
       )
       .toArray()
       .map((row) => ({

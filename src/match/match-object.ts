@@ -11,7 +11,7 @@ import { verifyBotToken } from "../registry/tokens.ts";
 import { onMatchEnded } from "./dispatch.ts";
 import type { ConnInfo } from "./handshake.ts";
 import { type Conn, MatchRoom, type MatchSpec } from "./room.ts";
-import type { HandRecord, MetaRow } from "./store.ts";
+import type { HandRecord } from "./store.ts";
 import { refuseUpgrade } from "./upgrade.ts";
 
 /**
@@ -29,13 +29,6 @@ export const UpgradeInfoSchema = v.strictObject({
   protocol: v.nullable(v.string()),
 });
 export type UpgradeInfo = v.InferOutput<typeof UpgradeInfoSchema>;
-
-/** Public summary of the object's state, for the admin API. */
-export interface MatchStatusView {
-  status: MetaRow["status"];
-  started_at: number | null;
-  ended_at: number | null;
-}
 
 export class MatchObject extends DurableObject<Env> {
   readonly #room: MatchRoom;
@@ -74,13 +67,6 @@ export class MatchObject extends DurableObject<Env> {
   /** The completed hands with their reveals, for `GET /api/matches/{id}/hands`. */
   async hands(): Promise<HandRecord[]> {
     return this.#room.hands();
-  }
-
-  async status(): Promise<MatchStatusView | null> {
-    const meta = this.#room.meta();
-    return meta
-      ? { status: meta.status, started_at: meta.started_at, ended_at: meta.ended_at }
-      : null;
   }
 
   /** WebSocket upgrades forwarded by the Worker (`src/match/gateway.ts`). */

@@ -140,7 +140,7 @@ export function crashedMatchEnd(matchId: string): Unstamped<ShortMatchEndFrame> 
 /** The registry's copy of the outcome, with per-seat figures when the match was played. */
 export function outcomeOf(
   matchEnd: Unstamped<FullMatchEndFrame> | Unstamped<ShortMatchEndFrame>,
-  seats: SeatStats[],
+  seats: Pick<SeatStats, "seat" | "participant_id" | "bot_id">[],
   endedAt: number,
 ): MatchOutcome {
   const full = matchEnd.reason === "complete" ? matchEnd : null;

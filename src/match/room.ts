@@ -19,7 +19,6 @@ import {
   createMatch,
   deckCommitment,
   type EngineEvent,
-  type GameConfig,
   handInProgress,
   type MatchState,
   matchOver,
@@ -30,29 +29,34 @@ import {
   turnView,
 } from "../poker/index.ts";
 import {
-  type ActionRejectedFrame,
   CloseCode,
   CloseReason,
-  type Envelope,
   type ErrorFrame,
   exceedsInboundLimit,
   type FullMatchEndFrame,
   type GameFrame,
   type MatchErrorCode,
-  type MatchStartFrame,
   type ParsedFrame,
   parseClientFrame,
   type RoundResultFrame,
   type RoundStartFrame,
-  type ServerHelloFrame,
   type ShortMatchEndFrame,
   type SpectatorFrame,
-  SUPPORTED_VERSIONS,
   type TurnActionFrame,
-  type TurnRequestFrame,
   type Unstamped,
 } from "../protocol/bot-frames.ts";
 import type { MatchConfig } from "./config.ts";
+import {
+  actionRejected,
+  closingError,
+  gameConfig,
+  matchStart,
+  serverHello,
+  spectatorHello,
+  spectatorMatchStart,
+  stamp,
+  turnRequest,
+} from "./frames.ts";
 import { type ConnInfo, handshakeStep } from "./handshake.ts";
 import { decideHouseAction, isHouseStrategy } from "./house-bots.ts";
 import { countMessage, INVALID_ACTIONS_PER_HAND, jitterDelay } from "./limits.ts";
@@ -67,10 +71,10 @@ import {
   SIMULTANEOUS_DISCONNECT_MS,
 } from "./results.ts";
 import {
-  type BotError,
   type HandRecord,
   MatchStore,
   type MetaRow,
+  type OutboxKind,
   type OutboxRow,
   type SeatRow,
   type TurnRow,
@@ -142,6 +146,7 @@ export class MatchRoom {
 
   /** Creates the match once; a repeated call with the same id changes nothing. */
   create(spec: MatchSpec): { created: boolean } {
+    this.store.forget();
     if (this.store.meta()) return { created: false };
     const now = this.#host.now();
     this.#step(now, () => {
@@ -155,10 +160,12 @@ export class MatchRoom {
 
   /** Completed hands of the history, for the admin API. */
   hands(): HandRecord[] {
+    this.store.forget();
     return this.store.completedHands();
   }
 
   meta(): MetaRow | null {
+    this.store.forget();
     return this.store.meta();
   }
 
@@ -166,6 +173,7 @@ export class MatchRoom {
 
   /** Whether an upgrade for `participantId` may open a socket (§4; the object's checks). */
   admitSeat(participantId: string, verifiedBotId: string | null): Admission {
+    this.store.forget();
     const meta = this.store.meta();
     const seat = this.store.seatByParticipant(participantId);
     if (!meta || !seat) return { ok: false, code: CloseCode.matchNotFound };
@@ -193,33 +201,27 @@ export class MatchRoom {
     const now = this.#host.now();
     this.#step(now, () => {
       const meta = this.#meta();
-      const seats = this.store.seats();
-      const frame = {
-        type: "spectator_hello",
-        match_id: meta.match_id,
-        seq: this.store.nextSpectatorSeq(),
-        server_ts: isoNow(now),
-        status: meta.status,
-        seats: seats.map((s) => ({
-          seat: s.seat,
-          display_name: s.name,
-          participant_id: s.participant_id,
-        })),
-        game_config: gameConfig(meta.config, seats.length),
-        turn_timeout_ms: meta.config.turn_timeout_ms,
-      } satisfies SpectatorFrame;
-      this.#effects.push(() => conn.send(JSON.stringify(frame)));
+      const hello = spectatorHello(meta.match_id, meta.status, this.store.seats(), meta.config);
+      const text = JSON.stringify(stamp(hello, this.store.nextSpectatorSeq(), now));
+      this.#effects.push(() => conn.send(text));
     });
   }
 
   /** One inbound frame on any socket of this match. */
   async onMessage(conn: Conn, message: string | ArrayBuffer): Promise<void> {
+    this.store.forget();
     const info = conn.info;
     if (info.role !== "seat" || info.phase === "closed") return;
     const now = this.#host.now();
     if (exceedsInboundLimit(message)) {
       this.#step(now, () => {
-        this.#sendError(conn, info.seat, "message_too_large", "Message exceeds 4096 bytes", true);
+        const text = "Message exceeds 4096 bytes";
+        if (info.verifiedBotId === null && info.phase === "auth") {
+          // Not yet known to be the seat's bot: neither its counter nor its record is touched.
+          this.#closeWithError(conn, "message_too_large", text, CloseCode.messageTooLarge, now);
+          return;
+        }
+        this.#sendError(conn, info.seat, "message_too_large", text, true);
         this.#closeConn(conn, CloseCode.messageTooLarge, now);
       });
       return;
@@ -235,7 +237,8 @@ export class MatchRoom {
       if (conn.info.phase !== "auth") return;
     }
     this.#step(now, () => {
-      this.#reconcile(now);
+      // A socket lost in a restart is noticed when someone dials in (or on the alarm).
+      if (info.phase !== "live") this.#reconcile(now);
       const verdict = counted ? this.#countRate(info.seat, now) : "ok";
       if (verdict === "flood") {
         this.#closeConn(conn, CloseCode.rateLimitExceeded, now);
@@ -281,6 +284,7 @@ export class MatchRoom {
    * deadline deterministically (`runDurableObjectAlarm`) without sleeping.
    */
   async alarm(): Promise<void> {
+    this.store.forget();
     const now = this.#host.now();
     const meta = this.store.meta();
     if (!meta) return;
@@ -296,14 +300,17 @@ export class MatchRoom {
   /** One atomic state change, then the due frames, then the alarm; then the socket writes. */
   #step(horizon: number, fn: () => void): void {
     this.#effects = [];
+    this.store.forget();
     try {
       this.#host.transaction(() => {
         fn();
-        this.#flush(horizon);
+        // Everything due by the horizon or by now, whichever is later.
+        this.#flush(Math.max(horizon, this.#host.now()));
         this.#arm();
       });
     } catch (err) {
       this.#effects = [];
+      this.store.forget();
       throw err;
     }
     const effects = this.#effects;
@@ -318,25 +325,28 @@ export class MatchRoom {
     }
   }
 
-  /** Runs every schedule row due by `horizon`, each at most once per pass. */
+  /** Runs every schedule row due by `horizon` (or by now), each at most once per pass. */
   async #runDue(horizon: number): Promise<void> {
     const done = new Set<string>();
     for (;;) {
-      const key = this.store.dueKeys(horizon).find((k) => !done.has(k));
+      const at = Math.max(horizon, this.#host.now());
+      const key = this.store.dueKeys(at).find((k) => !done.has(k));
       if (key === undefined) break;
       done.add(key);
       try {
-        await this.#job(key, horizon);
+        await this.#job(key, at);
       } catch (err) {
         log("error", "match_job_failed", {
           match_id: this.store.meta()?.match_id,
           job: key,
           error: describeError(err),
         });
-        this.#step(this.#host.now(), () => {
+        const now = this.#host.now();
+        this.#step(now, () => {
           this.store.unschedule(key);
-          if (this.store.meta()?.status === "playing")
-            this.#end(crashedMatchEnd(this.#meta().match_id));
+          if (this.store.meta()?.status === "playing") {
+            this.#end(crashedMatchEnd(this.#meta().match_id), now);
+          }
         });
       }
     }
@@ -351,7 +361,7 @@ export class MatchRoom {
       this.store.unschedule(key);
       switch (kind) {
         case "wait":
-          return this.#connectionWaitExpired();
+          return this.#connectionWaitExpired(now);
         case "start":
           return this.#start(now);
         case "turn":
@@ -421,18 +431,7 @@ export class MatchRoom {
     }
     if (!conn || turn.deadline === null) return;
     if (turn.first_sent_at === null) this.store.updateTurn(seat.seat, { first_sent_at: now });
-    const remaining = Math.max(1, turn.deadline - now);
-    const frame = {
-      type: "turn_request",
-      match_id: this.#meta().match_id,
-      seat: seat.seat,
-      request_id: turn.request_id,
-      timeout_ms: remaining,
-      turn_duration_ms: remaining,
-      deadline_ts: turn.deadline,
-      valid_actions: turn.valid_actions,
-      state: turn.state as TurnRequestFrame["state"],
-    } satisfies Unstamped<TurnRequestFrame>;
+    const frame = turnRequest(this.#meta().match_id, { ...turn, deadline: turn.deadline }, now);
     this.#sendGame(conn, seat.seat, frame, now);
   }
 
@@ -449,20 +448,27 @@ export class MatchRoom {
     frame: Unstamped<GameFrame>,
     kind: "frame" | "match_end" = "frame",
   ): void {
-    this.store.enqueue(seat, dueAt, kind, JSON.stringify(frame));
+    this.#queue(seat, dueAt, kind, JSON.stringify(frame));
   }
 
+  /**
+   * A frame for a remote seat: sent in this step when it is due and nothing is queued ahead
+   * of it for that seat, else queued behind the seat's frames (§5.4.4).
+   */
+  #queue(seat: number, dueAt: number, kind: OutboxKind, body: string): void {
+    const now = this.#host.now();
+    if (dueAt <= now && !this.store.hasQueued(seat)) {
+      this.#deliver({ id: 0, seat, due_at: dueAt, kind, body }, now);
+      return;
+    }
+    this.store.enqueue(seat, dueAt, kind, body);
+  }
+
+  /** The public stream: sent at once to every spectator, on the match's spectator counter. */
   #broadcastSpectators(frame: Unstamped<SpectatorFrame>, now: number, close = false): void {
     const spectators = this.#host.spectators();
     if (spectators.length === 0) return;
-    const { type, match_id, ...rest } = frame;
-    const text = JSON.stringify({
-      type,
-      match_id,
-      seq: this.store.nextSpectatorSeq(),
-      server_ts: isoNow(now),
-      ...rest,
-    });
+    const text = JSON.stringify(stamp(frame, this.store.nextSpectatorSeq(), now));
     for (const conn of spectators) {
       this.#effects.push(() => {
         conn.send(text);
@@ -501,17 +507,20 @@ export class MatchRoom {
       grace_expired: "The reconnect grace period has expired",
       budget_exhausted: "The reconnect budget is exhausted",
     } as const;
-    const frame = {
-      type: "error",
-      match_id: this.#meta().match_id,
-      seq: 1,
-      server_ts: isoNow(now),
-      code,
-      message: messages[code],
-    } satisfies ErrorFrame;
-    const text = JSON.stringify(frame);
+    this.#closeWithError(conn, code, messages[code], CloseCode.serverError, now);
+  }
+
+  /** An `error` with `seq: 1` (a fresh counter: a close follows, §5.3), then the close. */
+  #closeWithError(
+    conn: Conn,
+    code: MatchErrorCode,
+    message: string,
+    closeCode: number,
+    now: number,
+  ): void {
+    const text = JSON.stringify(closingError(this.#meta().match_id, code, message, now));
     this.#effects.push(() => conn.send(text));
-    this.#closeConn(conn, CloseCode.serverError, now);
+    this.#closeConn(conn, closeCode, now);
   }
 
   /**
@@ -554,18 +563,7 @@ export class MatchRoom {
     const meta = this.#meta();
     const seat = this.store.seat(conn.info.seat);
     if (!this.#mayBind(conn, seat, meta, now)) return;
-    const frame = {
-      type: "hello",
-      match_id: meta.match_id,
-      seq: 1,
-      server_ts: isoNow(now),
-      supported_versions: [...SUPPORTED_VERSIONS],
-      selected_version: SUPPORTED_VERSIONS[0],
-      server_name: "chipzen",
-      game_type: "poker",
-      capabilities: meta.config.reconnect_budget > 0 ? ["reconnect"] : [],
-    } satisfies ServerHelloFrame;
-    const text = JSON.stringify(frame);
+    const text = JSON.stringify(serverHello(meta.match_id, meta.config.reconnect_budget > 0, now));
     this.#effects.push(() => conn.send(text));
     conn.update({ ...conn.info, phase: "hello" });
     this.store.unschedule(`auth:${conn.info.conn}`);
@@ -634,12 +632,7 @@ export class MatchRoom {
       }
     }
     if (turn.sent_at !== null) {
-      this.store.enqueue(
-        seat.seat,
-        now,
-        "turn_request",
-        JSON.stringify({ request_id: turn.request_id }),
-      );
+      this.#queue(seat.seat, now, "turn_request", JSON.stringify({ request_id: turn.request_id }));
     }
   }
 
@@ -723,7 +716,7 @@ export class MatchRoom {
       const spread = (drops[drops.length - 1] ?? now) - (drops[0] ?? now);
       ending = { kind: "all_disconnected", simultaneous: spread < SIMULTANEOUS_DISCONNECT_MS };
     }
-    this.#finishPlayed(ending);
+    this.#finishPlayed(ending, now);
   }
 
   // ---------------------------------------------------------------- the game
@@ -734,35 +727,15 @@ export class MatchRoom {
     if (meta.status !== "waiting") return;
     const seats = this.store.seats();
     if (!seats.every((s) => s.house_strategy !== null || s.conn !== null)) return;
-    const config = gameConfig(meta.config, seats.length);
-    const engine = createMatch(config, { handCap: meta.config.hand_cap });
+    const engine = createMatch(gameConfig(meta.config, seats.length), {
+      handCap: meta.config.hand_cap,
+    });
     this.store.updateMeta({ status: "playing", started_at: now, engine: JSON.stringify(engine) });
     this.store.unschedule("wait");
-    const publicSeats = seats.map((s) => ({
-      seat: s.seat,
-      display_name: s.name,
-      participant_id: s.participant_id,
-    }));
     for (const seat of this.#remoteSeats()) {
-      this.#enqueue(seat.seat, now, {
-        type: "match_start",
-        match_id: meta.match_id,
-        seats: publicSeats.map((p) => ({ ...p, is_self: p.seat === seat.seat })),
-        game_config: config,
-        turn_timeout_ms: meta.config.turn_timeout_ms,
-        your_seat: seat.seat,
-      } satisfies Unstamped<MatchStartFrame>);
+      this.#enqueue(seat.seat, now, matchStart(meta.match_id, seats, meta.config, seat.seat));
     }
-    this.#broadcastSpectators(
-      {
-        type: "match_start",
-        match_id: meta.match_id,
-        seats: publicSeats,
-        game_config: config,
-        turn_timeout_ms: meta.config.turn_timeout_ms,
-      },
-      now,
-    );
+    this.#broadcastSpectators(spectatorMatchStart(meta.match_id, seats, meta.config), now);
     this.store.schedule("next_hand", now);
   }
 
@@ -893,7 +866,7 @@ export class MatchRoom {
     }
     this.#saveEngine(engine);
     if (matchOver(engine)) {
-      this.#finishPlayed({ kind: "played" });
+      this.#finishPlayed({ kind: "played" }, now);
     } else if (!handInProgress(engine)) {
       this.store.schedule("next_hand", now);
     } else {
@@ -928,12 +901,7 @@ export class MatchRoom {
       return;
     }
     this.store.insertTurn(turn);
-    this.store.enqueue(
-      seatNo,
-      now,
-      "turn_request",
-      JSON.stringify({ request_id: turn.request_id }),
-    );
+    this.#queue(seatNo, now, "turn_request", JSON.stringify({ request_id: turn.request_id }));
   }
 
   /** A frame on a live seat socket (§5.11). */
@@ -990,10 +958,8 @@ export class MatchRoom {
       this.#reject(turn, frame.action, result.reason, now);
       return;
     }
-    const seat = this.store.seat(seatNo);
     if (turn.first_sent_at !== null) {
-      const latencies = [...seat.latencies, Math.round((now - turn.first_sent_at) * 10) / 10];
-      this.store.updateSeat(seatNo, { latencies: JSON.stringify(latencies) });
+      this.store.addLatency(seatNo, Math.round((now - turn.first_sent_at) * 10) / 10);
     }
     this.#resolve(turn, frame.action, false, now, now);
     this.#afterEngine(engine, result.events, now);
@@ -1012,18 +978,11 @@ export class MatchRoom {
       return;
     }
     this.#recordBotError(turn.seat, "invalid_action", reason);
-    const frame = {
-      type: "action_rejected",
-      match_id: this.#meta().match_id,
-      request_id: turn.request_id,
-      reason,
-      message: reason,
-      details: { valid_actions: turn.valid_actions },
-      submitted_action: submitted,
-      remaining_ms: Math.max(0, (turn.deadline ?? now) - now),
-      valid_actions: turn.valid_actions,
-    } satisfies Unstamped<ActionRejectedFrame>;
-    this.#enqueue(turn.seat, now, frame);
+    this.#enqueue(
+      turn.seat,
+      now,
+      actionRejected(this.#meta().match_id, turn, submitted, reason, now),
+    );
   }
 
   /** The auto-action (§5.8): `check` if legal, else `fold`, with `is_timeout: true`. */
@@ -1088,22 +1047,21 @@ export class MatchRoom {
 
   // ---------------------------------------------------------------- the end
 
-  #connectionWaitExpired(): void {
+  #connectionWaitExpired(now: number): void {
     if (this.#meta().status !== "waiting") return;
-    this.#end(cancelledMatchEnd(this.#meta().match_id));
+    this.#end(cancelledMatchEnd(this.#meta().match_id), now);
   }
 
-  #finishPlayed(ending: Ending): void {
+  #finishPlayed(ending: Ending, now: number): void {
     const meta = this.#meta();
-    this.#end(fullMatchEnd(meta.match_id, this.#engine(meta), this.store.seats(), ending));
+    this.#end(fullMatchEnd(meta.match_id, this.#engine(meta), this.store.seatStats(), ending), now);
   }
 
   /**
    * Ends the match: `match_end` to every connected seat behind its queued frames, then close
    * 1000 (§5.4.7); the outcome is stored before the registry write is attempted.
    */
-  #end(frame: Unstamped<FullMatchEndFrame> | Unstamped<ShortMatchEndFrame>): void {
-    const now = this.#host.now();
+  #end(frame: Unstamped<FullMatchEndFrame> | Unstamped<ShortMatchEndFrame>, now: number): void {
     const seats = this.store.seats();
     const outcome = outcomeOf(frame, seats, now);
     this.store.updateMeta({ status: "ended", ended_at: now, outcome: JSON.stringify(outcome) });
@@ -1167,51 +1125,19 @@ export class MatchRoom {
   }
 
   #countRate(seatNo: number, now: number): "ok" | "over" | "flood" {
-    const seat = this.store.seat(seatNo);
-    const { state, verdict } = countMessage(
-      {
-        times: seat.rate_times,
-        violations: seat.rate_violations,
-        lastViolationAt: seat.last_violation_at,
-      },
-      now,
-      this.#meta().config.max_messages_per_second,
-    );
-    this.store.updateSeat(seatNo, {
-      rate_times: JSON.stringify(state.times),
-      rate_violations: state.violations,
-      last_violation_at: state.lastViolationAt,
-    });
-    if (state.violations > seat.rate_violations) {
+    const before = this.store.rateState(seatNo);
+    const limit = this.#meta().config.max_messages_per_second;
+    const { state, verdict } = countMessage(before, now, limit);
+    this.store.saveRateState(seatNo, state);
+    if (state.violations > before.violations) {
       this.#recordBotError(seatNo, "rate_limited", "More than the allowed messages per second");
     }
     return verdict;
   }
 
   #recordBotError(seatNo: number, code: string, message: string): void {
-    const seat = this.store.seat(seatNo);
-    if (seat.bot_errors.length >= MAX_BOT_ERRORS) return;
     const engine = this.store.meta()?.engine;
     const handNumber = engine ? ((JSON.parse(engine) as MatchState).hand?.hand_number ?? 0) : 0;
-    const entry: BotError = { code, message, hand_number: handNumber };
-    this.store.updateSeat(seatNo, { bot_errors: JSON.stringify([...seat.bot_errors, entry]) });
+    this.store.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
   }
-}
-
-/** The Layer 2 `game_config` of a match (§6.3). */
-export function gameConfig(config: MatchConfig, seats: number): GameConfig {
-  return {
-    variant: "nlhe",
-    starting_stack: config.starting_stack,
-    small_blind: config.small_blind,
-    big_blind: config.big_blind,
-    ante: config.ante,
-    num_players: seats,
-  };
-}
-
-/** Adds the envelope's `seq` and `server_ts`, keeping the contract's key order (§5.3). */
-function stamp<F extends Unstamped<Envelope>>(frame: F, seq: number, now: number): Envelope {
-  const { type, match_id, ...rest } = frame;
-  return { type, match_id, seq, server_ts: isoNow(now), ...rest };
 }

@@ -3,7 +3,8 @@
  * memory, because the object can be evicted or restarted between any two events.
  */
 import type { MatchConfig } from "./config.ts";
-import type { ForfeitReason } from "./results.ts";
+import type { RateState } from "./limits.ts";
+import type { ForfeitReason, SeatStats } from "./results.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -40,13 +41,25 @@ CREATE TABLE IF NOT EXISTS seats (
   reconnects INTEGER NOT NULL DEFAULT 0,
   -- Why the seat lost the match by forfeit: grace_expired | budget_exhausted.
   forfeit TEXT,
+  -- The message-rate window (§5.10): read only when a message is counted.
   rate_times TEXT NOT NULL DEFAULT '[]',
   rate_violations INTEGER NOT NULL DEFAULT 0,
   last_violation_at INTEGER,
   invalid_hand INTEGER NOT NULL DEFAULT 0,
-  invalid_count INTEGER NOT NULL DEFAULT 0,
-  bot_errors TEXT NOT NULL DEFAULT '[]',
-  latencies TEXT NOT NULL DEFAULT '[]'
+  invalid_count INTEGER NOT NULL DEFAULT 0
+);
+-- Per-seat statistics for match_end, append-only: read once, at the end.
+CREATE TABLE IF NOT EXISTS bot_errors (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seat INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  hand_number INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS latencies (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seat INTEGER NOT NULL,
+  ms REAL NOT NULL
 );
 -- The pending turn of each seat, from the moment it is owed until it is resolved.
 CREATE TABLE IF NOT EXISTS turns (
@@ -131,13 +144,9 @@ export interface SeatRow {
   drops: number;
   reconnects: number;
   forfeit: ForfeitReason | null;
-  rate_times: number[];
   rate_violations: number;
-  last_violation_at: number | null;
   invalid_hand: number;
   invalid_count: number;
-  bot_errors: BotError[];
-  latencies: number[];
 }
 
 /** One `bot_errors` entry of `match_end` (§5.4.7; the shape is our choice). */
@@ -187,15 +196,40 @@ export interface HandRecord {
 
 type Row = Record<string, SqlStorageValue>;
 
-/** Typed access to the match object's tables. Every call is synchronous SQLite. */
+/** Every seat column but the rate window, which only the rate check reads. */
+const SEAT_COLUMNS = `seat, participant_id, bot_id, name, house_strategy, seq, conn, disconnected_at,
+  drops, reconnects, forfeit, rate_violations, invalid_hand, invalid_count`;
+
+/**
+ * Typed access to the match object's tables. Every call is synchronous SQLite. The two rows
+ * read on every event (meta and seats) are memoized; every write through this class drops
+ * the memo, and the room drops it at the start of each event and after a rollback, so it
+ * never outlives what storage says.
+ */
 export class MatchStore {
-  constructor(readonly sql: SqlStorage) {
+  readonly sql: SqlStorage;
+  #meta: MetaRow | null | undefined;
+  #seats: SeatRow[] | undefined;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
     sql.exec(SCHEMA);
+  }
+
+  /** Forgets the memoized rows (start of an event, or a rolled-back transaction). */
+  forget(): void {
+    this.#meta = undefined;
+    this.#seats = undefined;
   }
 
   // ---- meta ----
 
   meta(): MetaRow | null {
+    if (this.#meta === undefined) this.#meta = this.#readMeta();
+    return this.#meta;
+  }
+
+  #readMeta(): MetaRow | null {
     const row = this.sql.exec<Row>("SELECT * FROM meta WHERE id = 1").toArray()[0];
     if (!row) return null;
     return {
@@ -214,6 +248,7 @@ export class MatchStore {
   }
 
   insertMeta(matchId: string, config: MatchConfig, createdAt: number): void {
+    this.#meta = undefined;
     this.sql.exec(
       "INSERT INTO meta (id, match_id, status, config, created_at) VALUES (1, ?, 'waiting', ?, ?)",
       matchId,
@@ -225,6 +260,7 @@ export class MatchStore {
   updateMeta(fields: Partial<Record<keyof MetaRow, SqlStorageValue>>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
+    this.#meta = undefined;
     this.sql.exec(
       `UPDATE meta SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = 1`,
       ...keys.map((k) => fields[k as keyof MetaRow]),
@@ -232,6 +268,7 @@ export class MatchStore {
   }
 
   nextSpectatorSeq(): number {
+    this.#meta = undefined;
     return Number(
       this.sql
         .exec<Row>(
@@ -250,6 +287,7 @@ export class MatchStore {
     name: string;
     house_strategy: string | null;
   }): void {
+    this.#seats = undefined;
     this.sql.exec(
       "INSERT INTO seats (seat, participant_id, bot_id, name, house_strategy) VALUES (?, ?, ?, ?, ?)",
       seat.seat,
@@ -261,38 +299,107 @@ export class MatchStore {
   }
 
   seats(): SeatRow[] {
-    return this.sql.exec<Row>("SELECT * FROM seats ORDER BY seat").toArray().map(seatFromRow);
+    if (this.#seats === undefined) {
+      this.#seats = this.sql
+        .exec<Row>(`SELECT ${SEAT_COLUMNS} FROM seats ORDER BY seat`)
+        .toArray()
+        .map(seatFromRow);
+    }
+    return this.#seats;
   }
 
   seat(seat: number): SeatRow {
-    const row = this.sql.exec<Row>("SELECT * FROM seats WHERE seat = ?", seat).toArray()[0];
+    const row = this.seats().find((s) => s.seat === seat);
     if (!row) throw new Error(`no seat ${seat}`);
-    return seatFromRow(row);
+    return row;
   }
 
   seatByParticipant(participantId: string): SeatRow | null {
-    const row = this.sql
-      .exec<Row>("SELECT * FROM seats WHERE participant_id = ?", participantId)
-      .toArray()[0];
-    return row ? seatFromRow(row) : null;
+    return this.seats().find((s) => s.participant_id === participantId) ?? null;
   }
 
-  updateSeat(seat: number, fields: Partial<Record<keyof SeatRow, SqlStorageValue>>): void {
+  updateSeat(
+    seat: number,
+    fields: Partial<Record<keyof SeatRow | "rate_times" | "last_violation_at", SqlStorageValue>>,
+  ): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
+    this.#seats = undefined;
     this.sql.exec(
       `UPDATE seats SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE seat = ?`,
-      ...keys.map((k) => fields[k as keyof SeatRow]),
+      ...keys.map((k) => fields[k as keyof typeof fields]),
       seat,
     );
   }
 
+  /** The seat's message-rate window (§5.10). */
+  rateState(seat: number): RateState {
+    const row = this.sql
+      .exec<Row>(
+        "SELECT rate_times, rate_violations, last_violation_at FROM seats WHERE seat = ?",
+        seat,
+      )
+      .one();
+    return {
+      times: JSON.parse(String(row.rate_times)) as number[],
+      violations: Number(row.rate_violations),
+      lastViolationAt: row.last_violation_at === null ? null : Number(row.last_violation_at),
+    };
+  }
+
+  saveRateState(seat: number, state: RateState): void {
+    this.updateSeat(seat, {
+      rate_times: JSON.stringify(state.times),
+      rate_violations: state.violations,
+      last_violation_at: state.lastViolationAt,
+    });
+  }
+
   /** Advances and returns the seat's game-frame counter (§5.3). */
   nextSeq(seat: number): number {
+    this.#seats = undefined;
     return Number(
       this.sql.exec<Row>("UPDATE seats SET seq = seq + 1 WHERE seat = ? RETURNING seq", seat).one()
         .seq,
     );
+  }
+
+  /** Seats with their `match_end` statistics (read at the end only). */
+  seatStats(): (SeatRow & SeatStats)[] {
+    const errors = this.sql
+      .exec<Row>("SELECT seat, code, message, hand_number FROM bot_errors ORDER BY id")
+      .toArray();
+    const samples = this.sql.exec<Row>("SELECT seat, ms FROM latencies ORDER BY id").toArray();
+    return this.seats().map((seat) => ({
+      ...seat,
+      bot_errors: errors
+        .filter((e) => e.seat === seat.seat)
+        .map((e) => ({
+          code: String(e.code),
+          message: String(e.message),
+          hand_number: Number(e.hand_number),
+        })),
+      latencies: samples.filter((l) => l.seat === seat.seat).map((l) => Number(l.ms)),
+    }));
+  }
+
+  /** Records a bot error unless the seat already has `limit` of them. */
+  addBotError(seat: number, error: BotError, limit: number): void {
+    const count = Number(
+      this.sql.exec<Row>("SELECT COUNT(*) AS n FROM bot_errors WHERE seat = ?", seat).one().n,
+    );
+    if (count >= limit) return;
+    this.sql.exec(
+      "INSERT INTO bot_errors (seat, code, message, hand_number) VALUES (?, ?, ?, ?)",
+      seat,
+      error.code,
+      error.message,
+      error.hand_number,
+    );
+  }
+
+  addLatency(seat: number, ms: number): void {
+    this.sql.exec("INSERT INTO latencies (seat, ms) VALUES (?, ?)", seat, ms);
   }
 
   // ---- turns ----
@@ -300,10 +407,6 @@ export class MatchStore {
   turn(seat: number): TurnRow | null {
     const row = this.sql.exec<Row>("SELECT * FROM turns WHERE seat = ?", seat).toArray()[0];
     return row ? turnFromRow(row) : null;
-  }
-
-  turns(): TurnRow[] {
-    return this.sql.exec<Row>("SELECT * FROM turns ORDER BY seat").toArray().map(turnFromRow);
   }
 
   insertTurn(turn: TurnRow): void {
@@ -405,11 +508,11 @@ export class MatchStore {
     }));
   }
 
-  hasQueued(seat: number, kind: OutboxKind): boolean {
+  /** Whether any frame is queued for the seat. */
+  hasQueued(seat: number): boolean {
     return (
-      this.sql
-        .exec<Row>("SELECT 1 AS hit FROM outbox WHERE seat = ? AND kind = ? LIMIT 1", seat, kind)
-        .toArray().length > 0
+      this.sql.exec<Row>("SELECT 1 AS hit FROM outbox WHERE seat = ? LIMIT 1", seat).toArray()
+        .length > 0
     );
   }
 
@@ -433,12 +536,6 @@ export class MatchStore {
       .exec<Row>("SELECT key FROM schedule WHERE due_at <= ? ORDER BY due_at, key", horizon)
       .toArray()
       .map((row) => String(row.key));
-  }
-
-  isScheduled(key: string): boolean {
-    return (
-      this.sql.exec<Row>("SELECT 1 AS hit FROM schedule WHERE key = ?", key).toArray().length > 0
-    );
   }
 
   /**
@@ -528,13 +625,9 @@ function seatFromRow(row: Row): SeatRow {
     drops: Number(row.drops),
     reconnects: Number(row.reconnects),
     forfeit: row.forfeit === null ? null : (row.forfeit as ForfeitReason),
-    rate_times: JSON.parse(String(row.rate_times)) as number[],
     rate_violations: Number(row.rate_violations),
-    last_violation_at: row.last_violation_at === null ? null : Number(row.last_violation_at),
     invalid_hand: Number(row.invalid_hand),
     invalid_count: Number(row.invalid_count),
-    bot_errors: JSON.parse(String(row.bot_errors)) as BotError[],
-    latencies: JSON.parse(String(row.latencies)) as number[],
   };
 }
 

@@ -9,6 +9,7 @@ import {
   api,
   connectSeat,
   handshake,
+  inspect,
   newBot,
   ORIGIN,
   playPassively,
@@ -175,6 +176,46 @@ describe("/ws/match: credential in the authenticate frame", () => {
       expect((await socket.closed()).code).toBe(4001);
       expect(socket.frames).toEqual([]);
     }
+  });
+
+  it("answers an oversized first frame with error seq 1 and 4008, touching nothing of the seat", async () => {
+    const { match } = await twoBotMatch();
+    const socket = await TestSocket.open(
+      `/ws/match/${match.match_id}/${match.seats[0]?.participant_id}`,
+    );
+    socket.send({ type: "authenticate", token: "x".repeat(5000) });
+    expect(await socket.next("the error")).toMatchObject({
+      type: "error",
+      seq: 1,
+      code: "message_too_large",
+    });
+    expect((await socket.closed()).code).toBe(4008);
+    const [seat] = await inspect<{ seq: number }>(
+      match.match_id,
+      "SELECT seq FROM seats WHERE seat = 0",
+    );
+    expect(seat?.seq).toBe(0);
+    expect(await inspect(match.match_id, "SELECT code FROM bot_errors")).toEqual([]);
+  });
+
+  it("applies the per-IP connect limit (1008) on this path too", async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
+    const path = `/ws/match/${crypto.randomUUID()}/p_0123456789ab`;
+    const codes: number[] = [];
+    for (let i = 0; i < 121; i++) {
+      const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+        headers: { upgrade: "websocket", "cf-connecting-ip": ip },
+      });
+      const ws = response.webSocket;
+      if (!ws) throw new Error("no socket");
+      const code = new Promise<number>((resolve) =>
+        ws.addEventListener("close", (e) => resolve(e.code)),
+      );
+      ws.accept();
+      codes.push(await code);
+    }
+    expect(codes.slice(0, 120).every((c) => c === 4002)).toBe(true);
+    expect(codes[120]).toBe(1008);
   });
 
   it("closes 4002 for an unknown match", async () => {

@@ -33,15 +33,13 @@ describe("turn deadline", () => {
     const history = (result.result as { action_history: { action: string; is_timeout: boolean }[] })
       .action_history;
     expect(history.at(-1)).toEqual(expect.objectContaining({ action: "fold", is_timeout: true }));
-    const [seat] = await inspect<{ bot_errors: string; latencies: string }>(
+    const errors = await inspect(
       match.match_id,
-      "SELECT bot_errors, latencies FROM seats WHERE seat = 0",
+      "SELECT code, message, hand_number FROM bot_errors WHERE seat = 0",
     );
-    expect(JSON.parse(seat?.bot_errors ?? "")).toEqual([
-      { code: "turn_timeout", message: expect.any(String), hand_number: 1 },
-    ]);
+    expect(errors).toEqual([{ code: "turn_timeout", message: expect.any(String), hand_number: 1 }]);
     // Auto-actions add no latency sample (§6.12).
-    expect(JSON.parse(seat?.latencies ?? "")).toEqual([]);
+    expect(await inspect(match.match_id, "SELECT ms FROM latencies WHERE seat = 0")).toEqual([]);
   });
 
   it("checks for a seat that misses its deadline when checking is free", async () => {
