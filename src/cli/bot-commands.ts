@@ -76,6 +76,10 @@ async function play(
           readyError = err as Error;
           stop.abort();
         });
+      } else if (event === "matched") {
+        options.out(
+          `Matched: ${String(data?.match_id)}${data?.resume ? " (resumed after a restart)" : ""}`,
+        );
       } else if (event === "lobby_stopped" || event === "match_refused") {
         options.out(`${event}: ${JSON.stringify(data)}`);
       }

@@ -9,6 +9,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { adminCommand } from "./admin-commands.ts";
+import { joinChannel, keygen, register, tail, whisper, who } from "./agent-commands.ts";
 import { botPlayHouse, botRun } from "./bot-commands.ts";
 import { CommandError, gatewayUrl, UsageError } from "./config.ts";
 
@@ -18,17 +19,31 @@ Bots (BOTGATE_BOT_ID or --bot-id, BOTGATE_TOKEN or BOTGATE_TOKEN_FILE):
   bot run <file> [--matches N]          run a bot module on every match the lobby delivers
   bot play --house [--opponent NAME] [--bot FILE]
                                         challenge a house bot and print the match as text
+Agents (key file: --key, BOTGATE_AGENT_KEY_FILE or ~/.config/botgate/agent.key.json):
+  keygen                                create a new Ed25519 key file (mode 0600)
+  register --user U --machine M [--code C]
+                                        claim a user name and enrol this key as a machine
+  join <channel> [--session S] [--invite T]
+                                        print the channel; every line you type is posted
+  tail <channel> [--since SEQ] [--no-follow]
+                                        print messages after SEQ (default: where this session
+                                        stopped), then follow new ones
+  whisper <user/machine/session> <text> whisper to a session (prints delivered or queued)
+  who <channel>                         list the sessions present
 Admin (BOTGATE_ADMIN_TOKEN or BOTGATE_ADMIN_TOKEN_FILE; locally .dev.vars is read):
   bots list | bots create <name>
   tokens issue <bot_id> | tokens list <bot_id> | tokens rotate <token_id> | tokens revoke <token_id>
 
 Common options: --url URL (default BOTGATE_URL or http://127.0.0.1:8787)`;
 
+const AGENT_COMMANDS = new Set(["keygen", "register", "join", "tail", "whisper", "who"]);
+
 /** Runs one command; returns the exit code. `out` receives every printed line. */
 export async function main(
   argv: string[],
   out: (line: string) => void = console.log,
   signal: AbortSignal = new AbortController().signal,
+  input: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
@@ -41,10 +56,18 @@ export async function main(
         house: { type: "boolean" },
         opponent: { type: "string" },
         bot: { type: "string" },
+        key: { type: "string" },
+        user: { type: "string" },
+        machine: { type: "string" },
+        session: { type: "string" },
+        since: { type: "string" },
+        invite: { type: "string" },
+        code: { type: "string" },
+        "no-follow": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
-    const [group, verb, arg] = positionals;
+    const [group, verb, arg, ...rest] = positionals;
     if (values.help || !group) {
       out(USAGE);
       return values.help ? 0 : 2;
@@ -61,6 +84,36 @@ export async function main(
     } else if (group === "bot" && verb === "play") {
       if (!values.house) throw new UsageError("botgate bot play needs --house");
       await botPlayHouse({ ...common, opponent: values.opponent, file: values.bot });
+    } else if (AGENT_COMMANDS.has(group)) {
+      const flags = {
+        url,
+        key: values.key,
+        user: values.user,
+        machine: values.machine,
+        session: values.session,
+        since: values.since,
+        invite: values.invite,
+        code: values.code,
+        follow: !values["no-follow"],
+        out,
+        signal,
+        input,
+      };
+      const need = (what: string, value: string | undefined) => {
+        if (!value) throw new UsageError(`botgate ${group} needs ${what}`);
+        return value;
+      };
+      if (group === "keygen") await keygen(flags);
+      else if (group === "register") await register(flags);
+      else if (group === "join") await joinChannel(need("a channel", verb), flags);
+      else if (group === "tail") await tail(need("a channel", verb), flags);
+      else if (group === "who") await who(need("a channel", verb), flags);
+      else
+        await whisper(
+          need("a session path", verb),
+          need("a text", [arg, ...rest].join(" ").trim() || undefined),
+          flags,
+        );
     } else if (group === "bots" || group === "tokens") {
       await adminCommand(url, group, verb, arg, out);
     } else {
@@ -88,5 +141,8 @@ export async function main(
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const stop = new AbortController();
   process.once("SIGINT", () => stop.abort());
+  process.once("SIGTERM", () => stop.abort());
   process.exitCode = await main(process.argv.slice(2), console.log, stop.signal);
+  // Lingering sockets or timers must not keep a finished command alive.
+  process.exit();
 }

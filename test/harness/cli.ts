@@ -40,3 +40,74 @@ export function runCli(
     });
   });
 }
+
+/** A long-running CLI process: its stdin, and a wait for a line of its stdout. */
+export interface CliProcess {
+  write(line: string): void;
+  endInput(): void;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  output(): string;
+  kill(signal?: NodeJS.Signals): void;
+  exited(timeoutMs?: number): Promise<number | null>;
+}
+
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): CliProcess {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let exitCode: number | null | undefined;
+  const wakers = new Set<() => void>();
+  const wake = () => {
+    for (const w of wakers) w();
+  };
+  child.stdout.on("data", (d) => {
+    stdout += d;
+    wake();
+  });
+  child.stderr.on("data", (d) => {
+    stdout += d;
+  });
+  child.on("exit", (code) => {
+    exitCode = code;
+    wake();
+  });
+  const until = async (ready: () => boolean, timeoutMs: number, what: string) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready()) {
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${what}; output:\n${stdout}`);
+      await new Promise<void>((resolve) => {
+        const w = () => {
+          wakers.delete(w);
+          resolve();
+        };
+        wakers.add(w);
+        setTimeout(w, 100);
+      });
+    }
+  };
+  return {
+    write: (line) => child.stdin.write(`${line}\n`),
+    endInput: () => child.stdin.end(),
+    async waitFor(pattern, timeoutMs = 15_000) {
+      await until(() => pattern.test(stdout) || exitCode !== undefined, timeoutMs, String(pattern));
+      const match = pattern.exec(stdout);
+      if (!match)
+        throw new Error(`process exited (${exitCode}) before ${pattern}; output:\n${stdout}`);
+      return match[0];
+    },
+    output: () => stdout,
+    kill: (signal = "SIGKILL") => child.kill(signal),
+    async exited(timeoutMs = 15_000) {
+      await until(() => exitCode !== undefined, timeoutMs, "the process to exit");
+      return exitCode ?? null;
+    },
+  };
+}
