@@ -8,10 +8,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { devVarsAdminToken } from "../src/cli/config.ts";
+import { devVarsAdminToken, request } from "../src/cli/config.ts";
 
 const ORIGIN = "http://127.0.0.1:8787";
 const DEV_BOT_NAME = "my-bot";
+const DEV_CHANNEL = "general";
 const childEnv = {
   ...process.env,
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -52,31 +53,35 @@ async function waitForHealth(child: ChildProcess, timeoutMs: number): Promise<vo
   throw new Error(`gateway did not answer ${ORIGIN}/health within ${timeoutMs} ms`);
 }
 
-async function adminCall<T>(adminToken: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${ORIGIN}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 async function seedDevBot(adminToken: string): Promise<{ botId: string; token: string }> {
-  const { bots } = await adminCall<{ bots: Array<{ id: string; name: string }> }>(
-    adminToken,
+  const { bots } = await request<{ bots: Array<{ id: string; name: string }> }>(
+    ORIGIN,
     "GET",
     "/api/bots",
+    adminToken,
   );
   const botId =
     bots.find((b) => b.name === DEV_BOT_NAME)?.id ??
-    (await adminCall<{ id: string }>(adminToken, "POST", "/api/bots", { name: DEV_BOT_NAME })).id;
-  const { token } = await adminCall<{ token: string }>(
-    adminToken,
+    (await request<{ id: string }>(ORIGIN, "POST", "/api/bots", adminToken, { name: DEV_BOT_NAME }))
+      .id;
+  const { token } = await request<{ token: string }>(
+    ORIGIN,
     "POST",
     `/api/external-api/bots/${botId}/tokens`,
+    adminToken,
   );
   return { botId, token };
+}
+
+/** A public channel for agents to meet in; already there after the first start. */
+async function seedChannel(adminToken: string): Promise<void> {
+  await request(ORIGIN, "POST", "/api/admin/channels", adminToken, {
+    name: DEV_CHANNEL,
+    visibility: "public",
+    topic: "Say hello",
+  }).catch((err: Error) => {
+    if (!err.message.includes("CHANNEL_EXISTS")) throw err;
+  });
 }
 
 const adminToken = ensureAdminToken();
@@ -89,11 +94,22 @@ dev.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForHealth(dev, 60_000);
 const { botId, token } = await seedDevBot(adminToken);
+await seedChannel(adminToken);
+const botEnv = `BOTGATE_BOT_ID=${botId} BOTGATE_TOKEN=${token}`;
 console.log(`
 ┌ botgate is running on ${ORIGIN}
 │ admin token (ADMIN_TOKEN in .dev.vars): ${adminToken}
 │ dev bot "${DEV_BOT_NAME}": ${botId}
 │ bot token (new each start, shown once): ${token}
 │ lobby socket: ${ORIGIN.replace("http", "ws")}/ws/external/bot/${botId}
+│
+│ In another terminal, play three matches against a house bot:
+│   ${botEnv} npm run botgate -- bot play --house --matches 3
+│ or run an example bot on every match it is offered:
+│   ${botEnv} npm run botgate -- bot run examples/hand-strength.ts
+│ Start the example agent in channel "${DEV_CHANNEL}", then talk to it:
+│   npm run example:agent
+│   npm run botgate -- keygen && npm run botgate -- register --user me --machine laptop
+│   npm run botgate -- join ${DEV_CHANNEL}
 └ Ctrl-C stops it; state persists under .wrangler/state.
 `);

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { runBot } from "../client/run-bot.ts";
 import type { Bot, BotFactory, ServerFrame } from "../client/types.ts";
 import { CommandError, request, secret, UsageError } from "./config.ts";
@@ -22,10 +22,14 @@ export async function loadBot(file: string): Promise<BotFactory> {
   throw new UsageError(`${file} must default-export a Bot ({ decide }) or a factory returning one`);
 }
 
-/** The simplest legal bot: checks when free, otherwise calls. */
-export const callingStation: BotFactory = () => ({
-  decide: (turn) => ({ action: turn.valid_actions.includes("check") ? "check" : "call" }),
-});
+/**
+ * The default bot of `bot play --house`: the hand-strength example, which raises strong
+ * hands and so ends matches in a reasonable number of hands (two calling stations would
+ * trade blinds for thousands of hands). Resolved from this file, under src/ or lib/ alike.
+ */
+export const DEFAULT_HOUSE_OPPONENT_BOT = fileURLToPath(
+  new URL("../../examples/hand-strength.ts", import.meta.url),
+);
 
 function botIdentity(botId: string | undefined) {
   const id = botId ?? process.env.BOTGATE_BOT_ID;
@@ -50,17 +54,31 @@ function narrated(factory: BotFactory, out: (line: string) => void): BotFactory 
   };
 }
 
+/**
+ * Runs the bot until `options.matches` have finished. `startMatch`, when given, asks for
+ * each match (the house challenge): once the lobby is up, then after every match that ends
+ * while more are wanted. A failed request stops the bot with that error.
+ */
 async function play(
   factory: BotFactory,
   options: BotCommandOptions,
-  onReady?: () => Promise<void>,
+  startMatch?: () => Promise<void>,
 ) {
   const { botId, token } = botIdentity(options.botId);
-  // Stops the bot when the caller aborts or when the on-ready step (the challenge) fails.
   const stop = new AbortController();
   options.signal.addEventListener("abort", () => stop.abort(), { once: true });
-  let pending = onReady;
-  let readyError: Error | null = null;
+  let requested = 0;
+  let finished = 0;
+  let failure: Error | null = null;
+  const requestNext = () => {
+    if (!startMatch || requested > finished) return;
+    if (options.matches !== undefined && requested >= options.matches) return;
+    requested += 1;
+    startMatch().catch((err: unknown) => {
+      failure = err as Error;
+      stop.abort();
+    });
+  };
   const result = await runBot(narrated(factory, options.out), {
     url: options.url,
     botId,
@@ -70,22 +88,20 @@ async function play(
     log: (event, data) => {
       if (event === "lobby_ready") {
         options.out(`Connected to the lobby of ${options.url} as bot ${botId}.`);
-        const step = pending;
-        pending = undefined;
-        step?.().catch((err: unknown) => {
-          readyError = err as Error;
-          stop.abort();
-        });
+        requestNext();
       } else if (event === "matched") {
         options.out(
           `Matched: ${String(data?.match_id)}${data?.resume ? " (resumed after a restart)" : ""}`,
         );
+      } else if (event === "match_over") {
+        finished += 1;
+        requestNext();
       } else if (event === "lobby_stopped" || event === "match_refused") {
         options.out(`${event}: ${JSON.stringify(data)}`);
       }
     },
   });
-  if (readyError) throw readyError;
+  if (failure) throw failure;
   if (result.reason === "auth_failed") {
     throw new CommandError("the gateway refused the bot token (4001)", 3);
   }
@@ -101,11 +117,11 @@ export async function botRun(file: string, options: BotCommandOptions): Promise<
   await play(await loadBot(file), options);
 }
 
-/** `botgate bot play --house`: challenge a house bot and narrate the match. */
+/** `botgate bot play --house`: challenge a house bot, narrate the match, repeat `--matches` times. */
 export async function botPlayHouse(
   options: BotCommandOptions & { opponent: string | undefined; file: string | undefined },
 ): Promise<void> {
-  const factory = options.file ? await loadBot(options.file) : callingStation;
+  const factory = await loadBot(options.file ?? DEFAULT_HOUSE_OPPONENT_BOT);
   const { token } = botIdentity(options.botId);
   await play(factory, { ...options, matches: options.matches ?? 1 }, async () => {
     const challenge = await request<{ match_id: string; opponent: string }>(

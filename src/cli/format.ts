@@ -20,6 +20,8 @@ export function describeMatchFrame(frame: ServerFrame, names: Map<number, string
       return `Hand ${s.hand_number} — button ${who(s.dealer_seat)} — your cards ${s.your_hole_cards.join(" ")}`;
     }
     case "turn_request": {
+      // A bot re-attached after a restart never sees match_start again: learn its seat here.
+      if (!names.has(Number(f.seat))) names.set(Number(f.seat), "you");
       const s = f.state as { to_call: number; pot: number; your_stack: number };
       const valid = (f.valid_actions as string[]).join("/");
       return `  your turn: pot ${s.pot}, to call ${s.to_call}, stack ${s.your_stack} (${valid})`;

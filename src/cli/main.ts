@@ -17,13 +17,15 @@ export const USAGE = `usage: botgate <command> [options]
 
 Bots (BOTGATE_BOT_ID or --bot-id, BOTGATE_TOKEN or BOTGATE_TOKEN_FILE):
   bot run <file> [--matches N]          run a bot module on every match the lobby delivers
-  bot play --house [--opponent NAME] [--bot FILE]
-                                        challenge a house bot and print the match as text
+  bot play --house [--opponent NAME] [--bot FILE] [--matches N]
+                                        challenge a house bot and print the match as text,
+                                        N times in a row (default 1); the default bot is
+                                        examples/hand-strength.ts
 Agents (key file: --key, BOTGATE_AGENT_KEY_FILE or ~/.config/botgate/agent.key.json):
   keygen                                create a new Ed25519 key file (mode 0600)
   register --user U --machine M [--code C]
                                         claim a user name and enrol this key as a machine
-  join <channel> [--session S] [--invite T]
+  join <channel> [--session S] [--invite T]   (sessions default to cli, cli-tail, cli-who)
                                         print the channel; every line you type is posted
   tail <channel> [--since SEQ] [--no-follow]
                                         print messages after SEQ (default: where this session

@@ -200,10 +200,12 @@ export class AgentClient {
       store: this.#store,
       hello,
       log: this.#o.log ?? (() => {}),
-      onDelivery: (entry) =>
-        this.#emit(
-          channel === null ? { type: "whisper", ...entry } : { type: "message", channel, ...entry },
-        ),
+      onDelivery: (entry) => {
+        if (channel === null) return this.#emit({ type: "whisper", ...entry });
+        // A resume replays our own posts too; live fan-out skips them unless echo was asked.
+        if (entry.from === this.path && hello.echo !== true) return;
+        this.#emit({ type: "message", channel, ...entry });
+      },
       onFrame: (frame) => {
         if (frame.type === "presence" && channel !== null) {
           this.#emit({

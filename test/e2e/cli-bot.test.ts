@@ -30,16 +30,18 @@ async function botEnv(name: string) {
 }
 
 describe("botgate bot commands", () => {
-  it("plays a house bot with `bot play --house` and narrates the match", async () => {
+  it("plays house bots in a loop with `bot play --house --matches 2`, narrating each match", async () => {
     const { env } = await botEnv("cli-house-player");
-    const run = startCli(
-      ["bot", "play", "--house", "--opponent", "house-calling-station", "--bot", SHOVE],
-      env,
-    );
+    const args = ["bot", "play", "--house", "--opponent", "house-calling-station", "--bot", SHOVE];
+    const run = startCli([...args, "--matches", "2"], env);
     await run.waitFor(/Challenged house-calling-station: match [0-9a-f-]{36} is dispatching\./);
     await run.waitFor(/Match started: cli-house-player \(you\) vs house-calling-station/);
-    await run.waitFor(/Match over after \d+ hands: /, 90_000);
+    await run.waitFor(
+      /Match over after \d+ hands: [\s\S]*Challenged[\s\S]*Match over after \d+ hands: /,
+      120_000,
+    );
     expect(await run.exited(15_000)).toBe(0);
+    expect(run.output().match(/Challenged house-calling-station/g)).toHaveLength(2);
     expect(run.output()).toMatch(
       /Hand 1 — button .* — your cards [2-9TJQKA][cdhs] [2-9TJQKA][cdhs]/,
     );

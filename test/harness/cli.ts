@@ -1,4 +1,4 @@
-/** Runs the `botgate` CLI as a child process (Node strips the types), with a timeout. */
+/** Runs the `botgate` CLI (or another script) as a child process (Node strips the types). */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -56,7 +56,17 @@ export function startCli(
   env: Record<string, string>,
   cwd = process.cwd(),
 ): CliProcess {
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  return startScript(MAIN, args, env, cwd);
+}
+
+/** Runs a TypeScript file with this Node (types stripped), as `startCli` does for the CLI. */
+export function startScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): CliProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
