@@ -40,6 +40,9 @@ export interface Delivery {
 
 type Frame = { type?: unknown; [key: string]: unknown };
 
+/** Id prefix of the `history` requests that finish a resume (answered by this link itself). */
+const CATCH_UP_ID = "catchup-";
+
 /** Close codes after which reconnecting cannot help (agent channels §10). */
 const TERMINAL = new Set([4001, 4003, 4004, 4010, 4011, 4013]);
 
@@ -201,31 +204,12 @@ export class AgentLink {
         return;
       case "caught_up":
         if (frame.gap === true) o.onFrame({ type: "gap", from_seq: frame.from_seq });
-        if (frame.more === true) {
-          // A replay is cut at one batch: page through the rest with `history`.
-          send({
-            type: "history",
-            id: `catchup-${Date.now()}`,
-            after_seq: this.#lastSeq ?? 0,
-            limit: 1000,
-          });
-          return;
-        }
-        this.#caughtUp();
+        this.#catchUp(frame.more === true, send);
         return;
       case "history":
-        if (typeof frame.id === "string" && frame.id.startsWith("catchup-")) {
+        if (typeof frame.id === "string" && frame.id.startsWith(CATCH_UP_ID)) {
           for (const entry of frame.messages as Frame[]) await this.#deliver(entry);
-          if (frame.more === true) {
-            send({
-              type: "history",
-              id: `catchup-${Date.now()}`,
-              after_seq: this.#lastSeq ?? 0,
-              limit: 1000,
-            });
-          } else {
-            this.#caughtUp();
-          }
+          this.#catchUp(frame.more === true, send);
           return;
         }
         break;
@@ -261,7 +245,17 @@ export class AgentLink {
     });
   }
 
-  #caughtUp(): void {
+  /** A replay is cut at one batch: page through the rest with `history` until none is left. */
+  #catchUp(more: boolean, send: (frame: Frame) => void): void {
+    if (more) {
+      send({
+        type: "history",
+        id: `${CATCH_UP_ID}${Date.now()}`,
+        after_seq: this.#lastSeq ?? 0,
+        limit: 1000,
+      });
+      return;
+    }
     if (this.#established) {
       this.#ready?.resolve(this.#established);
       this.#ready = null;

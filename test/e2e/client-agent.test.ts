@@ -7,7 +7,11 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentClient, type AgentEvent } from "../../src/client/agent-client.ts";
+import {
+  AgentClient,
+  type AgentClientOptions,
+  type AgentEvent,
+} from "../../src/client/agent-client.ts";
 import { generateAgentKey, registerAgent } from "../../src/client/agent-keys.ts";
 import { RequestFailed } from "../../src/client/agent-link.ts";
 import { createKeyFile, FileSeqStore, loadKeyFile } from "../../src/client/node.ts";
@@ -18,7 +22,10 @@ import { type Gateway, startGateway } from "../harness/gateway.ts";
 let gateway: Gateway;
 let proxy: CutProxy;
 beforeAll(async () => {
-  gateway = await startGateway();
+  // Lifted agent rate limits, so a test can post more than one replay batch quickly.
+  gateway = await startGateway({
+    vars: { AGENT_RATE_PER_S: "100000", AGENT_RATE_BURST: "100000" },
+  });
   proxy = await startCutProxy(gateway.url);
 });
 afterAll(async () => {
@@ -27,19 +34,21 @@ afterAll(async () => {
 });
 
 let users = 0;
-async function newAgent(session: string, options: { origin?: string; store?: FileSeqStore } = {}) {
+/** Registers a new user with a WebCrypto key; returns the options of a client for it. */
+async function newIdentity(
+  session: string,
+  origin = gateway.url.href,
+): Promise<AgentClientOptions> {
   users += 1;
   const user = `agent${users}`;
   const key = await generateAgentKey();
   await registerAgent(gateway.url.href, { user, machine: "laptop", key });
-  return new AgentClient({
-    url: options.origin ?? gateway.url.href,
-    user,
-    machine: "laptop",
-    key,
-    session,
-    ...(options.store ? { store: options.store } : {}),
-  });
+  return { url: origin, user, machine: "laptop", key, session };
+}
+
+async function newAgent(session: string, options: { origin?: string; store?: FileSeqStore } = {}) {
+  const identity = await newIdentity(session, options.origin);
+  return new AgentClient({ ...identity, ...(options.store ? { store: options.store } : {}) });
 }
 
 /** Collects events and waits until `count` of them match. */
@@ -158,6 +167,35 @@ describe("AgentClient against the real gateway", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(texts(after.seen)).toEqual(["while-down-1", "while-down-2"]);
     second.close();
+    poster.close();
+  });
+
+  it("pages through a resume longer than one replay batch, delivering every message once", async () => {
+    await createChannel(gateway, "long-replay");
+    const poster = await newAgent("poster");
+    const dir = mkdtempSync(join(tmpdir(), "botgate-replay-"));
+    const store = new FileSeqStore(join(dir, "seqs.json"));
+    const identity = await newIdentity("reader");
+    const reader = new AgentClient({ ...identity, store });
+    await poster.join("long-replay");
+    await reader.join("long-replay");
+    await poster.post("long-replay", { text: "m0" });
+    const first = collect(reader, "message");
+    await first.atLeast(1);
+    reader.close();
+    const total = 2_345; // more than two batches of 1,000
+    for (let start = 1; start <= total; start += 50) {
+      const batch = Array.from({ length: Math.min(50, total - start + 1) }, (_, i) =>
+        poster.post("long-replay", { text: `m${start + i}` }),
+      );
+      await Promise.all(batch);
+    }
+    const again = new AgentClient({ ...identity, store: new FileSeqStore(join(dir, "seqs.json")) });
+    const got = collect(again, "message");
+    await again.join("long-replay");
+    await got.atLeast(total, 30_000);
+    expect(texts(got.seen)).toEqual(Array.from({ length: total }, (_, i) => `m${i + 1}`));
+    again.close();
     poster.close();
   });
 
