@@ -68,7 +68,7 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
       gateway_ws_url: bot.kind === "house" ? null : gatewayPath(matchId, participantId),
     };
   });
-  await env.DB.batch([
+  const [, ...inserted] = await env.DB.batch([
     env.DB.prepare(
       "INSERT INTO matches (id, status, source, rated, config, created_at) VALUES (?, 'dispatching', ?, ?, ?, ?)",
     ).bind(
@@ -78,18 +78,36 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
       JSON.stringify(config),
       isoNow(createdAt),
     ),
-    ...seats.map((seat, i) =>
-      env.DB.prepare(
-        "INSERT INTO participants (match_id, participant_id, seat, bot_id, token_id) VALUES (?, ?, ?, ?, ?)",
-      ).bind(
-        matchId,
-        seat.participant_id,
-        seat.seat,
-        seat.bot_id,
-        request.seats[i]?.token_id ?? null,
-      ),
-    ),
+    ...seats.map((seat, i) => {
+      const tokenId = request.seats[i]?.token_id;
+      if (tokenId === undefined) {
+        return env.DB.prepare(
+          "INSERT INTO participants (match_id, participant_id, seat, bot_id) VALUES (?, ?, ?, ?)",
+        ).bind(matchId, seat.participant_id, seat.seat, seat.bot_id);
+      }
+      // The seat takes a slot of its token's concurrent-match cap only if one is free at this
+      // instant: D1 runs the batch as one transaction, so two dispatches racing for the last
+      // slot cannot both get it (the lobby's earlier check is only the friendly answer).
+      return env.DB.prepare(
+        `INSERT INTO participants (match_id, participant_id, seat, bot_id, token_id)
+         SELECT ?, ?, ?, ?, t.id FROM tokens t
+         WHERE t.id = ? AND t.revoked_at IS NULL AND t.max_concurrent_matches > (
+           SELECT count(*) FROM participants p JOIN matches m ON m.id = p.match_id
+           WHERE p.token_id = t.id AND m.status IN ('dispatching', 'live'))`,
+      ).bind(matchId, seat.participant_id, seat.seat, seat.bot_id, tokenId);
+    }),
   ]);
+  if (inserted.some((result) => result.meta.changes !== 1)) {
+    await env.DB.batch([
+      env.DB.prepare("DELETE FROM participants WHERE match_id = ?").bind(matchId),
+      env.DB.prepare("DELETE FROM matches WHERE id = ?").bind(matchId),
+    ]);
+    throw new ApiError(
+      429,
+      "TOKEN_AT_CONCURRENT_MATCH_CAP",
+      "A seat's token is at its concurrent-match cap (or was revoked)",
+    );
+  }
   const spec: MatchSpec = {
     match_id: matchId,
     created_at: createdAt,

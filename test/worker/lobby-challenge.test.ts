@@ -139,6 +139,28 @@ describe("POST /challenges/house-bot", () => {
     client.close();
   });
 
+  it("never lets simultaneous challenges exceed the cap: exactly one gets the last slot", async () => {
+    const bot = await newBot();
+    await setCap(bot.tokenId, 1);
+    const { client } = await connectLobby(bot);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => call("POST", CHALLENGE, { body: {}, token: bot.token })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([200, 429, 429, 429, 429]);
+    for (const refused of answers.filter((a) => a.status === 429)) {
+      expect(refused.json.error_code).toBe("TOKEN_AT_CONCURRENT_MATCH_CAP");
+    }
+    const live = await env.DB.prepare(
+      `SELECT count(*) AS n FROM participants p JOIN matches m ON m.id = p.match_id
+       WHERE p.token_id = ? AND m.status IN ('dispatching', 'live')`,
+    )
+      .bind(bot.tokenId)
+      .first<{ n: number }>();
+    expect(live?.n).toBe(1);
+    client.close();
+  });
+
   it("counts the cap per token: another token of the same bot has its own", async () => {
     const bot = await newBot();
     await setCap(bot.tokenId, 0);
