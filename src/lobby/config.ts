@@ -2,6 +2,7 @@
  * The lobby's tunable timings and limits, read from `[vars]` in wrangler.toml. Defaults are
  * the contract's values (bot protocol §3.2, §8.1); tests and benchmarks shorten or raise them.
  */
+import { positiveIntVar } from "../lib/vars.ts";
 
 export interface LobbyConfig {
   /** `authenticate` deadline after the socket opens (§3.1): 5000. */
@@ -18,19 +19,14 @@ export interface LobbyConfig {
   matchmakingRetryMs: number;
 }
 
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
-
 /** The lobby configuration of this deployment. Malformed values fall back to the contract's. */
 export function lobbyConfig(env: Env): LobbyConfig {
   return {
-    authTimeoutMs: positiveInt(env.LOBBY_AUTH_TIMEOUT_MS, 5000),
-    pingIntervalMs: positiveInt(env.LOBBY_PING_INTERVAL_MS, 15_000),
-    pongTimeoutMs: positiveInt(env.LOBBY_PONG_TIMEOUT_MS, 5000),
-    connectsPerIpPerMinute: positiveInt(env.WS_CONNECTS_PER_IP_PER_MINUTE, 120),
-    queueTtlSeconds: positiveInt(env.MATCHMAKING_QUEUE_TTL_SECONDS, 600),
-    matchmakingRetryMs: positiveInt(env.MATCHMAKING_RETRY_MS, 5000),
+    authTimeoutMs: positiveIntVar(env.LOBBY_AUTH_TIMEOUT_MS, 5000),
+    pingIntervalMs: positiveIntVar(env.LOBBY_PING_INTERVAL_MS, 15_000),
+    pongTimeoutMs: positiveIntVar(env.LOBBY_PONG_TIMEOUT_MS, 5000),
+    connectsPerIpPerMinute: positiveIntVar(env.WS_CONNECTS_PER_IP_PER_MINUTE, 120),
+    queueTtlSeconds: positiveIntVar(env.MATCHMAKING_QUEUE_TTL_SECONDS, 600),
+    matchmakingRetryMs: positiveIntVar(env.MATCHMAKING_RETRY_MS, 5000),
   };
 }
