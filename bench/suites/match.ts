@@ -212,6 +212,8 @@ const TURN_METHOD =
   "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (action, engine state, next turn and its deadline, alarm), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off";
 const HANDS_METHOD =
   "hands played ÷ wall time from match_start to the last close, two instant check/call bots per match, jitter off, hand cap ends the match";
+const CONCURRENT_METHOD =
+  "all matches dispatched together (two instant check/call bots each, jitter off, hand cap ends each match): total hands played ÷ wall time from the first dispatch to the last close; the per-turn figures pool every match's samples";
 const RECONNECT_METHOD = `a bot receives a turn_request and, instead of answering, terminates its match socket (TCP destroyed, no close handshake) and re-dials the same URL at once: time from the cut to the same request_id arriving on the new socket — TCP + upgrade (per-IP limit, D1 token and seat checks) + authenticate → hello → hello, the re-send; a re-dial refused as duplicate_participant (the server had not yet seen the old socket close) is retried after ${REDIAL_BACKOFF_MS} ms inside the same sample; ${RECONNECTS} cuts, half per seat, in one match`;
 
 const suite: Suite = async () => {
@@ -281,7 +283,7 @@ const suite: Suite = async () => {
         handsAll / (elapsedAll / 1000),
         "hands/s",
         "higher",
-        `${HANDS_METHOD}; all matches dispatched and started together, total hands ÷ wall time from the first dispatch to the last close`,
+        CONCURRENT_METHOD,
       ),
       figure(
         `reconnect → same turn_request p50 (${reconnect.reconnectMs.length} cuts)`,
