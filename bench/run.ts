@@ -4,10 +4,11 @@
  * as numbered notes, and writes bench/results/latest.json. Every suite is bounded, targets
  * loopback only and stops by itself; a watchdog ends the whole run if it ever overruns.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import type { Figure, Suite } from "./lib.ts";
 import { ratioOf, round } from "./lib.ts";
+import { formatReport } from "./report.ts";
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
@@ -67,51 +68,36 @@ for (const file of files) {
 const totalSeconds = Math.round((performance.now() - runStarted) / 100) / 10;
 const loadAtEnd = loadavg();
 
-// Methods are long and shared by several rows: each distinct one becomes a numbered note.
-const notes: string[] = [];
-const noteOf = (method: string) => {
-  const index = notes.indexOf(method);
-  if (index >= 0) return index + 1;
-  notes.push(method);
-  return notes.length;
-};
-const fmt = (n: number) => (Number.isFinite(n) ? String(n) : "n/a");
-const fmtRatio = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "n/a");
-const rows = figures.map((f) => [
-  f.suite,
-  f.figure,
-  fmt(f.value),
-  f.unit,
-  f.better ?? "",
-  (f.comparisons ?? [])
-    .map((c) => `${c.against} ${fmt(c.value)} → ${fmtRatio(ratioOf(f.value, c.value))}`)
-    .join(" · "),
-  `[${noteOf(f.method)}]`,
-]);
-const header = ["suite", "figure", "botgate", "unit", "better", "other → botgate/other", "how"];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-const line = (cells: string[]) =>
-  cells
-    .map((c, i) => c.padEnd(widths[i] ?? 0))
-    .join("  ")
-    .trimEnd();
-
 const cpu = cpus();
 const machine = `${cpu.length}× ${cpu[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+/** The version of an installed package (wrangler nests its own workerd), or "?" */
+function versionOf(...paths: string[]): string {
+  for (const path of paths) {
+    try {
+      const url = new URL(`../node_modules/${path}/package.json`, import.meta.url);
+      return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+    } catch {
+      // not installed at this path
+    }
+  }
+  return "?";
+}
+const versions = {
+  wrangler: versionOf("wrangler"),
+  workerd: versionOf("wrangler/node_modules/workerd", "workerd"),
+  partyserver: versionOf("partyserver"),
+  "socket.io": versionOf("socket.io"),
+  "@pokertools/evaluator": versionOf("@pokertools/evaluator"),
+};
 const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
 console.log(`\nbotgate benchmarks — ${startedAt} — ${machine}`);
-console.log(`load average (1/5/15 min): ${load(loadAtStart)} at start, ${load(loadAtEnd)} at end`);
 console.log(
-  "ratios read botgate / other: above 1 is botgate ahead where higher is better, behind where lower is better\n",
+  Object.entries(versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(", "),
 );
-console.log(line(header));
-console.log(line(widths.map((w) => "-".repeat(w))));
-for (const row of rows) console.log(line(row));
-console.log("");
-notes.forEach((note, i) => {
-  console.log(`[${i + 1}] ${note}`);
-});
-console.log("");
+console.log(`load average (1/5/15 min): ${load(loadAtStart)} at start, ${load(loadAtEnd)} at end`);
+console.log(`\n${formatReport(figures)}\n`);
 for (const run of runs) {
   console.log(
     `${run.suite}: ${run.seconds} s (load ${run.load.map((x) => x.toFixed(2)).join(" → ")})${run.error ? " FAILED" : ""}`,
@@ -126,6 +112,7 @@ writeFileSync(
     {
       date: startedAt,
       machine,
+      versions,
       load_average: { start: loadAtStart, end: loadAtEnd },
       total_seconds: totalSeconds,
       suites: runs,
