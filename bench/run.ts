@@ -17,11 +17,12 @@ const RUN_BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 10 * 60_000);
 
 const suitesDir = new URL("./suites/", import.meta.url);
 const wanted = process.argv.slice(2);
-const files = readdirSync(suitesDir)
+const names = readdirSync(suitesDir)
   .filter((f) => f.endsWith(".ts"))
-  .filter((f) => wanted.length === 0 || wanted.includes(f.replace(/\.ts$/, "")))
+  .map((f) => f.replace(/\.ts$/, ""))
+  .filter((name) => wanted.length === 0 || wanted.includes(name))
   .sort();
-if (files.length === 0) throw new Error(`bench: no suite named ${wanted.join(", ")}`);
+if (names.length === 0) throw new Error(`bench: no suite named ${wanted.join(", ")}`);
 
 interface SuiteRun {
   suite: string;
@@ -42,14 +43,13 @@ watchdog.unref();
 
 const figures: Figure[] = [];
 const runs: SuiteRun[] = [];
-for (const file of files) {
-  const name = file.replace(/\.ts$/, "");
+for (const name of names) {
   const started = performance.now();
   const load = loadavg()[0] ?? 0;
   process.stderr.write(`bench: ${name} …\n`);
   let error: string | undefined;
   try {
-    const suite = (await import(new URL(file, suitesDir).href)).default as Suite;
+    const suite = (await import(new URL(`${name}.ts`, suitesDir).href)).default as Suite;
     figures.push(...(await suite()));
   } catch (err) {
     // One broken suite must not hide the others' figures; the run still exits non-zero.

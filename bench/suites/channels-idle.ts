@@ -10,11 +10,11 @@ import type WebSocket from "ws";
 import { type Figure, pool, round, type Suite, sleep } from "../lib.ts";
 import { answersPing, botgateChannel, partyserverRoom, type Room, socketioRoom } from "../rooms.ts";
 
-const SOCKETS = Number(process.env.IDLE_BENCH_SOCKETS ?? 2000);
+const SOCKETS = Number(process.env.CHANNELS_IDLE_BENCH_SOCKETS ?? 2000);
 const CONCURRENCY = 50;
-const SETTLE_MS = Number(process.env.IDLE_BENCH_SETTLE_MS ?? 15_000);
+const SETTLE_MS = Number(process.env.CHANNELS_IDLE_BENCH_SETTLE_MS ?? 15_000);
 /** Per system: connecting stops here, whatever is open by then is what was held. */
-const CONNECT_BUDGET_MS = 90_000;
+const CONNECT_BUDGET_MS = 60_000;
 
 interface Held {
   name: string;

@@ -21,7 +21,7 @@ import { answersPing } from "../rooms.ts";
 const LATENCY_SAMPLES = Number(process.env.LOBBY_BENCH_LATENCY_SAMPLES ?? 200);
 const IDLE_BOTS = Number(process.env.LOBBY_BENCH_IDLE_BOTS ?? 2000);
 const CONCURRENCY = Number(process.env.LOBBY_BENCH_CONCURRENCY ?? 25);
-const TIME_BUDGET_MS = 150_000;
+const TIME_BUDGET_MS = 120_000;
 const SETTLE_MS = Number(process.env.LOBBY_BENCH_SETTLE_MS ?? 20_000);
 
 type Bot = { botId: string; token: string };

@@ -13,11 +13,11 @@ import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../../test/harness/gateway.ts";
 import { type Figure, percentile, pool, round, type Suite } from "../lib.ts";
 
-const SINGLE_HANDS = Number(process.env.BENCH_SINGLE_HANDS ?? 300);
-const CONCURRENT_MATCHES = Number(process.env.BENCH_MATCHES ?? 50);
-const CONCURRENT_HANDS = Number(process.env.BENCH_CONCURRENT_HANDS ?? 30);
+const SINGLE_HANDS = Number(process.env.MATCH_BENCH_SINGLE_HANDS ?? 300);
+const CONCURRENT_MATCHES = Number(process.env.MATCH_BENCH_MATCHES ?? 50);
+const CONCURRENT_HANDS = Number(process.env.MATCH_BENCH_CONCURRENT_HANDS ?? 30);
 /** Reconnect samples; half are cut on each seat (the per-seat budget is at most 100). */
-const RECONNECTS = Number(process.env.BENCH_RECONNECTS ?? 100);
+const RECONNECTS = Number(process.env.MATCH_BENCH_RECONNECTS ?? 100);
 const MATCH_TIMEOUT_MS = 120_000;
 /** After a refused re-dial (the old socket's close not yet seen), the bot tries again after this. */
 const REDIAL_BACKOFF_MS = 10;
