@@ -137,7 +137,13 @@ const suite: Suite = async () => {
       () => partyserverRoom("memory-room"),
       socketioRoom,
     ]) {
-      systems.push(await connectAll(await start()));
+      const room = await start();
+      try {
+        systems.push(await connectAll(room));
+      } catch (err) {
+        await room.close();
+        throw err;
+      }
     }
     for (let r = 0; r < ROUNDS; r += 1) {
       // Rotate who goes first, so no system always follows the same neighbour.

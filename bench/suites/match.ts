@@ -83,17 +83,21 @@ function playSeat(
     let cut: { at: number; requestId: unknown } | null = null;
     let current: WebSocket | null = null;
     let refusedNow = false;
-    const timer = setTimeout(() => {
-      current?.terminate();
-      reject(new Error(`seat ${seat}: match timed out`));
-    }, MATCH_TIMEOUT_MS);
+    /** Set once the seat is settled either way: no re-dial after that. */
+    let over = false;
     const fail = (err: Error) => {
+      over = true;
       clearTimeout(timer);
       current?.terminate();
       reject(err);
     };
+    const timer = setTimeout(
+      () => fail(new Error(`seat ${seat}: match timed out`)),
+      MATCH_TIMEOUT_MS,
+    );
 
     const dial = () => {
+      if (over) return;
       const ws = new WebSocket(url, ["chipzen-bot-token", token]);
       current = ws;
       refusedNow = false;
@@ -156,9 +160,10 @@ function playSeat(
           setTimeout(dial, REDIAL_BACKOFF_MS);
           return;
         }
+        if (code !== 1000) return fail(new Error(`seat ${seat} closed with ${code}`));
+        over = true;
         clearTimeout(timer);
-        if (code === 1000) resolve();
-        else reject(new Error(`seat ${seat} closed with ${code}`));
+        resolve();
       });
       ws.on("error", (err) => {
         if (ws === current) fail(err);
