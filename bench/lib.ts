@@ -1,13 +1,31 @@
-/** Shared pieces of the benchmark suites: figures, percentiles, timing. */
+/** Shared pieces of the benchmark suites: figures, percentiles, bounded waits, memory. */
+import { readdirSync, readFileSync } from "node:fs";
 
-/** One printed row. `ratio` is set where a figure is compared side by side with another. */
+/** Which way a figure improves: the reading of its ratio depends on it. */
+export type Better = "higher" | "lower";
+
+/** The same figure measured on another system in the same run. */
+export interface Comparison {
+  /** The other system, e.g. "socket.io room". */
+  against: string;
+  value: number;
+}
+
+/** One printed row. */
 export interface Figure {
   suite: string;
   figure: string;
   value: number;
   unit: string;
-  /** e.g. "1.8× partyserver" — botgate relative to the comparison, higher is better for botgate. */
-  ratio?: string;
+  /** Set on figures where a direction means something (latency: lower; throughput: higher). */
+  better?: Better;
+  /**
+   * The same figure on other systems. Printed as `botgate / other` for each, so a ratio
+   * above 1 is botgate ahead when higher is better and behind when lower is better.
+   */
+  comparisons?: Comparison[];
+  /** How the figure is measured: what is and is not inside it. Printed as a numbered note. */
+  method: string;
 }
 
 /** A suite: a bounded, loopback-only run that returns its figures and stops by itself. */
@@ -21,12 +39,103 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[rank - 1] as number;
 }
 
-/** `a / b` formatted as a ratio against a named comparison. */
-export function ratio(a: number, b: number, against: string): string {
-  return `${(a / b).toFixed(2)}× ${against}`;
+/** `botgate / other`, the one way every ratio in the table reads. */
+export function ratioOf(botgate: number, other: number): number {
+  return botgate / other;
 }
 
 export function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Rejects with a message naming `what` unless `promise` settles within `ms`. */
+export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bench: no ${what} within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Runs `task(0…count-1)` with at most `limit` in flight; stops starting new ones at `deadline`. */
+export async function pool<T>(
+  count: number,
+  limit: number,
+  task: (i: number) => Promise<T>,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < count && Date.now() < deadline) {
+        const i = next;
+        next += 1;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Resident memory (kB) of one process, 0 if it is gone. */
+export function rssKb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The pids of workerd processes descended from this one (Linux only: reads /proc). */
+export function workerdPids(): Set<number> {
+  const parents = new Map<number, number>();
+  const pids = new Set<number>();
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      if (stat.slice(stat.indexOf("(") + 1, close).startsWith("workerd")) pids.add(pid);
+      parents.set(pid, Number(stat.slice(close + 2).split(" ")[1]));
+    } catch {
+      // the process exited while we were looking
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === process.pid) return true;
+    }
+    return false;
+  };
+  return new Set([...pids].filter(descends));
+}
+
+/** Total resident memory (kB) of `pids`. */
+export function totalRssKb(pids: Iterable<number>): number {
+  let total = 0;
+  for (const pid of pids) total += rssKb(pid);
+  return total;
+}
+
+/** Runs `start` and returns the workerd processes it launched, to measure that runtime alone. */
+export async function launchedWorkerd<T>(
+  start: () => Promise<T>,
+): Promise<{ value: T; pids: number[] }> {
+  const before = workerdPids();
+  const value = await start();
+  return { value, pids: [...workerdPids()].filter((pid) => !before.has(pid)) };
 }

@@ -6,10 +6,10 @@
  */
 import { rank as theirCategory, evaluate as theirEvaluate } from "@pokertools/evaluator";
 import { categoryOf, evaluate7 } from "../../src/poker/evaluator.ts";
-import { type Figure, ratio, round, type Suite } from "../lib.ts";
+import { type Figure, round, type Suite } from "../lib.ts";
 
 const HANDS = 1_000_000;
-const ROUNDS = 5;
+const ROUNDS = 15;
 
 /** Seeded xorshift32: the same hands on every run. */
 function randomHands(count: number, seed: number): number[][] {
@@ -83,22 +83,17 @@ const suite: Suite = async () => {
   // Best round of each: the least disturbed by the other processes on a shared machine.
   const oursBest = Math.max(...oursRates);
   const theirBest = Math.max(...theirRates);
-  const figures: Figure[] = [
+  return [
     {
       suite: "evaluator",
-      figure: "7-card evaluations/s, botgate",
+      figure: "7-card evaluations/s",
       value: round(oursBest / 1e6, 2),
       unit: "M/s",
-      ratio: ratio(oursBest, theirBest, "@pokertools/evaluator"),
+      better: "higher",
+      comparisons: [{ against: "@pokertools/evaluator", value: round(theirBest / 1e6, 2) }],
+      method: `${HANDS.toLocaleString("en")} seeded random 7-card hands (rank << 2 | suit codes) evaluated in one loop per evaluator in this Node process, ${ROUNDS} rounds alternating the two, best round of each; both return a comparable rank (categories cross-checked on 100,000 hands first); no I/O`,
     },
-    {
-      suite: "evaluator",
-      figure: "7-card evaluations/s, @pokertools/evaluator",
-      value: round(theirBest / 1e6, 2),
-      unit: "M/s",
-    },
-  ];
-  return figures;
+  ] satisfies Figure[];
 };
 
 export default suite;

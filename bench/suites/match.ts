@@ -4,17 +4,23 @@
  * - per-turn server overhead: a bot's `turn_action` sent → the next `turn_request` received
  *   (same hand), measured client-side, p50/p99;
  * - hands per second for one match of two instant bots;
- * - total hands per second for 50 concurrent matches.
+ * - total hands per second for 50 concurrent matches;
+ * - reconnect: a bot's match socket is cut mid-turn (no close handshake) and re-dialled at
+ *   once; time until the same pending `turn_request` (same `request_id`) arrives, p50/p99.
  * Bounded: fixed hand caps, a timeout on every match, loopback only.
  */
 import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../../test/harness/gateway.ts";
-import { type Figure, percentile, round, type Suite } from "../lib.ts";
+import { type Figure, percentile, pool, round, type Suite } from "../lib.ts";
 
-const SINGLE_HANDS = Number(process.env.BENCH_SINGLE_HANDS ?? 300);
-const CONCURRENT_MATCHES = Number(process.env.BENCH_MATCHES ?? 50);
-const CONCURRENT_HANDS = 40;
+const SINGLE_HANDS = Number(process.env.MATCH_BENCH_SINGLE_HANDS ?? 300);
+const CONCURRENT_MATCHES = Number(process.env.MATCH_BENCH_MATCHES ?? 50);
+const CONCURRENT_HANDS = Number(process.env.MATCH_BENCH_CONCURRENT_HANDS ?? 30);
+/** Reconnect samples; half are cut on each seat (the per-seat budget is at most 100). */
+const RECONNECTS = Number(process.env.MATCH_BENCH_RECONNECTS ?? 100);
 const MATCH_TIMEOUT_MS = 120_000;
+/** After a refused re-dial (the old socket's close not yet seen), the bot tries again after this. */
+const REDIAL_BACKOFF_MS = 10;
 
 /** Instant bots, no jitter, a stack deep enough that the hand cap ends the match. */
 const BENCH_CONFIG = {
@@ -26,11 +32,9 @@ const BENCH_CONFIG = {
   turn_timeout_ms: 30_000,
 };
 
-interface MatchRun {
-  hands: number;
-  elapsedMs: number;
-  /** Server overhead samples: turn_action sent → next turn_request received, same hand. */
-  turnMs: number[];
+interface Bot {
+  botId: string;
+  token: string;
 }
 
 interface Dispatched {
@@ -38,97 +42,184 @@ interface Dispatched {
   seats: { gateway_ws_url: string | null }[];
 }
 
+/** What one match measured. */
+interface MatchRun {
+  hands: number;
+  /** `match_start` → the last close. */
+  elapsedMs: number;
+  /** turn_action sent → next turn_request received, same hand; only in matches without cuts. */
+  turnMs: number[];
+  /** Cut → the same pending turn_request received on the new socket. */
+  reconnectMs: number[];
+  /** Re-dials refused with `duplicate_participant` (the old socket still counted as live). */
+  refused: number;
+}
+
+/** The timing state the two seats of one match share. */
+interface Shared extends MatchRun {
+  started: number;
+  /** When the last `turn_action` went out, until the next `turn_request` (null across hands). */
+  sentAt: number | null;
+}
+
 /**
- * Plays one match with two instant check/call bots and times it. The clock of a turn sample
- * starts when either bot sends its action and stops at the next `turn_request` either bot
- * receives, unless a `round_start` came in between (a new hand is not a turn).
+ * Plays one seat with an instant check/call bot, re-dialling after each of its `cuts`: the
+ * first `cuts` turn requests it receives are not answered; the socket is terminated instead
+ * (a network cut as the server sees it) and dialled again at once. A refused re-dial is
+ * retried; the clock of a reconnect sample runs from the cut to the re-sent turn request.
  */
-async function playMatch(gateway: Gateway, pair: Bot[], hands: number): Promise<MatchRun> {
+function playSeat(
+  gateway: Gateway,
+  match: Dispatched,
+  seat: number,
+  token: string,
+  cuts: number,
+  shared: Shared,
+): Promise<void> {
+  const url = gateway.wsUrl(match.seats[seat]?.gateway_ws_url ?? "");
+  const send = (ws: WebSocket, frame: unknown) => ws.send(JSON.stringify(frame));
+  return new Promise<void>((resolve, reject) => {
+    let cutsLeft = cuts;
+    let cut: { at: number; requestId: unknown } | null = null;
+    let current: WebSocket | null = null;
+    let refusedNow = false;
+    /** Set once the seat is settled either way: no re-dial after that. */
+    let over = false;
+    const fail = (err: Error) => {
+      over = true;
+      clearTimeout(timer);
+      current?.terminate();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`seat ${seat}: match timed out`)),
+      MATCH_TIMEOUT_MS,
+    );
+
+    const dial = () => {
+      if (over) return;
+      const ws = new WebSocket(url, ["chipzen-bot-token", token]);
+      current = ws;
+      refusedNow = false;
+      ws.on("open", () => send(ws, { type: "authenticate", match_id: match.match_id, token: "" }));
+      ws.on("message", (data) => {
+        const now = performance.now();
+        const frame = JSON.parse(data.toString()) as Record<string, unknown>;
+        switch (frame.type) {
+          case "hello":
+            send(ws, { type: "hello", match_id: match.match_id, supported_versions: ["1.0"] });
+            break;
+          case "error":
+            if (frame.code === "duplicate_participant") {
+              refusedNow = true;
+              shared.refused += 1;
+            }
+            break;
+          case "match_start":
+            if (shared.started === 0) shared.started = now;
+            break;
+          case "round_start":
+            shared.sentAt = null;
+            break;
+          case "turn_request": {
+            if (cut !== null) {
+              if (frame.request_id !== cut.requestId) {
+                fail(new Error(`seat ${seat}: a different turn_request after the reconnect`));
+                return;
+              }
+              shared.reconnectMs.push(now - cut.at);
+              cut = null;
+            } else if (cutsLeft > 0) {
+              cutsLeft -= 1;
+              cut = { at: performance.now(), requestId: frame.request_id };
+              ws.terminate();
+              dial();
+              return;
+            } else if (cuts === 0 && shared.sentAt !== null) {
+              shared.turnMs.push(now - shared.sentAt);
+            }
+            const valid = frame.valid_actions as string[];
+            shared.sentAt = performance.now();
+            send(ws, {
+              type: "turn_action",
+              match_id: match.match_id,
+              request_id: frame.request_id,
+              action: valid.includes("check") ? "check" : "call",
+              params: {},
+            });
+            break;
+          }
+          case "match_end":
+            shared.hands = frame.total_hands_played as number;
+            break;
+        }
+      });
+      ws.on("close", (code) => {
+        if (ws !== current) return; // a socket this bot cut on purpose
+        if (code === 4011 && refusedNow) {
+          setTimeout(dial, REDIAL_BACKOFF_MS);
+          return;
+        }
+        if (code !== 1000) return fail(new Error(`seat ${seat} closed with ${code}`));
+        over = true;
+        clearTimeout(timer);
+        resolve();
+      });
+      ws.on("error", (err) => {
+        if (ws === current) fail(err);
+      });
+    };
+    dial();
+  });
+}
+
+/** Dispatches a match for `pair` through the admin API and plays both seats to `match_end`. */
+async function playMatch(
+  gateway: Gateway,
+  pair: Bot[],
+  hands: number,
+  cutsPerSeat = 0,
+): Promise<MatchRun> {
   const created = await api(gateway, "POST", "/api/matches", {
-    body: { bots: pair.map((bot) => bot.botId), config: { ...BENCH_CONFIG, hand_cap: hands } },
+    body: {
+      bots: pair.map((bot) => bot.botId),
+      config: {
+        ...BENCH_CONFIG,
+        hand_cap: hands,
+        ...(cutsPerSeat > 0 ? { reconnect_budget: cutsPerSeat } : {}),
+      },
+    },
   });
   if (created.status !== 201) throw new Error(`dispatch failed: ${JSON.stringify(created.body)}`);
   const match = created.body as Dispatched;
-  const turnMs: number[] = [];
-  let sentAt: number | null = null;
-  let started = 0;
-  let total = 0;
-  const ended = Promise.all(
-    pair.map(
-      ({ token }, seat) =>
-        new Promise<void>((resolve, reject) => {
-          const ws = new WebSocket(gateway.wsUrl(match.seats[seat]?.gateway_ws_url ?? ""), [
-            "chipzen-bot-token",
-            token,
-          ]);
-          const timer = setTimeout(() => reject(new Error("match timed out")), MATCH_TIMEOUT_MS);
-          ws.on("open", () =>
-            ws.send(JSON.stringify({ type: "authenticate", match_id: match.match_id, token: "" })),
-          );
-          ws.on("message", (data) => {
-            const now = performance.now();
-            const frame = JSON.parse(data.toString()) as Record<string, unknown>;
-            switch (frame.type) {
-              case "hello":
-                ws.send(
-                  JSON.stringify({
-                    type: "hello",
-                    match_id: match.match_id,
-                    supported_versions: ["1.0"],
-                  }),
-                );
-                break;
-              case "match_start":
-                if (started === 0) started = now;
-                break;
-              case "round_start":
-                sentAt = null;
-                break;
-              case "turn_request": {
-                if (sentAt !== null) turnMs.push(now - sentAt);
-                const valid = frame.valid_actions as string[];
-                const action = valid.includes("check") ? "check" : "call";
-                sentAt = performance.now();
-                ws.send(
-                  JSON.stringify({
-                    type: "turn_action",
-                    match_id: match.match_id,
-                    request_id: frame.request_id,
-                    action,
-                    params: {},
-                  }),
-                );
-                break;
-              }
-              case "match_end":
-                total = frame.total_hands_played as number;
-                break;
-            }
-          });
-          ws.on("close", (code) => {
-            clearTimeout(timer);
-            if (code === 1000) resolve();
-            else reject(new Error(`seat ${seat} closed with ${code}`));
-          });
-          ws.on("error", reject);
-        }),
-    ),
+  const shared: Shared = {
+    hands: 0,
+    elapsedMs: 0,
+    turnMs: [],
+    reconnectMs: [],
+    refused: 0,
+    started: 0,
+    sentAt: null,
+  };
+  await Promise.all(
+    pair.map(({ token }, seat) => playSeat(gateway, match, seat, token, cutsPerSeat, shared)),
   );
-  await ended;
-  return { hands: total, elapsedMs: performance.now() - started, turnMs };
-}
-
-interface Bot {
-  botId: string;
-  token: string;
+  shared.elapsedMs = performance.now() - shared.started;
+  return shared;
 }
 
 async function bots(gateway: Gateway, count: number): Promise<Bot[]> {
-  const out: Bot[] = [];
-  for (let i = 0; i < count; i++)
-    out.push(await createBotWithToken(gateway, `bench-${i}-${Date.now()}`));
-  return out;
+  const stamp = Date.now();
+  return pool(count, 10, (i) => createBotWithToken(gateway, `bench-${i}-${stamp}`));
 }
+
+const TURN_METHOD =
+  "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (action, engine state, next turn and its deadline, alarm), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off";
+const HANDS_METHOD =
+  "hands played ÷ wall time from match_start to the last close, two instant check/call bots per match, jitter off, hand cap ends the match";
+const CONCURRENT_METHOD =
+  "all matches dispatched together (two instant check/call bots each, jitter off, hand cap ends each match): total hands played ÷ wall time from the first dispatch to the last close; the per-turn figures pool every match's samples";
+const RECONNECT_METHOD = `a bot receives a turn_request and, instead of answering, terminates its match socket (TCP destroyed, no close handshake) and re-dials the same URL at once: time from the cut to the same request_id arriving on the new socket — TCP + upgrade (per-IP limit, D1 token and seat checks) + authenticate → hello → hello, the re-send; a re-dial refused as duplicate_participant (the server had not yet seen the old socket close) is retried after ${REDIAL_BACKOFF_MS} ms inside the same sample; ${RECONNECTS} cuts, half per seat, in one match`;
 
 const suite: Suite = async () => {
   // 100+ bots dial from one loopback address: lift the per-IP connect limit (a deployment
@@ -140,39 +231,85 @@ const suite: Suite = async () => {
     await playMatch(gateway, pair, 20);
     const single = await playMatch(gateway, pair, SINGLE_HANDS);
 
-    const pool = await bots(gateway, CONCURRENT_MATCHES * 2);
+    const perSeat = Math.ceil(RECONNECTS / 2);
+    // Each seat acts about four times a hand: enough hands for every cut, then a few more.
+    const reconnect = await playMatch(gateway, pair, Math.ceil(perSeat / 4) + 5, perSeat);
+
+    const poolBots = await bots(gateway, CONCURRENT_MATCHES * 2);
     const startedAll = performance.now();
     const runs = await Promise.all(
       Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
-        playMatch(gateway, pool.slice(2 * i, 2 * i + 2), CONCURRENT_HANDS),
+        playMatch(gateway, poolBots.slice(2 * i, 2 * i + 2), CONCURRENT_HANDS),
       ),
     );
     const elapsedAll = performance.now() - startedAll;
     const handsAll = runs.reduce((sum, run) => sum + run.hands, 0);
     const concurrentTurns = runs.flatMap((run) => run.turnMs);
+    const many = `${CONCURRENT_MATCHES} concurrent matches`;
 
     return [
-      figure("per-turn overhead p50 (1 match)", percentile(single.turnMs, 50), "ms"),
-      figure("per-turn overhead p99 (1 match)", percentile(single.turnMs, 99), "ms"),
       figure(
-        "hands/s, 1 match of 2 instant bots",
+        "per-turn overhead p50, 1 match",
+        percentile(single.turnMs, 50),
+        "ms",
+        "lower",
+        TURN_METHOD,
+      ),
+      figure(
+        "per-turn overhead p99, 1 match",
+        percentile(single.turnMs, 99),
+        "ms",
+        "lower",
+        TURN_METHOD,
+      ),
+      figure(
+        `hands/s, 1 match (${single.hands} hands)`,
         single.hands / (single.elapsedMs / 1000),
         "hands/s",
+        "higher",
+        HANDS_METHOD,
       ),
       figure(
-        `hands/s, ${CONCURRENT_MATCHES} concurrent matches (total)`,
-        handsAll / (elapsedAll / 1000),
-        "hands/s",
-      ),
-      figure(
-        `per-turn overhead p50 (${CONCURRENT_MATCHES} matches)`,
+        `per-turn overhead p50, ${many}`,
         percentile(concurrentTurns, 50),
         "ms",
+        "lower",
+        TURN_METHOD,
       ),
       figure(
-        `per-turn overhead p99 (${CONCURRENT_MATCHES} matches)`,
+        `per-turn overhead p99, ${many}`,
         percentile(concurrentTurns, 99),
         "ms",
+        "lower",
+        TURN_METHOD,
+      ),
+      figure(
+        `hands/s, ${many} × ${CONCURRENT_HANDS} hands (total)`,
+        handsAll / (elapsedAll / 1000),
+        "hands/s",
+        "higher",
+        CONCURRENT_METHOD,
+      ),
+      figure(
+        `reconnect → same turn_request p50 (${reconnect.reconnectMs.length} cuts)`,
+        percentile(reconnect.reconnectMs, 50),
+        "ms",
+        "lower",
+        RECONNECT_METHOD,
+      ),
+      figure(
+        `reconnect → same turn_request p99 (${reconnect.reconnectMs.length} cuts)`,
+        percentile(reconnect.reconnectMs, 99),
+        "ms",
+        "lower",
+        RECONNECT_METHOD,
+      ),
+      figure(
+        "re-dials refused as duplicate_participant",
+        reconnect.refused,
+        "dials",
+        "lower",
+        RECONNECT_METHOD,
       ),
     ];
   } finally {
@@ -180,8 +317,21 @@ const suite: Suite = async () => {
   }
 };
 
-function figure(name: string, value: number, unit: string): Figure {
-  return { suite: "match", figure: name, value: round(value, 2), unit };
+function figure(
+  name: string,
+  value: number,
+  unit: string,
+  better: Figure["better"],
+  method: string,
+): Figure {
+  return {
+    suite: "match",
+    figure: name,
+    value: round(value, 2),
+    unit,
+    ...(better ? { better } : {}),
+    method,
+  };
 }
 
 export default suite;

@@ -1,0 +1,66 @@
+// Proves the channel benchmarks compare like with like: the lean clients of bench/rooms.ts
+// speak each room's wire format correctly — against a real botgate channel, both minimal
+// partyserver rooms and the minimal socket.io room — so a post is acked to its sender,
+// delivered exactly once to every other socket and never echoed, and every socket answers
+// a WebSocket ping (the idle suite's liveness check).
+import { describe, expect, it } from "vitest";
+import type WebSocket from "ws";
+import {
+  answersPing,
+  botgateChannel,
+  partyserverRoom,
+  type Room,
+  socketioRoom,
+} from "../../bench/rooms.ts";
+
+/** Collects what one socket received, classified by the room's wire. */
+function listen(room: Room, ws: WebSocket) {
+  const got = { deliveries: [] as string[], acks: [] as string[] };
+  ws.on("message", (data) => {
+    const text = data.toString();
+    if (room.wire.isDelivery(text)) got.deliveries.push(text);
+    const id = room.wire.ackId(text);
+    if (id !== null) got.acks.push(id);
+    const reply = room.wire.reply(text);
+    if (reply !== null) ws.send(reply);
+  });
+  return got;
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.each([
+  ["a botgate channel", botgateChannel],
+  ["the hibernating partyserver room", () => partyserverRoom("room")],
+  ["the in-memory partyserver room", () => partyserverRoom("memory-room")],
+  ["the socket.io room", socketioRoom],
+])("the benchmark client against %s", (_name, start) => {
+  it("gets an ack for a post and one delivery on every other socket", async () => {
+    const room = await start();
+    const sockets: WebSocket[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) sockets.push(await room.open(i));
+      const [poster, ...others] = sockets.map((ws) => listen(room, ws));
+      sockets[0]?.send(room.wire.post("p1", { n: 1 }));
+      sockets[0]?.send(room.wire.post("p2", { n: 2 }));
+      await waitFor(
+        () => poster?.acks.length === 2 && others.every((o) => o.deliveries.length === 2),
+        "the acks and deliveries",
+      );
+      expect(poster?.acks).toEqual(["p1", "p2"]);
+      expect(poster?.deliveries).toEqual([]);
+      for (const other of others) expect(other.acks).toEqual([]);
+      expect(await Promise.all(sockets.map(answersPing))).toEqual([true, true, true]);
+      expect(room.rssKb()).toBeGreaterThan(0);
+    } finally {
+      for (const ws of sockets) ws.terminate();
+      await room.close();
+    }
+  });
+});
