@@ -94,6 +94,19 @@ describe("lobby handshake", () => {
     expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
   });
 
+  it("serves a percent-encoded bot id as the same bot's lobby (found by the fuzz suite: was 500)", async () => {
+    const bot = await newBot();
+    const encoded = `%${bot.botId.charCodeAt(0).toString(16)}${bot.botId.slice(1)}`;
+    const client = await openSocket(`/ws/external/bot/${encoded}`);
+    client.send({ type: "authenticate", token: bot.token });
+    expect(await client.next("the lobby hello")).toMatchObject({
+      type: "hello",
+      match_id: bot.botId,
+    });
+    expect(await botStub(bot.botId).isOnline()).toBe(true);
+    client.close();
+  });
+
   it("answers a non-upgrade request on the lobby path with 426 in the envelope", async () => {
     const bot = await newBot();
     const response = await exports.default.fetch(
