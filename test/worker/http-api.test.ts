@@ -1,7 +1,10 @@
 // Proves the admin and token HTTP API inside workerd: every route's success and failure
 // paths, the error envelope, the request id, strict bodies and the credential split.
 import { env, exports } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import type { AppEnv } from "../../src/http/context";
+import { requestId } from "../../src/http/request-id";
 
 const ADMIN = "test-admin-token";
 
@@ -75,6 +78,16 @@ describe("envelope and routing", () => {
 });
 
 describe("admin credential", () => {
+  it("tags a response with immutable headers too, instead of failing with a 500", async () => {
+    // Responses forwarded from a Durable Object stub have immutable headers, like a redirect.
+    const app = new Hono<AppEnv>()
+      .use(requestId)
+      .get("/", () => Response.redirect("http://botgate.test/elsewhere", 302));
+    const response = await app.request("/", {}, env);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("refuses a missing, wrong or bot credential with 401 on admin routes", async () => {
     const botId = await newBot();
     const { token } = await newToken(botId);
