@@ -89,6 +89,16 @@ describe("lobby handshake", () => {
     }
   });
 
+  it("counts the 4096-byte frame limit in UTF-8 bytes (found by the fuzz suite)", async () => {
+    const bot = await newBot();
+    // 1,400 three-byte characters: under 4096 UTF-16 units, over 4096 bytes.
+    const frame = { type: "authenticate", token: bot.token, match_id: "中".repeat(1400) };
+    const client = await openSocket(`/ws/external/bot/${bot.botId}`);
+    client.send(frame);
+    expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
+    expect(client.frames).toEqual([]);
+  });
+
   it("closes 4001 at once for a malformed bot id, without creating an object", async () => {
     const client = await openSocket("/ws/external/bot/not-a-uuid");
     expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
