@@ -26,6 +26,10 @@ export async function readJsonBody<S extends v.GenericSchema>(
       throw new ApiError(400, "MALFORMED_JSON", "Request body is not valid JSON");
     }
   }
+  // valibot's object schemas accept arrays (they are objects), so `[]` would pass as `{}`.
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ApiError(400, "INVALID_BODY", "Request body must be a JSON object");
+  }
   const result = v.safeParse(schema, data);
   if (result.success) return result.output;
   throw validationError(result.issues);

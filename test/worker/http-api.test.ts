@@ -125,6 +125,18 @@ describe("/api/bots", () => {
     expect(again.json.error_code).toBe("BOT_NAME_TAKEN");
   });
 
+  it("refuses a JSON array body as INVALID_BODY, never as an empty object (found by the fuzz suite)", async () => {
+    // Every field of a registration code is optional: `[]` used to create one.
+    const empty = await call("POST", "/api/admin/registration-codes", { body: "[]" });
+    expect([empty.status, empty.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    const wrapped = await call("POST", "/api/bots", { body: [{ name: "wrapped" }] });
+    expect([wrapped.status, wrapped.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    for (const body of ["null", "42", '"text"', "true"]) {
+      const scalar = await call("POST", "/api/bots", { body });
+      expect([scalar.status, scalar.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    }
+  });
+
   it("answers a lookup miss with 400 BOT_NOT_FOUND, never 404", async () => {
     const res = await call("GET", "/api/bots/00000000-0000-4000-8000-00000000dead");
     expect(res.status).toBe(400);
