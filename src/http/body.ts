@@ -4,6 +4,9 @@ import { ApiError } from "./errors";
 
 const DEFAULT_MAX_BODY_BYTES = 65_536;
 
+/** The body of a route that takes no parameters: `{}` or an empty body, nothing else. */
+export const EmptySchema = v.strictObject({});
+
 /**
  * Reads and validates a JSON request body against a strict schema. An empty
  * body counts as `{}` (bot clients may post nothing). Oversized bodies are

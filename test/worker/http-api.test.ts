@@ -223,6 +223,23 @@ describe("token API", () => {
     expect([unknown.status, unknown.json.error_code]).toEqual([400, "TOKEN_NOT_FOUND"]);
   });
 
+  it("refuses a malformed or unknown-field body on token issue and rotate, issuing nothing (found by the fuzz suite)", async () => {
+    const botId = await newBot();
+    const { token_id } = await newToken(botId);
+    for (const body of ["{", '{"max_concurrent_matches":99}']) {
+      const issue = await call("POST", `/api/external-api/bots/${botId}/tokens`, { body });
+      expect(issue.status).toBe(400);
+      const rotate = await call("POST", `/api/external-api/tokens/${token_id}/rotate`, { body });
+      expect(rotate.status).toBe(400);
+    }
+    const list = await call("GET", `/api/external-api/bots/${botId}/tokens`);
+    expect((list.json.tokens as Array<{ token_id: string }>).map((t) => t.token_id)).toEqual([
+      token_id,
+    ]);
+    const empty = await call("POST", `/api/external-api/bots/${botId}/tokens`, { body: "{}" });
+    expect(empty.status).toBe(201);
+  });
+
   it("refuses tokens for house bots and unknown bots", async () => {
     const house = await call(
       "POST",
