@@ -3,9 +3,10 @@
  * the table (case → input → documented outcome) that docs/fuzzing.md reproduces.
  */
 import type { AnyGroup } from "./case.ts";
+import { httpGroup } from "./cases/http.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 
-export const GROUPS: readonly AnyGroup[] = [lobbyGroup];
+export const GROUPS: readonly AnyGroup[] = [httpGroup, lobbyGroup];
 
 /** The catalogue as Markdown: one table per entry point. */
 export function catalogueMarkdown(): string {

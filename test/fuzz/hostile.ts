@@ -95,8 +95,6 @@ export function garbageAuthorizations(credential: string): string[] {
     `bearer  ${credential}x`,
     `Bearer ${credential.slice(0, -1)}`,
     `Bearer ${"A".repeat(8000)}`,
-    "Bearer é",
-    `Bearer ${credential}\u0000`,
     "Bearer cz_extbot_00000000000000000000000000000000",
     "Bearer cz_extbot_",
   ];
