@@ -55,7 +55,8 @@ interface Route {
   body?: {
     shape: Shape;
     base(world: World, state: HttpState): Record<string, unknown>;
-    valid: ValidAnswer;
+    /** The answer to a valid body (optional fields may have been dropped). */
+    valid: ValidAnswer | ((body: Record<string, unknown>) => ValidAnswer);
   };
   /** The bot whose token calls a bot route. */
   bot?(world: World, state: HttpState): BotCreds;
@@ -170,7 +171,11 @@ const ROUTES: Route[] = [
         maxBytes: MAX_BODY,
       },
       base: (world) => ({ bot_id: world.attacker.botId, opponent: `no-such-house-${world.tag}` }),
-      valid: { status: 400, code: "EXTAPI_HOUSE_BOT_NOT_FOUND" },
+      // Checks in order (docs/lobby.md): the opponent, then lobby presence (the attacker is offline).
+      valid: (body) =>
+        body.opponent === undefined
+          ? { status: 409, code: "EXT_BOT_OFFLINE" }
+          : { status: 400, code: "EXTAPI_HOUSE_BOT_NOT_FOUND" },
     },
   },
   {
@@ -425,17 +430,26 @@ const BODY_ANSWERS: Record<Exclude<Outcome, "valid">, { status: number; code: st
   invalid_field: { status: 400, code: "INVALID_BODY" },
 };
 
-function checkBodyAnswer(ctx: Ctx, route: Route, outcome: Outcome, answer: UpgradeAnswer): void {
+function checkBodyAnswer(
+  ctx: Ctx,
+  route: Route,
+  outcome: Outcome,
+  answer: UpgradeAnswer,
+  sent: string,
+): void {
   const body = route.body;
   assert.ok(body);
   if (outcome === "valid") {
+    const valid =
+      typeof body.valid === "function"
+        ? body.valid(JSON.parse(sent) as Record<string, unknown>)
+        : body.valid;
     assert.equal(
       answer.status,
-      body.valid.status,
+      valid.status,
       `valid body: HTTP ${answer.status} ${answer.body.slice(0, 200)}`,
     );
-    if (body.valid.code)
-      assertEnvelope(answer, body.valid.status, body.valid.code, ctx.world.secrets);
+    if (valid.code) assertEnvelope(answer, valid.status, valid.code, ctx.world.secrets);
     if (route.path === "/api/admin/registration-codes") ctx.state.codesCreated += 1;
     return;
   }
@@ -605,7 +619,13 @@ const cases: FixedCase<HttpState>[] = [
         // Exactly at the limit (padded with whitespace) is read; one byte more is not.
         const base64k = JSON.stringify(base);
         const atLimit = `${" ".repeat(MAX_BODY - Buffer.byteLength(base64k))}${base64k}`;
-        checkBodyAnswer(ctx, route, "valid", await send(ctx, route, path, { body: atLimit }));
+        checkBodyAnswer(
+          ctx,
+          route,
+          "valid",
+          await send(ctx, route, path, { body: atLimit }),
+          atLimit,
+        );
         await expect(` ${atLimit}`, 413, "BODY_TOO_LARGE");
         const chunk = "x".repeat(40_000);
         const chunked = `${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`;
@@ -888,7 +908,7 @@ export const httpGroup = defineGroup<HttpState>({
             ran += 1;
             try {
               const answer = await send(ctx, route, path, { body: mutation.text });
-              checkBodyAnswer(ctx, route, mutation.outcome, answer);
+              checkBodyAnswer(ctx, route, mutation.outcome, answer, mutation.text);
             } catch (err) {
               record(`${routeId(route)}: ${mutation.ops.join(" + ")} → ${mutation.outcome}`, err);
             }
@@ -945,7 +965,7 @@ export const httpGroup = defineGroup<HttpState>({
             Buffer.byteLength(text) > MAX_BODY ? "too_large" : mutation.outcome;
           try {
             const answer = await send(ctx, route, "/api/matches", { body: text });
-            checkBodyAnswer(ctx, route, outcome, answer);
+            checkBodyAnswer(ctx, route, outcome, answer, text);
           } catch (err) {
             record(`config: ${mutation.ops.join(" + ")} → ${outcome}`, err);
           }
