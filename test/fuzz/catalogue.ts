@@ -5,8 +5,9 @@
 import type { AnyGroup } from "./case.ts";
 import { httpGroup } from "./cases/http.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
+import { matchConnectGroup } from "./cases/match-connect.ts";
 
-export const GROUPS: readonly AnyGroup[] = [httpGroup, lobbyGroup];
+export const GROUPS: readonly AnyGroup[] = [httpGroup, lobbyGroup, matchConnectGroup];
 
 /** The catalogue as Markdown: one table per entry point. */
 export function catalogueMarkdown(): string {

@@ -49,9 +49,9 @@ export function assertEnvelope(
   return body;
 }
 
-/** The text frames received so far, parsed. */
+/** The text frames received and not read yet, parsed. */
 export function texts(socket: RawSocket): Json[] {
-  return socket.texts();
+  return socket.texts(true);
 }
 
 /** The next text frame, parsed as JSON (fails on a binary or non-JSON frame). */

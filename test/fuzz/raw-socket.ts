@@ -240,13 +240,22 @@ export class RawSocket {
     return this.#closed ?? { code: 1006, reason: "" };
   }
 
+  /** How many frames `next` has handed out. */
+  get consumed(): number {
+    return this.#cursor;
+  }
+
   get isClosed(): boolean {
     return this.#closed !== null;
   }
 
-  /** Every text frame received so far, parsed as JSON (`{ raw }` when it is not JSON). */
-  texts(): Array<Record<string, unknown>> {
+  /**
+   * The text frames received so far, parsed as JSON (`{ raw }` when it is not JSON); with
+   * `unread`, only those `next` has not handed out yet.
+   */
+  texts(unread = false): Array<Record<string, unknown>> {
     return this.frames
+      .slice(unread ? this.#cursor : 0)
       .filter((f) => f.opcode === Opcode.text)
       .map((f) => {
         const text = f.payload.toString("utf8");

@@ -25,12 +25,14 @@ export interface Snapshot {
 /**
  * Columns and tables that are bookkeeping, not data: a token's `last_used_at` (a usage
  * stamp any authenticated request may refresh), the schedule tables behind each object's
- * one alarm, and the match's memo of the time its alarm is armed for.
+ * one alarm, the match's memo of the time its alarm is armed for, and a seat's rolling
+ * window of message receive times (every frame of the seat's own verified socket moves it;
+ * the violations counted from it are compared).
  */
 export const BOOKKEEPING = {
   d1Columns: { tokens: ["last_used_at"] } as Record<string, string[]>,
   objectTables: ["schedule"],
-  objectColumns: { meta: ["armed_at"] } as Record<string, string[]>,
+  objectColumns: { meta: ["armed_at"], seats: ["rate_times"] } as Record<string, string[]>,
 };
 
 /** The part of the D1 binding the snapshot uses (the harness hands it over untyped). */
