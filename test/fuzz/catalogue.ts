@@ -6,8 +6,15 @@ import type { AnyGroup } from "./case.ts";
 import { httpGroup } from "./cases/http.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
+import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
 
-export const GROUPS: readonly AnyGroup[] = [httpGroup, lobbyGroup, matchConnectGroup];
+export const GROUPS: readonly AnyGroup[] = [
+  httpGroup,
+  lobbyGroup,
+  matchConnectGroup,
+  matchPlayGroup,
+  matchFloodGroup,
+];
 
 /** The catalogue as Markdown: one table per entry point. */
 export function catalogueMarkdown(): string {

@@ -172,8 +172,13 @@ export class World implements Principals {
     return answer;
   }
 
+  /** Takes `socket` out of `closeAll`: it outlives the case that opened it (a match seat). */
+  keep(socket: RawSocket | TestSocket): void {
+    this.#open.delete(socket);
+  }
+
   /**
-   * Drops every socket this world opened and has not closed: a case that fails half-way
+   * Drops every socket this world opened since and has not kept: a case that fails half-way
    * must not leave a bot online or a seat bound for the next case.
    */
   closeAll(): void {

@@ -28,6 +28,7 @@ export class Seat {
   #cursor = 0;
   #lastSeq = 0;
   #waiters: Array<() => void> = [];
+  readonly #answered = new Set<string>();
 
   constructor(world: World, seat: number, path: string, token: string) {
     this.#world = world;
@@ -63,6 +64,7 @@ export class Seat {
   /** Makes `socket` this seat's live socket: frames not read yet are this seat's from now on. */
   attach(socket: RawSocket): void {
     this.socket = socket;
+    this.#world.keep(socket);
     const take = (payload: Buffer) => {
       this.frames.push(JSON.parse(payload.toString("utf8")) as Json);
       for (const wake of this.#waiters.splice(0)) wake();
@@ -117,6 +119,23 @@ export class Seat {
     return this.frames.slice(this.#cursor);
   }
 
+  /** Resolves once a frame is waiting to be read (without reading it). */
+  async waitUnread(timeoutMs: number): Promise<"frame"> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#cursor >= this.frames.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) assert.fail(`seat ${this.seat}: no frame within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return "frame";
+  }
+
   /** Answers `turn` with the legitimate choice: check, else call (fold to a big bet). */
   answer(turn: Json, policy: "check-call" | "check-fold" = "check-call"): void {
     const valid = turn.valid_actions as string[];
@@ -129,8 +148,14 @@ export class Seat {
     this.act(turn, action);
   }
 
-  /** Sends an action this seat expects to be applied. */
+  /**
+   * Sends an action this seat expects to be applied. A `turn_request` re-sent after a
+   * reconnect carries a request id already answered: it is not answered twice.
+   */
   act(turn: Json, action: string, params: Json = {}, expectedAmount?: number): void {
+    const id = String(turn.request_id);
+    if (this.#answered.has(id)) return;
+    this.#answered.add(id);
     this.sent.push({ action, ...(expectedAmount === undefined ? {} : { amount: expectedAmount }) });
     this.socket?.sendJson({
       type: "turn_action",
@@ -151,11 +176,13 @@ export class Autoplay {
   #held = false;
   #pending: Json | null = null;
   #waiting: Array<(turn: Json) => void> = [];
-  #stopped = false;
+  readonly #paceMs: number;
   readonly done: Promise<Json>;
 
-  constructor(seat: Seat) {
+  /** `paceMs`: a pause before each answer (a bot under the 10-a-second rate limit). */
+  constructor(seat: Seat, paceMs = 0) {
     this.seat = seat;
+    this.#paceMs = paceMs;
     this.done = this.#loop();
     // The loop's failure is reported by whoever awaits `done`.
     this.done.catch(() => {});
@@ -171,7 +198,13 @@ export class Autoplay {
         for (const wake of this.#waiting.splice(0)) wake(frame);
         continue;
       }
-      if (!this.#stopped) this.seat.answer(frame, "check-fold");
+      if (this.#paceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#paceMs));
+      if (this.#held) {
+        this.#pending = frame;
+        for (const wake of this.#waiting.splice(0)) wake(frame);
+        continue;
+      }
+      this.seat.answer(frame, "check-fold");
     }
   }
 
