@@ -7,6 +7,7 @@ import { httpGroup } from "./cases/http.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
+import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
   httpGroup,
@@ -14,6 +15,7 @@ export const GROUPS: readonly AnyGroup[] = [
   matchConnectGroup,
   matchPlayGroup,
   matchFloodGroup,
+  spectatorGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */

@@ -136,7 +136,10 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Report
         fail(
           "stored-data",
           "hostile traffic changed stored data",
-          unexplained.slice(0, 10).join("\n"),
+          unexplained
+            .slice(0, 10)
+            .map((line) => line.slice(0, 400))
+            .join("\n"),
         );
       }
       try {

@@ -96,8 +96,8 @@ export function diffTables(where: string, before: Tables, after: Tables): string
     const b = (after[table] ?? []).map((r) => JSON.stringify(r));
     const removed = a.filter((r) => !b.includes(r));
     const added = b.filter((r) => !a.includes(r));
-    for (const r of removed) out.push(`${where}.${table} lost ${r.slice(0, 300)}`);
-    for (const r of added) out.push(`${where}.${table} gained ${r.slice(0, 300)}`);
+    for (const r of removed) out.push(`${where}.${table} lost ${r}`);
+    for (const r of added) out.push(`${where}.${table} gained ${r}`);
   }
   return out;
 }
@@ -109,4 +109,32 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): string[] {
     out.push(...diffTables(key, before.objects[key] ?? {}, after.objects[key] ?? {}));
   }
   return out;
+}
+
+/**
+ * Removes from `diff` the lost/gained pairs of `table` rows that are equal once `columns`
+ * are left out (a documented counter moved, nothing else).
+ */
+export function ignoringColumns(diff: string[], table: string, columns: string[]): string[] {
+  const strip = (line: string) => {
+    const json = line.replace(/^.*? (lost|gained) /, "");
+    try {
+      const row = JSON.parse(json) as Record<string, unknown>;
+      for (const column of columns) delete row[column];
+      return JSON.stringify(row);
+    } catch {
+      return json;
+    }
+  };
+  const lost = diff.filter((l) => l.includes(`.${table} lost `));
+  const gained = diff.filter((l) => l.includes(`.${table} gained `));
+  const cancelled = new Set<string>();
+  for (const l of lost) {
+    const match = gained.find((g) => !cancelled.has(g) && strip(g) === strip(l));
+    if (match) {
+      cancelled.add(l);
+      cancelled.add(match);
+    }
+  }
+  return diff.filter((line) => !cancelled.has(line));
 }
