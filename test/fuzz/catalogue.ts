@@ -3,7 +3,9 @@
  * the table (case → input → documented outcome) that docs/fuzzing.md reproduces.
  */
 import type { AnyGroup } from "./case.ts";
+import { channelHandshakeGroup, channelLiveGroup } from "./cases/channel.ts";
 import { httpGroup } from "./cases/http.ts";
+import { inboxGroup } from "./cases/inbox.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
@@ -16,6 +18,9 @@ export const GROUPS: readonly AnyGroup[] = [
   matchPlayGroup,
   matchFloodGroup,
   spectatorGroup,
+  channelHandshakeGroup,
+  channelLiveGroup,
+  inboxGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */

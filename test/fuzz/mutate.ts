@@ -38,6 +38,11 @@ export interface FieldSpec {
   invalid?: readonly InvalidValue[];
   /** Any JSON value is valid here (a channel `payload`): replacing it keeps the input valid. */
   opaque?: boolean;
+  /**
+   * A second-level discriminator (an admin frame's `op`): when it is missing or invalid the
+   * input is refused for that, before any unknown field is looked at.
+   */
+  discriminator?: boolean;
 }
 
 /** The documented shape of one kind of input. */
@@ -169,6 +174,12 @@ function classify(draft: Draft, shape: Shape): Outcome {
     }
     if (typeof value !== "string") return "no_type";
     if (!(shape.knownTypes ?? [shape.type]).includes(value)) outcome = "unknown_type";
+  }
+  for (const [key, spec] of Object.entries(shape.fields)) {
+    if (!spec.discriminator) continue;
+    const entry = last.get(key);
+    if (!entry) return worst(outcome, "invalid_field");
+    if (entry.bad) return worst(outcome, entry.bad);
   }
   for (const [key, entry] of last) {
     if (key === "type") continue;

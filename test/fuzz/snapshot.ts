@@ -25,13 +25,15 @@ export interface Snapshot {
 /**
  * Columns and tables that are bookkeeping, not data: a token's `last_used_at` (a usage
  * stamp any authenticated request may refresh), the schedule tables behind each object's
- * one alarm, the match's memo of the time its alarm is armed for, and a seat's rolling
- * window of message receive times (every frame of the seat's own verified socket moves it;
- * the violations counted from it are compared).
+ * one alarm, the match's memo of the time its alarm is armed for, a seat's rolling window
+ * of message receive times (every frame of the seat's own verified socket moves it; the
+ * violations counted from it are compared), and a channel's presence batching (the paths
+ * changed since the last broadcast and the count of broadcasts; who is present is
+ * compared).
  */
 export const BOOKKEEPING = {
   d1Columns: { tokens: ["last_used_at"] } as Record<string, string[]>,
-  objectTables: ["schedule"],
+  objectTables: ["schedule", "presence_dirty", "presence_version"],
   objectColumns: { meta: ["armed_at"], seats: ["rate_times"] } as Record<string, string[]>,
 };
 
