@@ -33,23 +33,27 @@ export interface BotCreds {
  * one server admin.
  */
 export const FUZZ_VARS: Record<string, string> = {
-  LOBBY_AUTH_TIMEOUT_MS: "3000",
+  LOBBY_AUTH_TIMEOUT_MS: "2000",
   LOBBY_PING_INTERVAL_MS: "3000",
   LOBBY_PONG_TIMEOUT_MS: "3000",
-  AGENT_HANDSHAKE_TIMEOUT_MS: "3000",
+  AGENT_HANDSHAKE_TIMEOUT_MS: "2000",
   AGENT_RATE_PER_S: "100",
   AGENT_RATE_BURST: "200",
   WS_CONNECTS_PER_IP_PER_MINUTE: "30",
   SERVER_ADMINS: "fuzzroot",
 };
 
-/** A match configuration that plays out quickly: no jitter, few hands, no think time. */
+/**
+ * A match configuration that plays out quickly: no jitter, few hands, no think time, and a
+ * message rate that instant test bots stay under (the match-flood group keeps the default).
+ */
 export const QUICK_MATCH = {
   hand_cap: 2,
   jitter_min_ms: 0,
   jitter_max_ms: 0,
   house_think_ms: 0,
   turn_timeout_ms: 10_000,
+  max_messages_per_second: 200,
 };
 
 let worldCount = 0;

@@ -10,7 +10,14 @@
 import assert from "node:assert/strict";
 import { AgentKey } from "../../harness/agent.ts";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
-import { assertClosed, assertEnvelope, assertSilent, nextError, nextJson } from "../checks.ts";
+import {
+  assertClosed,
+  assertEnvelope,
+  assertSilent,
+  inParallel,
+  nextError,
+  nextJson,
+} from "../checks.ts";
 import { HOSTILE_SEGMENTS, isDotSegment, randomSegment } from "../hostile.ts";
 import { HOSTILE_STRINGS, Invalid, mutate, type Outcome, type Shape } from "../mutate.ts";
 import { Opcode, type RawSocket } from "../raw-socket.ts";
@@ -60,7 +67,7 @@ const handshakeCases: FixedCase<HandshakeState>[] = [
     expected:
       "400 INVALID_CHANNEL_NAME unless the decoded name is well-formed (then the socket opens, for an unknown channel); a dot segment leaves the route: 404 NOT_FOUND",
     async run(ctx) {
-      for (const segment of HOSTILE_SEGMENTS) await hostileName(ctx.world, segment);
+      await inParallel(HOSTILE_SEGMENTS, 6, (segment) => hostileName(ctx.world, segment));
     },
   },
   {

@@ -11,7 +11,7 @@ import { httpSignedString, registerSignedString } from "../../../src/agents/sign
 import { AgentKey, signedHeaders } from "../../harness/agent.ts";
 import { api } from "../../harness/gateway.ts";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
-import { assertEnvelope, assertNoLeak } from "../checks.ts";
+import { assertEnvelope, assertNoLeak, inParallel } from "../checks.ts";
 import {
   garbageAuthorizations,
   HOSTILE_SEGMENTS,
@@ -465,13 +465,17 @@ const cases: FixedCase<HttpState>[] = [
     input: "every admin and bot-token route without Authorization",
     expected: "401 UNAUTHORIZED",
     async run(ctx) {
-      for (const route of ROUTES.filter((r) => r.auth !== "none")) {
-        const answer = await send(ctx, route, fill(route, ctx.world, ctx.state), {
-          authorization: null,
-          ...(route.body ? { body: JSON.stringify(route.body.base(ctx.world, ctx.state)) } : {}),
-        });
-        assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
-      }
+      await inParallel(
+        ROUTES.filter((r) => r.auth !== "none"),
+        6,
+        async (route) => {
+          const answer = await send(ctx, route, fill(route, ctx.world, ctx.state), {
+            authorization: null,
+            ...(route.body ? { body: JSON.stringify(route.body.base(ctx.world, ctx.state)) } : {}),
+          });
+          assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
+        },
+      );
     },
   },
   {
@@ -480,19 +484,25 @@ const cases: FixedCase<HttpState>[] = [
       "a valid bot token on every admin route; the admin token and a revoked token on every bot route",
     expected: "401 UNAUTHORIZED (one opaque answer)",
     async run(ctx) {
-      for (const route of ROUTES.filter((r) => r.auth !== "none")) {
-        const wrong =
-          route.auth === "admin"
-            ? [ctx.world.victim.token]
-            : [ctx.world.gateway.adminToken, ctx.world.revokedToken];
-        for (const token of wrong) {
-          const answer = await send(ctx, route, fill(route, ctx.world, ctx.state), {
-            authorization: `Bearer ${token}`,
-            ...(route.body ? { body: JSON.stringify(route.body.base(ctx.world, ctx.state)) } : {}),
-          });
-          assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
-        }
-      }
+      await inParallel(
+        ROUTES.filter((r) => r.auth !== "none"),
+        6,
+        async (route) => {
+          const wrong =
+            route.auth === "admin"
+              ? [ctx.world.victim.token]
+              : [ctx.world.gateway.adminToken, ctx.world.revokedToken];
+          for (const token of wrong) {
+            const answer = await send(ctx, route, fill(route, ctx.world, ctx.state), {
+              authorization: `Bearer ${token}`,
+              ...(route.body
+                ? { body: JSON.stringify(route.body.base(ctx.world, ctx.state)) }
+                : {}),
+            });
+            assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
+          }
+        },
+      );
     },
   },
   {
@@ -501,16 +511,22 @@ const cases: FixedCase<HttpState>[] = [
       "Authorization variants: empty, `Bearer` alone, Basic, extra words, no space, wrong case plus a character, truncated, 8,000 bytes, non-ASCII, a well-shaped unknown token",
     expected: "401 UNAUTHORIZED",
     async run(ctx) {
-      for (const route of ROUTES.filter((r) => r.auth !== "none")) {
-        const token = credential(route, ctx.world, ctx.state) ?? "";
-        for (const authorization of garbageAuthorizations(token)) {
-          const answer = await send(ctx, route, fill(route, ctx.world, ctx.state), {
-            authorization,
-            ...(route.body ? { body: JSON.stringify(route.body.base(ctx.world, ctx.state)) } : {}),
-          });
-          assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
-        }
-      }
+      await inParallel(
+        ROUTES.filter((r) => r.auth !== "none"),
+        6,
+        async (route) => {
+          const token = credential(route, ctx.world, ctx.state) ?? "";
+          for (const authorization of garbageAuthorizations(token)) {
+            const answer = await send(ctx, route, fill(route, ctx.world, ctx.state), {
+              authorization,
+              ...(route.body
+                ? { body: JSON.stringify(route.body.base(ctx.world, ctx.state)) }
+                : {}),
+            });
+            assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
+          }
+        },
+      );
     },
   },
   {
@@ -560,9 +576,13 @@ const cases: FixedCase<HttpState>[] = [
     expected:
       "400 with the route's `*_NOT_FOUND` code (a name the admin may create: the documented conflict), or 404 NOT_FOUND when a dot segment moves the path; nothing is created or deleted",
     async run(ctx) {
-      for (const route of ROUTES.filter((r) => r.miss)) {
-        for (const segment of HOSTILE_SEGMENTS) await hostileParam(ctx, route, segment);
-      }
+      await inParallel(
+        ROUTES.filter((r) => r.miss),
+        6,
+        async (route) => {
+          await inParallel(HOSTILE_SEGMENTS, 4, (segment) => hostileParam(ctx, route, segment));
+        },
+      );
     },
   },
   {
@@ -596,48 +616,52 @@ const cases: FixedCase<HttpState>[] = [
     expected:
       "400 MALFORMED_JSON / INVALID_BODY / INVALID_BODY / UNKNOWN_FIELD / 413 BODY_TOO_LARGE ×3",
     async run(ctx) {
-      for (const route of ROUTES.filter((r) => r.body)) {
-        const path = fill(route, ctx.world, ctx.state);
-        const base = route.body?.base(ctx.world, ctx.state) ?? {};
-        const expect = async (
-          body: string,
-          status: number,
-          code: string,
-          headers: Array<[string, string]> = [],
-        ) =>
-          assertEnvelope(
-            await send(ctx, route, path, { body, headers }),
-            status,
-            code,
-            ctx.world.secrets,
+      await inParallel(
+        ROUTES.filter((r) => r.body),
+        6,
+        async (route) => {
+          const path = fill(route, ctx.world, ctx.state);
+          const base = route.body?.base(ctx.world, ctx.state) ?? {};
+          const expect = async (
+            body: string,
+            status: number,
+            code: string,
+            headers: Array<[string, string]> = [],
+          ) =>
+            assertEnvelope(
+              await send(ctx, route, path, { body, headers }),
+              status,
+              code,
+              ctx.world.secrets,
+            );
+          await expect("{", 400, "MALFORMED_JSON");
+          await expect("[]", 400, "INVALID_BODY");
+          await expect("null", 400, "INVALID_BODY");
+          await expect(JSON.stringify({ ...base, zz_evil: 1 }), 400, "UNKNOWN_FIELD");
+          await expect(JSON.stringify({ ...base, pad: "x".repeat(70_000) }), 413, "BODY_TOO_LARGE");
+          // Exactly at the limit (padded with whitespace) is read; one byte more is not.
+          const base64k = JSON.stringify(base);
+          const atLimit = `${" ".repeat(MAX_BODY - Buffer.byteLength(base64k))}${base64k}`;
+          checkBodyAnswer(
+            ctx,
+            route,
+            "valid",
+            await send(ctx, route, path, { body: atLimit }),
+            atLimit,
           );
-        await expect("{", 400, "MALFORMED_JSON");
-        await expect("[]", 400, "INVALID_BODY");
-        await expect("null", 400, "INVALID_BODY");
-        await expect(JSON.stringify({ ...base, zz_evil: 1 }), 400, "UNKNOWN_FIELD");
-        await expect(JSON.stringify({ ...base, pad: "x".repeat(70_000) }), 413, "BODY_TOO_LARGE");
-        // Exactly at the limit (padded with whitespace) is read; one byte more is not.
-        const base64k = JSON.stringify(base);
-        const atLimit = `${" ".repeat(MAX_BODY - Buffer.byteLength(base64k))}${base64k}`;
-        checkBodyAnswer(
-          ctx,
-          route,
-          "valid",
-          await send(ctx, route, path, { body: atLimit }),
-          atLimit,
-        );
-        await expect(` ${atLimit}`, 413, "BODY_TOO_LARGE");
-        const chunk = "x".repeat(40_000);
-        const chunked = `${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`;
-        const streamed = await ctx.world.request(route.method, path, {
-          headers: [
-            ["Authorization", `Bearer ${credential(route, ctx.world, ctx.state) ?? ""}`],
-            ["Transfer-Encoding", "chunked"],
-          ],
-          body: chunked,
-        });
-        assertEnvelope(streamed, 413, "BODY_TOO_LARGE", ctx.world.secrets);
-      }
+          await expect(` ${atLimit}`, 413, "BODY_TOO_LARGE");
+          const chunk = "x".repeat(40_000);
+          const chunked = `${chunk.length.toString(16)}\r\n${chunk}\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n0\r\n\r\n`;
+          const streamed = await ctx.world.request(route.method, path, {
+            headers: [
+              ["Authorization", `Bearer ${credential(route, ctx.world, ctx.state) ?? ""}`],
+              ["Transfer-Encoding", "chunked"],
+            ],
+            body: chunked,
+          });
+          assertEnvelope(streamed, 413, "BODY_TOO_LARGE", ctx.world.secrets);
+        },
+      );
     },
   },
   {

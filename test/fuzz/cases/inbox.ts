@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { type Agent, addMachine } from "../../harness/agent.ts";
 import { defineGroup, type FixedCase } from "../case.ts";
-import { assertClosed, assertEnvelope, nextJson } from "../checks.ts";
+import { assertClosed, assertEnvelope, inParallel, nextJson } from "../checks.ts";
 import { HOSTILE_SEGMENTS, isDotSegment, randomSegment } from "../hostile.ts";
 import { inboxFlow, type World } from "../world.ts";
 import { authFrame, established, helloed, type Json } from "./agent-raw.ts";
@@ -72,9 +72,9 @@ const cases: FixedCase<InboxState>[] = [
     expected:
       "400 INVALID_SESSION_PATH (404 NOT_FOUND when a segment changes the route), unless the decoded path is well-formed (then the socket opens)",
     async run(ctx) {
-      for (const segment of HOSTILE_SEGMENTS) {
+      await inParallel(HOSTILE_SEGMENTS, 6, async (segment) => {
         for (const index of [0, 1, 2]) await hostilePart(ctx.world, ctx.state, index, segment);
-      }
+      });
     },
   },
   {

@@ -7,7 +7,14 @@
 import assert from "node:assert/strict";
 import { api } from "../../harness/gateway.ts";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
-import { assertClosed, assertEnvelope, assertSilent, eventually, nextJson } from "../checks.ts";
+import {
+  assertClosed,
+  assertEnvelope,
+  assertSilent,
+  eventually,
+  inParallel,
+  nextJson,
+} from "../checks.ts";
 import { HOSTILE_SEGMENTS, isDotSegment, randomSegment, subprotocolVariants } from "../hostile.ts";
 import { Invalid, mutate, type Shape } from "../mutate.ts";
 import { Opcode, type RawSocket } from "../raw-socket.ts";
@@ -121,7 +128,7 @@ const cases: FixedCase<LobbyState>[] = [
       "101 then close 4001 with no frame (a malformed id creates no object); a dot segment leaves the route: 404 NOT_FOUND",
     async run(ctx) {
       const segments = [...HOSTILE_SEGMENTS, ctx.state.bot.botId.toUpperCase()];
-      for (const segment of segments) await hostileId(ctx, segment);
+      await inParallel(segments, 6, (segment) => hostileId(ctx, segment));
     },
   },
   {

@@ -9,7 +9,14 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { api } from "../../harness/gateway.ts";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
-import { assertClosed, assertEnvelope, assertSilent, eventually, nextJson } from "../checks.ts";
+import {
+  assertClosed,
+  assertEnvelope,
+  assertSilent,
+  eventually,
+  inParallel,
+  nextJson,
+} from "../checks.ts";
 import { HOSTILE_SEGMENTS, isDotSegment, randomSegment, subprotocolVariants } from "../hostile.ts";
 import { Opcode } from "../raw-socket.ts";
 import { assertFairEnd, type Dispatched, QUICK_MATCH, type World } from "../world.ts";
@@ -67,8 +74,9 @@ async function refused(
 }
 
 /**
- * Frames of the seat's own verified sockets count against its rate limit (10 a second,
- * §5.10), across sockets: accepted handshakes are paced so this group stays within it.
+ * Frames of the seat's own verified sockets count against its rate limit (§5.10), across
+ * sockets: accepted handshakes are paced so they stay under the contract's default of 10
+ * a second, as a real bot would.
  */
 const pace = () => new Promise((resolve) => setTimeout(resolve, 150));
 
@@ -127,7 +135,7 @@ const cases: FixedCase<ConnectState>[] = [
     async run(ctx) {
       const { match_id } = ctx.state.match;
       const pid = ctx.state.match.seats[0]?.participant_id ?? "";
-      for (const segment of HOSTILE_SEGMENTS) {
+      await inParallel(HOSTILE_SEGMENTS, 6, async (segment) => {
         for (const base of ["/ws/external/match", "/ws/match"]) {
           for (const path of [`${base}/${segment}/${pid}`, `${base}/${match_id}/${segment}`]) {
             if (isDotSegment(segment)) {
@@ -142,7 +150,7 @@ const cases: FixedCase<ConnectState>[] = [
             }
           }
         }
-      }
+      });
     },
   },
   {

@@ -642,7 +642,13 @@ export const matchFloodGroup = defineGroup<PlayState>({
     // Both bots answer at most ~9 times a second: the flood is the only excess.
     return startMatch(
       world,
-      { ...QUICK_MATCH, hand_cap: 6, starting_stack: 100_000, connection_wait_ms: 60_000 },
+      {
+        ...QUICK_MATCH,
+        hand_cap: 3,
+        starting_stack: 100_000,
+        connection_wait_ms: 60_000,
+        max_messages_per_second: 10,
+      },
       110,
     );
   },

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
-import { assertClosed, assertEnvelope, assertSilent, nextJson } from "../checks.ts";
+import { assertClosed, assertEnvelope, assertSilent, inParallel, nextJson } from "../checks.ts";
 import { HOSTILE_SEGMENTS, isDotSegment } from "../hostile.ts";
 import { Opcode, type RawSocket } from "../raw-socket.ts";
 import { ignoringColumns } from "../snapshot.ts";
@@ -85,7 +85,7 @@ const cases: FixedCase<SpectatorState>[] = [
         "Sec-WebSocket-Protocol",
         `${SENTINEL}, ${ctx.world.gateway.adminToken}`,
       ];
-      for (const segment of [...HOSTILE_SEGMENTS, randomUUID()]) {
+      await inParallel([...HOSTILE_SEGMENTS, randomUUID()], 6, async (segment) => {
         const path = `/ws/match/${segment}/spectate`;
         if (isDotSegment(segment)) {
           assertEnvelope(
@@ -97,7 +97,7 @@ const cases: FixedCase<SpectatorState>[] = [
         } else {
           await refused(ctx, path, 4002, [header]);
         }
-      }
+      });
     },
   },
   {
