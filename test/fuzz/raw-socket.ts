@@ -44,7 +44,7 @@ export function rawUpgrade(
   origin: URL,
   path: string,
   headers: Array<[string, string]> = [],
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<UpgradeAnswer> {
   return rawRequest(origin, { path, headers, upgrade: true, timeoutMs });
 }
@@ -54,7 +54,7 @@ export function rawUpgrade(
  * body, and the WebSocket key and version for an upgrade unless given) and reads the answer.
  */
 export async function rawRequest(origin: URL, request: RawRequest): Promise<UpgradeAnswer> {
-  const { method = "GET", path, headers = [], body, timeoutMs = 5000 } = request;
+  const { method = "GET", path, headers = [], body, timeoutMs = 15_000 } = request;
   const upgrade = request.upgrade ?? body === undefined;
   const tcp = connect(Number(origin.port), origin.hostname);
   tcp.setNoDelay(true);

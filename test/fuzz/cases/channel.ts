@@ -307,6 +307,11 @@ interface LiveState {
   intruderPath: string;
   /** Posts acked to the hostile socket, by seq: the only changes it may make. */
   acked: Map<number, string>;
+  /**
+   * The payload each seeded post must be delivered with: the JSON value the text holds
+   * (numbers are doubles, so `1e400` is `null` once re-serialised), by seq.
+   */
+  payloads: Map<number, string>;
 }
 type LCtx = CaseContext<LiveState>;
 
@@ -656,8 +661,10 @@ function checkValid(ctx: LCtx, type: string, text: string, answer: Json): void {
     case "post":
       assert.equal(answer.type, "ack", JSON.stringify(answer));
       assert.equal(answer.id, frame.id);
-      if (!ctx.state.acked.has(answer.seq as number))
+      if (!ctx.state.acked.has(answer.seq as number)) {
         ctx.state.acked.set(answer.seq as number, String(frame.id));
+        ctx.state.payloads.set(answer.seq as number, JSON.stringify(frame.payload));
+      }
       return;
     case "history":
     case "who":
@@ -690,6 +697,7 @@ export const channelLiveGroup = defineGroup<LiveState>({
       watcher,
       intruderPath: `${world.intruder.user}/${world.intruder.machine}/hostile`,
       acked: new Map(),
+      payloads: new Map(),
     };
   },
   objects: (state) => [{ binding: "CHANNEL", name: state.path.slice("/ws/channel/".length) }],
@@ -771,6 +779,17 @@ export const channelLiveGroup = defineGroup<LiveState>({
       .map((f) => f.seq as number);
     const acked = [...state.acked.keys()].sort((a, b) => a - b);
     assert.deepEqual(delivered, acked, "deliveries of the hostile agent's acked posts");
+    // A seeded post is delivered with exactly the JSON value it was posted with.
+    for (const message of state.watcher.texts().filter((f) => f.type === "message")) {
+      const expected = state.payloads.get(message.seq as number);
+      if (expected !== undefined) {
+        assert.equal(
+          JSON.stringify(message.payload),
+          expected,
+          `payload of seq ${String(message.seq)}`,
+        );
+      }
+    }
     state.watcher.close();
     state.hostile.close();
   },

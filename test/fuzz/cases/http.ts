@@ -508,7 +508,7 @@ const cases: FixedCase<HttpState>[] = [
   {
     id: "garbage-authorization",
     input:
-      "Authorization variants: empty, `Bearer` alone, Basic, extra words, no space, wrong case plus a character, truncated, 8,000 bytes, non-ASCII, a well-shaped unknown token",
+      "Authorization variants: empty, `Bearer` alone, Basic, extra words, no space, wrong case plus a character, truncated, 8,000 bytes, a well-shaped unknown token, the bare prefix",
     expected: "401 UNAUTHORIZED",
     async run(ctx) {
       await inParallel(
@@ -612,9 +612,9 @@ const cases: FixedCase<HttpState>[] = [
   {
     id: "fixed-bodies",
     input:
-      "every body route: `{`, `[]`, `null`, an unknown field, a 70,000-byte body, a body over the limit declared only by Content-Length, a chunked body over the limit",
+      "every body route: `{`, `[]`, `null`, an unknown field, a 70,000-byte body, the valid body padded with whitespace to exactly 65,536 bytes and to 65,537, an 80,000-byte chunked body",
     expected:
-      "400 MALFORMED_JSON / INVALID_BODY / INVALID_BODY / UNKNOWN_FIELD / 413 BODY_TOO_LARGE ×3",
+      "400 MALFORMED_JSON / INVALID_BODY / INVALID_BODY / UNKNOWN_FIELD / 413 BODY_TOO_LARGE / the route's answer to its valid body / 413 / 413",
     async run(ctx) {
       await inParallel(
         ROUTES.filter((r) => r.body),

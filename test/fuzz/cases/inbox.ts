@@ -116,7 +116,7 @@ const cases: FixedCase<InboxState>[] = [
   {
     id: "channel-frames",
     input:
-      "on the owner's own established inbox (another session path): `post`, `history`, `who`, a channel admin op",
+      "on the owner's own established inbox (no `since_seq`, so nothing is acknowledged): `post`, `history`, `who`, a channel admin op",
     expected:
       "`unknown_type` for the channel-only frames, `malformed` for the channel op; the socket stays",
     async run(ctx) {
