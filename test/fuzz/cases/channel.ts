@@ -213,13 +213,16 @@ const handshakeCases: FixedCase<HandshakeState>[] = [
   },
   {
     id: "oversize-and-binary",
-    input: "a binary frame, then a 16,385-byte text frame (multibyte characters)",
+    input:
+      "a binary frame, a text frame of invalid UTF-8 bytes, then a 16,385-byte text frame (multibyte characters)",
     expected:
-      "`malformed` for the binary frame (the socket stays), then `too_large` and close 4008",
+      "`malformed` for the binary frame and for the invalid bytes (the runtime delivers them as text that is not JSON; the socket stays), then `too_large` and close 4008",
     async run(ctx) {
       const socket = await ctx.world.socket(ctx.state.path);
       socket.send(Buffer.from('{"type":"hello"}'), Opcode.binary);
       await nextError(socket, "malformed", "binary");
+      socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+      await nextError(socket, "malformed", "invalid UTF-8");
       socket.send(JSON.stringify({ type: "hello", pad: "é".repeat(8200) }));
       await assertClosed(socket, { code: 4008, errors: ["too_large"] }, ctx.world.secrets);
     },

@@ -85,6 +85,7 @@ const firstFrames: Array<[string, string, string | Uint8Array, boolean?]> = [
   ["not-json", "the text `authenticate`", "authenticate"],
   ["binary", "the valid authenticate JSON as a binary frame", "", true],
   ["array", "`[authenticate]` (an array)", "[]"],
+  ["invalid-utf8", "a text frame of invalid UTF-8 bytes", Buffer.from([0x7b, 0xff, 0xfe, 0x7d])],
   ["no-token", '`{"type":"authenticate"}`', '{"type":"authenticate"}'],
   ["token-number", "`token: 123`", '{"type":"authenticate","token":123}'],
   ["token-null", "`token: null`", '{"type":"authenticate","token":null}'],

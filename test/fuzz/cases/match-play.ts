@@ -214,9 +214,9 @@ const cases: FixedCase<PlayState>[] = [
   {
     id: "out-of-order",
     input:
-      "while the other seat's turn is open: `authenticate`, `hello`, `pong`, a `turn_action` with the other seat's pending `request_id`, one with a made-up `request_id`",
+      "while the other seat's turn is open: `authenticate`, `hello`, `pong`, a `turn_action` with the other seat's pending `request_id`, one with a made-up `request_id`; then a text frame of invalid UTF-8",
     expected:
-      "all dropped silently (no frame); the other seat's turn is answered only by that seat",
+      "all dropped silently (no frame), the other seat's turn answered only by that seat; `malformed_message` for the invalid bytes (text that is not JSON)",
     async run(ctx) {
       const { state } = ctx;
       const held = await opponentTurn(state);
@@ -236,10 +236,13 @@ const cases: FixedCase<PlayState>[] = [
       });
       const frames = await drain(state);
       assert.deepEqual(
-        frames,
+        summary(frames),
         [],
         `no frame for ignored input: ${JSON.stringify(frames).slice(0, 300)}`,
       );
+      // Invalid UTF-8 arrives as text that is not JSON: malformed while not awaiting (§5.11).
+      socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+      assert.deepEqual(summary(await drain(state)), ["malformed_message"]);
       state.opponent.release();
     },
   },
