@@ -46,7 +46,10 @@ const AddMachineSchema = v.strictObject({ name: MachineName, pubkey: PubKey });
 
 const RegistrationCodeSchema = v.strictObject({
   uses: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000))),
-  expires_in_s: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  // Bounded like an invite's: an unbounded value overflowed to a code that never expires.
+  expires_in_s: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365 * 24 * 3600)),
+  ),
 });
 
 const CONFLICTS = {

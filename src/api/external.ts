@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAdmin, requireBotToken } from "../http/auth";
-import { readJsonBody } from "../http/body";
+import { EmptySchema, readJsonBody } from "../http/body";
 import type { AppContext, AppEnv } from "../http/context";
 import { ApiError, unauthorized } from "../http/errors";
 import {
@@ -22,9 +22,6 @@ const ChallengeSchema = v.strictObject({
   bot_id: v.optional(v.string()),
   opponent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
 });
-
-// The matchmaking routes take no parameters: `{}` or an empty body (§8.1, our choice).
-const EmptySchema = v.strictObject({});
 
 /** The `200` of the house-bot challenge (§8.1). */
 interface ChallengeAnswer {

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { requireAdmin } from "../http/auth";
+import { EmptySchema, readJsonBody } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
 import { issueToken, listTokens, revokeToken, rotateToken } from "../registry/tokens";
@@ -14,6 +15,8 @@ export const tokenRoutes = new Hono<AppEnv>()
   .use("/bots/:bot_id/tokens", requireAdmin)
   .use("/tokens/*", requireAdmin)
   .post("/bots/:bot_id/tokens", async (c) => {
+    // No parameters, but a body is still read strictly: unknown fields are refused.
+    await readJsonBody(c, EmptySchema);
     const bot = await requireBot(c.env.DB, c.req.param("bot_id"));
     if (bot.kind !== "external_api") {
       throw new ApiError(
@@ -29,6 +32,7 @@ export const tokenRoutes = new Hono<AppEnv>()
     return c.json({ tokens: await listTokens(c.env.DB, bot.id) });
   })
   .post("/tokens/:token_id/rotate", async (c) => {
+    await readJsonBody(c, EmptySchema);
     const rotated = await rotateToken(c.env.DB, c.req.param("token_id"));
     if (!rotated) throw tokenNotFound();
     return c.json(rotated, 201);

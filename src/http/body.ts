@@ -4,6 +4,9 @@ import { ApiError } from "./errors";
 
 const DEFAULT_MAX_BODY_BYTES = 65_536;
 
+/** The body of a route that takes no parameters: `{}` or an empty body, nothing else. */
+export const EmptySchema = v.strictObject({});
+
 /**
  * Reads and validates a JSON request body against a strict schema. An empty
  * body counts as `{}` (bot clients may post nothing). Oversized bodies are
@@ -25,6 +28,10 @@ export async function readJsonBody<S extends v.GenericSchema>(
     } catch {
       throw new ApiError(400, "MALFORMED_JSON", "Request body is not valid JSON");
     }
+  }
+  // valibot's object schemas accept arrays (they are objects), so `[]` would pass as `{}`.
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ApiError(400, "INVALID_BODY", "Request body must be a JSON object");
   }
   const result = v.safeParse(schema, data);
   if (result.success) return result.output;

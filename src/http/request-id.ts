@@ -12,5 +12,12 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", id);
   await next();
   // WebSocket upgrades carry an immutable 101 response; leave those alone.
-  if (c.res.status !== 101) c.res.headers.set(REQUEST_ID_HEADER, id);
+  if (c.res.status === 101) return;
+  try {
+    c.res.headers.set(REQUEST_ID_HEADER, id);
+  } catch {
+    // A response from another object (a stub's fetch) has immutable headers: copy it.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set(REQUEST_ID_HEADER, id);
+  }
 });

@@ -14,7 +14,7 @@ import {
 } from "../protocol/lobby-frames";
 import { isTokenActive, verifyBotToken } from "../registry/tokens";
 import { type LobbyConfig, lobbyConfig } from "./config";
-import { lobbyBotIdFromPath } from "./lobby-path";
+import { isBotIdShaped } from "./lobby-path";
 import { readSocketState, scheduleKey, writeSocketState } from "./lobby-socket";
 import { recordTokenUse } from "./match-index";
 import {
@@ -46,8 +46,10 @@ export class BotObject extends DurableObject<Env> {
 
   /** Accepts a lobby socket forwarded by the Worker; the `authenticate` clock starts now. */
   override async fetch(request: Request): Promise<Response> {
-    const botId = lobbyBotIdFromPath(new URL(request.url).pathname);
-    if (!botId || !isWebSocketUpgrade(request)) {
+    // The object's name is the bot id the Worker checked (decoded from the path, so
+    // `%61…` and `a…` are the same bot); the raw URL path is never re-parsed here.
+    const botId = this.ctx.id.name;
+    if (!botId || !isBotIdShaped(botId) || !isWebSocketUpgrade(request)) {
       return new Response("Expected a lobby WebSocket upgrade", { status: 426 });
     }
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];

@@ -8,10 +8,3 @@ const BOT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function isBotIdShaped(value: string): boolean {
   return BOT_ID.test(value);
 }
-
-/** The bot id of a lobby path, or `null` when the path is not a well-formed lobby path. */
-export function lobbyBotIdFromPath(pathname: string): string | null {
-  const match = /^\/ws\/external\/bot\/([^/]+)$/.exec(pathname);
-  const botId = match?.[1];
-  return botId && isBotIdShaped(botId) ? botId : null;
-}

@@ -5,9 +5,7 @@
  */
 import * as v from "valibot";
 import { isoNow } from "../lib/time";
-
-/** Lobby frames larger than this are dropped unparsed (no legitimate lobby frame comes close). */
-export const MAX_LOBBY_FRAME_BYTES = 4096;
+import { exceedsInboundLimit } from "./bot-frames";
 
 // SDKs identify themselves with these optional fields on their `authenticate` frames; a
 // `match_id` is not expected on the lobby (§9 item 5) but tolerated rather than fatal.
@@ -38,11 +36,12 @@ export type LobbyClientFrame = v.InferOutput<typeof LobbyClientFrameSchema>;
 
 /**
  * Parses one inbound lobby frame. `null` for everything the lobby does not act on:
- * binary frames, oversized frames, non-JSON, non-objects, unknown types and schema failures.
+ * binary frames, frames over 4096 UTF-8 bytes (the bot protocol's one inbound limit; no
+ * legitimate lobby frame comes close), non-JSON, non-objects, unknown types and schema
+ * failures.
  */
 export function parseLobbyFrame(message: string | ArrayBuffer): LobbyClientFrame | null {
-  if (typeof message !== "string") return null;
-  if (message.length > MAX_LOBBY_FRAME_BYTES) return null;
+  if (typeof message !== "string" || exceedsInboundLimit(message)) return null;
   let data: unknown;
   try {
     data = JSON.parse(message);

@@ -111,6 +111,18 @@ describe("registration codes", () => {
     expect(listed).not.toContain(second.body.user);
   });
 
+  it("bounds expires_in_s to a year instead of issuing a code that never expires (found by the fuzz suite)", async () => {
+    for (const expires_in_s of [1e308, 365 * 24 * 3600 + 1]) {
+      const res = await call("POST", "/api/admin/registration-codes", { body: { expires_in_s } });
+      expect([res.status, res.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    }
+    const year = await call("POST", "/api/admin/registration-codes", {
+      body: { expires_in_s: 365 * 24 * 3600 },
+    });
+    expect(year.status).toBe(201);
+    expect(year.json.expires_at).toBeGreaterThan(Date.now());
+  });
+
   it("refuses expired and unknown codes", async () => {
     const expired = await createRegistrationCode(env.DB, { expiresInS: 1 });
     await env.DB.prepare("UPDATE agent_registration_codes SET expires_at = 1 WHERE id = ?")

@@ -1,7 +1,10 @@
 // Proves the admin and token HTTP API inside workerd: every route's success and failure
 // paths, the error envelope, the request id, strict bodies and the credential split.
 import { env, exports } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import type { AppEnv } from "../../src/http/context";
+import { requestId } from "../../src/http/request-id";
 
 const ADMIN = "test-admin-token";
 
@@ -75,6 +78,16 @@ describe("envelope and routing", () => {
 });
 
 describe("admin credential", () => {
+  it("tags a response with immutable headers too, instead of failing with a 500", async () => {
+    // Responses forwarded from a Durable Object stub have immutable headers, like a redirect.
+    const app = new Hono<AppEnv>()
+      .use(requestId)
+      .get("/", () => Response.redirect("http://botgate.test/elsewhere", 302));
+    const response = await app.request("/", {}, env);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("refuses a missing, wrong or bot credential with 401 on admin routes", async () => {
     const botId = await newBot();
     const { token } = await newToken(botId);
@@ -110,6 +123,18 @@ describe("/api/bots", () => {
     const again = await call("POST", "/api/bots", { body: { name: "dupe" } });
     expect(again.status).toBe(409);
     expect(again.json.error_code).toBe("BOT_NAME_TAKEN");
+  });
+
+  it("refuses a JSON array body as INVALID_BODY, never as an empty object (found by the fuzz suite)", async () => {
+    // Every field of a registration code is optional: `[]` used to create one.
+    const empty = await call("POST", "/api/admin/registration-codes", { body: "[]" });
+    expect([empty.status, empty.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    const wrapped = await call("POST", "/api/bots", { body: [{ name: "wrapped" }] });
+    expect([wrapped.status, wrapped.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    for (const body of ["null", "42", '"text"', "true"]) {
+      const scalar = await call("POST", "/api/bots", { body });
+      expect([scalar.status, scalar.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    }
   });
 
   it("answers a lookup miss with 400 BOT_NOT_FOUND, never 404", async () => {
@@ -196,6 +221,23 @@ describe("token API", () => {
     expect((await call("DELETE", `/api/external-api/tokens/${token_id}`)).status).toBe(204);
     const unknown = await call("DELETE", "/api/external-api/tokens/nope");
     expect([unknown.status, unknown.json.error_code]).toEqual([400, "TOKEN_NOT_FOUND"]);
+  });
+
+  it("refuses a malformed or unknown-field body on token issue and rotate, issuing nothing (found by the fuzz suite)", async () => {
+    const botId = await newBot();
+    const { token_id } = await newToken(botId);
+    for (const body of ["{", '{"max_concurrent_matches":99}']) {
+      const issue = await call("POST", `/api/external-api/bots/${botId}/tokens`, { body });
+      expect(issue.status).toBe(400);
+      const rotate = await call("POST", `/api/external-api/tokens/${token_id}/rotate`, { body });
+      expect(rotate.status).toBe(400);
+    }
+    const list = await call("GET", `/api/external-api/bots/${botId}/tokens`);
+    expect((list.json.tokens as Array<{ token_id: string }>).map((t) => t.token_id)).toEqual([
+      token_id,
+    ]);
+    const empty = await call("POST", `/api/external-api/bots/${botId}/tokens`, { body: "{}" });
+    expect(empty.status).toBe(201);
   });
 
   it("refuses tokens for house bots and unknown bots", async () => {

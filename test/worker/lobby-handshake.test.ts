@@ -89,9 +89,32 @@ describe("lobby handshake", () => {
     }
   });
 
+  it("counts the 4096-byte frame limit in UTF-8 bytes (found by the fuzz suite)", async () => {
+    const bot = await newBot();
+    // 1,400 three-byte characters: under 4096 UTF-16 units, over 4096 bytes.
+    const frame = { type: "authenticate", token: bot.token, match_id: "中".repeat(1400) };
+    const client = await openSocket(`/ws/external/bot/${bot.botId}`);
+    client.send(frame);
+    expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
+    expect(client.frames).toEqual([]);
+  });
+
   it("closes 4001 at once for a malformed bot id, without creating an object", async () => {
     const client = await openSocket("/ws/external/bot/not-a-uuid");
     expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
+  });
+
+  it("serves a percent-encoded bot id as the same bot's lobby (found by the fuzz suite: was 500)", async () => {
+    const bot = await newBot();
+    const encoded = `%${bot.botId.charCodeAt(0).toString(16)}${bot.botId.slice(1)}`;
+    const client = await openSocket(`/ws/external/bot/${encoded}`);
+    client.send({ type: "authenticate", token: bot.token });
+    expect(await client.next("the lobby hello")).toMatchObject({
+      type: "hello",
+      match_id: bot.botId,
+    });
+    expect(await botStub(bot.botId).isOnline()).toBe(true);
+    client.close();
   });
 
   it("answers a non-upgrade request on the lobby path with 426 in the envelope", async () => {

@@ -139,6 +139,14 @@ describe("house bots", () => {
       config: { warp: 1 },
     });
     expect(extra).toMatchObject({ status: 400, json: { error_code: "UNKNOWN_FIELD" } });
+    // An array is not a config object (found by the fuzz suite: `[]` passed as the defaults).
+    for (const config of [[], [{ hand_cap: 2 }]]) {
+      const array = await api("POST", "/api/matches", {
+        bots: [HOUSE.random, HOUSE.random],
+        config,
+      });
+      expect(array).toMatchObject({ status: 400, json: { error_code: "INVALID_BODY" } });
+    }
     const short = await api("POST", "/api/matches", { bots: [HOUSE.random], config: {} });
     expect(short).toMatchObject({ status: 400, json: { error_code: "INVALID_BODY" } });
     const timer = await api("POST", "/api/matches", {
