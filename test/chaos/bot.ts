@@ -67,6 +67,12 @@ export interface SeatLog {
 /** Every seat log of a run, keyed by `matchId/participantId`. */
 export class MatchJournal {
   readonly seats = new Map<string, SeatLog>();
+  /** Why clients gave a match up (`<close code> <reason>`), by match id. */
+  readonly refusals = new Map<string, string[]>();
+
+  refused(matchId: string, why: string): void {
+    this.refusals.set(matchId, [...(this.refusals.get(matchId) ?? []), why]);
+  }
 
   seat(matchId: string, participantId: string): SeatLog {
     const key = `${matchId}/${participantId}`;

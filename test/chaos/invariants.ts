@@ -14,6 +14,8 @@ export interface Verdict {
   /** The counts behind the verdict, in print order. */
   counts: [string, number][];
   failures: string[];
+  /** Context that is not a failure (e.g. why a documented forfeit happened). */
+  notes: string[];
 }
 
 /** `GET /api/matches/{id}` (the fields the checks read). */
@@ -44,6 +46,8 @@ export interface MatchEvidence {
   seats: SeatLog[];
   /** Participants whose bot's token was revoked while the match was live. */
   revokedParticipants: Set<string>;
+  /** Why clients gave the match up (`<close code> <reason>`), if any did. */
+  refusals: string[];
 }
 
 const MAX_FAILURES = 20;
@@ -51,6 +55,7 @@ const MAX_FAILURES = 20;
 class Tally {
   readonly counts = new Map<string, number>();
   readonly failures: string[] = [];
+  readonly notes: string[] = [];
   #failed = 0;
 
   add(name: string, n = 1): void {
@@ -72,7 +77,7 @@ class Tally {
       this.#failed > this.failures.length
         ? [...this.failures, `… and ${this.#failed - this.failures.length} more`]
         : this.failures;
-    return { name, ok: this.#failed === 0, counts: [...this.counts], failures };
+    return { name, ok: this.#failed === 0, counts: [...this.counts], failures, notes: this.notes };
   }
 }
 
@@ -123,9 +128,16 @@ export function checkMatchEnds(matches: MatchEvidence[]): Verdict {
         const seat = record.participants.find((p) => p.seat === forfeitSeat);
         if (seat && m.revokedParticipants.has(seat.participant_id)) {
           t.add("forfeits after a token revocation");
+        } else {
+          t.notes.push(
+            `${short(m.matchId)}: seat ${forfeitSeat} forfeited (${String(result.forfeit_reason)}), token not revoked; clients gave up with: ${m.refusals.join(", ") || "nothing"}`,
+          );
         }
       } else if (result.all_disconnected === true) {
         t.add("all seats disconnected");
+        t.notes.push(
+          `${short(m.matchId)}: every seat disconnected; clients gave up with: ${m.refusals.join(", ") || "nothing"}`,
+        );
       } else {
         t.add("played to the end");
       }
@@ -137,6 +149,9 @@ export function checkMatchEnds(matches: MatchEvidence[]): Verdict {
       }
     } else if (result.reason === "cancelled" && result.error_code === "connection_timeout") {
       t.add("cancelled: connection_timeout");
+      t.notes.push(
+        `${short(m.matchId)}: cancelled; clients gave up with: ${m.refusals.join(", ") || "nothing"}`,
+      );
     } else {
       t.fail(`${short(m.matchId)}: ended with ${result.reason}/${String(result.error_code)}`);
     }

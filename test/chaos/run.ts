@@ -6,7 +6,8 @@
  *
  * Options: --seed N (default: random, printed), --minutes M (fault phase, default 3),
  * --bots N (12), --matches N (concurrent, 6), --channels N (3), --agents N (per channel, 4),
- * --quiet (no per-fault lines).
+ * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N and
+ * --revocations N (per minute, 1 and 2), --quiet (no per-fault lines).
  */
 import { parseArgs } from "node:util";
 import { formatReport, runChaos } from "./scenario.ts";
@@ -19,6 +20,9 @@ const { values } = parseArgs({
     matches: { type: "string", default: "6" },
     channels: { type: "string", default: "3" },
     agents: { type: "string", default: "4" },
+    stack: { type: "string", default: "300" },
+    restarts: { type: "string", default: "1" },
+    revocations: { type: "string", default: "2" },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -46,10 +50,10 @@ const report = await runChaos({
   channels: Math.round(positive("channels", values.channels)),
   agentsPerChannel: Math.round(positive("agents", values.agents)),
   faultGapMs: [300, 1500],
-  // About one runtime restart and two revocations a minute.
-  restarts: Math.max(1, Math.round(minutes)),
-  revocations: Math.max(1, Math.round(minutes * 2)),
+  restarts: Math.max(1, Math.round(minutes * positive("restarts", values.restarts))),
+  revocations: Math.max(1, Math.round(minutes * positive("revocations", values.revocations))),
   slowDecisionRate: 0.03,
+  match: { starting_stack: Math.round(positive("stack", values.stack)) },
   ...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`chaos: ${line}\n`) }),
 });
 console.log(formatReport(report));

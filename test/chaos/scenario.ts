@@ -100,6 +100,8 @@ export interface ChaosReport {
   faults: Record<FaultKind, FaultStats>;
   /** Client-side events: re-dials, refusals, rejections. */
   clientEvents: Map<string, number>;
+  /** Warnings and errors the Worker logged (`level event`), with counts. */
+  serverLog: Map<string, number>;
   verdicts: Verdict[];
   ok: boolean;
 }
@@ -131,6 +133,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const matchConfig = { ...MATCH_CONFIG, ...options.match };
 
   const gateway = await startGateway({ vars: CHAOS_VARS });
+  const serverLog = new Map<string, number>();
+  /** Moves the runtime's captured logs into counts (the harness keeps them all otherwise). */
+  const drainLogs = () => {
+    for (const entry of gateway.harness.getLogs()) {
+      let key: string;
+      try {
+        const line = JSON.parse(entry.message) as { level?: string; event?: string };
+        if (line.level !== "warn" && line.level !== "error") continue;
+        key = `${line.level} ${String(line.event)}`;
+      } catch {
+        if (entry.level !== "error" && entry.level !== "warn") continue;
+        key = `${entry.level} ${entry.message.slice(0, 100)}`;
+      }
+      serverLog.set(key, (serverLog.get(key) ?? 0) + 1);
+    }
+    gateway.harness.clearLogs();
+  };
   const botProxy = await startCutProxy(gateway.url);
   const agentProxy = await startCutProxy(gateway.url);
   const timers = new Set<NodeJS.Timeout>();
@@ -174,9 +193,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           backoff: new Backoff({ baseMs: 100, capMs: 2000, stableMs: 3000 }),
           log: (event, data) => {
             if (event === "lobby_ready") ready();
-            if (event === "match_refused") count(`match socket refused ${String(data?.code)}`);
-            else if (event === "lobby_stopped") count(`lobby stopped: ${String(data?.reason)}`);
-            else if (event !== "matched" && event !== "lobby_ready") count(event);
+            if (event === "match_refused") {
+              count(`match socket refused ${String(data?.code)}`);
+              journal.refused(
+                String(data?.match_id),
+                `${String(data?.code)} ${String(data?.reason)}`,
+              );
+            } else if (event === "match_over" && data?.status !== "ended") {
+              count(`match given up by a client: ${String(data?.status)}`);
+              if (data?.status === "lost")
+                journal.refused(String(data?.match_id), "lost (grace over)");
+            } else if (event === "lobby_stopped") count(`lobby stopped: ${String(data?.reason)}`);
+            else if (event === "server_error_frame")
+              count(`server error frame: ${String(data?.code)}`);
+            else if (!["matched", "lobby_ready", "match_over"].includes(event)) count(event);
           },
         },
       );
@@ -270,7 +300,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       // play on. A new token and a new client take over the bot afterwards.
       const renew = async () => {
         await sleep(LOBBY_PING_MS * 2 + Math.round(draws[1] * 1000));
-        const issued = await api(gateway, "POST", `/api/external-api/bots/${bot.botId}/tokens`);
+        // A runtime restart may cut the request: retry until a token is issued.
+        let issued = null;
+        for (let attempt = 0; attempt < 10 && issued?.status !== 201; attempt += 1) {
+          if (attempt > 0) await sleep(500);
+          issued = await api(gateway, "POST", `/api/external-api/bots/${bot.botId}/tokens`).catch(
+            () => null,
+          );
+        }
+        if (issued?.status !== 201) throw new Error("no new token after 10 attempts");
         const { token, token_id } = issued.body as { token: string; token_id: string };
         bot.token = token;
         bot.tokenId = token_id;
@@ -350,7 +388,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             fault.kind
           ];
           const sockets = d1 < 0.8 ? "hibernate" : "close";
-          await gateway.evict(binding, name, sockets);
+          try {
+            await gateway.evict(binding, name, sockets);
+          } catch (err) {
+            // An idle object may already be gone from memory: nothing to evict.
+            if (String(err).includes("not currently running")) return null;
+            throw new Error(`${binding} ${name} (sockets ${sockets}): ${String(err)}`);
+          }
           return `${binding} ${name.slice(0, 13)} (sockets ${sockets})`;
         }
         case "restart":
@@ -375,6 +419,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       let lastRefresh = 0;
       while (Date.now() < phaseEnd) {
         if (Date.now() - lastRefresh > 1000) {
+          drainLogs();
           await refreshLive();
           lastRefresh = Date.now();
         }
@@ -471,8 +516,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         hands: hands.status === 200 ? (hands.body as { hands: StoredHand[] }).hands : [],
         seats: journal.ofMatch(id),
         revokedParticipants: revokedParticipants.get(id) ?? new Set(),
+        refusals: journal.refusals.get(id) ?? [],
       });
     }
+    drainLogs();
     const verdicts = [
       checkMatchEnds(evidence),
       checkChips(evidence),
@@ -489,6 +536,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       fingerprint: fingerprint(plan),
       faults,
       clientEvents,
+      serverLog,
       verdicts,
       ok: verdicts.every((v) => v.ok),
     };
@@ -539,10 +587,13 @@ export function formatReport(report: ChaosReport): string {
   }
   lines.push("", "client events:");
   for (const [event, n] of [...report.clientEvents].sort()) lines.push(`  ${event}: ${n}`);
+  lines.push("", "server log (warnings and errors):");
+  for (const [event, n] of [...report.serverLog].sort()) lines.push(`  ${event}: ${n}`);
   lines.push("", "invariants:");
   for (const v of report.verdicts) {
     lines.push(`  ${v.ok ? "PASS" : "FAIL"}  ${v.name}`);
     for (const [name, n] of v.counts) lines.push(`          ${name}: ${n}`);
+    for (const note of v.notes) lines.push(`        • ${note}`);
     for (const f of v.failures) lines.push(`        ✗ ${f}`);
   }
   lines.push("", report.ok ? "all invariants hold" : "INVARIANTS BROKEN");
