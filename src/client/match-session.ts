@@ -159,9 +159,20 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
             break;
         }
       };
-      ws.onclose = (event) => {
+      let settled = false;
+      const settle = (code: number, reason: string) => {
+        if (settled) return;
+        settled = true;
         options.signal?.removeEventListener("abort", abort);
-        resolve({ code: event.code, reason: event.reason });
+        resolve({ code, reason });
+      };
+      ws.onclose = (event) => settle(event.code, event.reason);
+      // Node's WebSocket reports a connection lost during the opening handshake with an
+      // `error` event and no `close`: without this the session would wait for ever.
+      ws.onerror = () => {
+        if (settled) return;
+        settle(1006, "connection failed");
+        ws.close();
       };
     });
     if (ended) break;
