@@ -69,6 +69,15 @@ export class MatchJournal {
   readonly seats = new Map<string, SeatLog>();
   /** Why clients gave a match up (`<close code> <reason>`), by match id. */
   readonly refusals = new Map<string, string[]>();
+  /** What happened to each match, as seen from outside (`+12.3s event`), for the notes. */
+  readonly timelines = new Map<string, string[]>();
+  readonly #started = Date.now();
+
+  /** Notes an event in a match's timeline. */
+  event(matchId: string, what: string): void {
+    const line = `+${((Date.now() - this.#started) / 1000).toFixed(1)}s ${what}`;
+    this.timelines.set(matchId, [...(this.timelines.get(matchId) ?? []), line]);
+  }
 
   refused(matchId: string, why: string): void {
     this.refusals.set(matchId, [...(this.refusals.get(matchId) ?? []), why]);
@@ -131,6 +140,10 @@ export function chaosBotFactory(
     const bot: Bot = {
       onFrame(frame: ServerFrame) {
         observe(log, frame);
+        if (["hello", "match_start", "match_end", "error"].includes(frame.type)) {
+          const detail = frame.type === "error" ? ` ${String(frame.code)}` : "";
+          journal.event(matchId, `${participantId} got ${frame.type}${detail}`);
+        }
         if (frame.type === "hello") {
           log.hellos += 1;
           // Right after a re-dial the hand is unknown until a round_start or turn_request.

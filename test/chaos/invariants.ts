@@ -48,6 +48,8 @@ export interface MatchEvidence {
   revokedParticipants: Set<string>;
   /** Why clients gave the match up (`<close code> <reason>`), if any did. */
   refusals: string[];
+  /** Client-side and fault events of the match, in order, for the notes. */
+  timeline: string[];
 }
 
 const MAX_FAILURES = 20;
@@ -89,6 +91,9 @@ const unstamped = (frame: Record<string, unknown>) => {
   return rest;
 };
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** The last events of a match, indented under its note. */
+const story = (m: MatchEvidence) =>
+  m.timeline.length === 0 ? "" : `\n            ${m.timeline.slice(-24).join("\n            ")}`;
 
 /**
  * Every match ended with `match_end` played to the end, or in one of the documented ways:
@@ -130,13 +135,13 @@ export function checkMatchEnds(matches: MatchEvidence[]): Verdict {
           t.add("forfeits after a token revocation");
         } else {
           t.notes.push(
-            `${short(m.matchId)}: seat ${forfeitSeat} forfeited (${String(result.forfeit_reason)}), token not revoked; clients gave up with: ${m.refusals.join(", ") || "nothing"}`,
+            `${short(m.matchId)}: seat ${forfeitSeat} forfeited (${String(result.forfeit_reason)}), token not revoked; clients gave up with: ${m.refusals.join(", ") || "nothing"}${story(m)}`,
           );
         }
       } else if (result.all_disconnected === true) {
         t.add("all seats disconnected");
         t.notes.push(
-          `${short(m.matchId)}: every seat disconnected; clients gave up with: ${m.refusals.join(", ") || "nothing"}`,
+          `${short(m.matchId)}: every seat disconnected; clients gave up with: ${m.refusals.join(", ") || "nothing"}${story(m)}`,
         );
       } else {
         t.add("played to the end");
@@ -150,7 +155,7 @@ export function checkMatchEnds(matches: MatchEvidence[]): Verdict {
     } else if (result.reason === "cancelled" && result.error_code === "connection_timeout") {
       t.add("cancelled: connection_timeout");
       t.notes.push(
-        `${short(m.matchId)}: cancelled; clients gave up with: ${m.refusals.join(", ") || "nothing"}`,
+        `${short(m.matchId)}: cancelled; clients gave up with: ${m.refusals.join(", ") || "nothing"}${story(m)}`,
       );
     } else {
       t.fail(`${short(m.matchId)}: ended with ${result.reason}/${String(result.error_code)}`);

@@ -144,7 +144,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         key = `${line.level} ${String(line.event)}`;
       } catch {
         if (entry.level !== "error" && entry.level !== "warn") continue;
-        key = `${entry.level} ${entry.message.slice(0, 100)}`;
+        // Runtime messages carry times and ids: group them by their text alone.
+        key = `${entry.level} ${entry.message.replace(/[0-9][0-9.a-f-]*/g, "#").slice(0, 100)}`;
       }
       serverLog.set(key, (serverLog.get(key) ?? 0) + 1);
     }
@@ -193,6 +194,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           backoff: new Backoff({ baseMs: 100, capMs: 2000, stableMs: 3000 }),
           log: (event, data) => {
             if (event === "lobby_ready") ready();
+            if (event === "matched" && typeof data?.match_id === "string") {
+              journal.event(
+                data.match_id,
+                `${bot.name} got matched${data.resume ? " (resume)" : ""}`,
+              );
+            }
+            if (event === "lobby_ready" || event === "lobby_redial" || event === "lobby_stopped") {
+              say(`${elapsed()} ${bot.name} ${event} ${JSON.stringify(data ?? {})}`);
+            }
+            if (typeof data?.match_id === "string" && event.startsWith("match_")) {
+              const code = data.code === undefined ? "" : ` ${String(data.code)}`;
+              const status = data.status === undefined ? "" : ` ${String(data.status)}`;
+              journal.event(data.match_id, `${bot.name} ${event}${code}${status}`);
+            }
             if (event === "match_refused") {
               count(`match socket refused ${String(data?.code)}`);
               journal.refused(
@@ -268,6 +283,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         return;
       }
       const body = res.body as { match_id: string; seats: LiveMatch["seats"] };
+      journal.event(
+        body.match_id,
+        `dispatched ${a.name} (${body.seats[0]?.participant_id}) vs ${b.name} (${body.seats[1]?.participant_id})`,
+      );
       matches.set(body.match_id, { matchId: body.match_id, seats: body.seats });
       live.add(body.match_id);
     };
@@ -297,9 +316,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const res = await api(gateway, "DELETE", `/api/external-api/tokens/${bot.tokenId}`);
       if (res.status !== 204) throw new Error(`revoke answered ${res.status}`);
       // The old lobby learns on its next heartbeat (4002) and stops; its live match sockets
-      // play on. A new token and a new client take over the bot afterwards.
+      // play on. Half the time those sockets are cut too, so their re-dials fail 4001 and the
+      // seat forfeits after the grace (the documented outcome) unless a new client with a new
+      // token takes it over in time: the renewal comes before or after the grace.
+      if (draws[2] < 0.5) {
+        for (const m of inPlay) {
+          const seat = m.seats.find((s) => s.bot_id === bot.botId);
+          if (!seat) continue;
+          for (const c of conns(
+            botProxy,
+            `/ws/external/match/${m.matchId}/${seat.participant_id}`,
+          )) {
+            botProxy.cut(c.id);
+            journal.event(
+              m.matchId,
+              `fault: cut ${seat.participant_id} after its token was revoked`,
+            );
+          }
+        }
+      }
+      const renewAfter =
+        draws[1] < 0.5 ? LOBBY_PING_MS * 2 : matchConfig.reconnect_grace_ms + LOBBY_PING_MS * 2;
       const renew = async () => {
-        await sleep(LOBBY_PING_MS * 2 + Math.round(draws[1] * 1000));
+        await sleep(renewAfter);
         // A runtime restart may cut the request: retry until a token is issued.
         let issued = null;
         for (let attempt = 0; attempt < 10 && issued?.status !== 201; attempt += 1) {
@@ -336,6 +375,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           if (open.length === 0) return null;
           const target = open[pickIndex(d0, open.length)];
           if (!target || !proxy.cut(target.id)) return null;
+          const matchId = /^\/ws\/external\/match\/([^/]+)\//.exec(target.path)?.[1];
+          if (matchId) journal.event(matchId, `fault: cut ${target.path.split("/").pop()}`);
           return target.path;
         }
         case "cut_all":
@@ -388,6 +429,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             fault.kind
           ];
           const sockets = d1 < 0.8 ? "hibernate" : "close";
+          if (fault.kind === "evict_match") journal.event(name, `fault: evict (${sockets})`);
           try {
             await gateway.evict(binding, name, sockets);
           } catch (err) {
@@ -398,6 +440,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           return `${binding} ${name.slice(0, 13)} (sockets ${sockets})`;
         }
         case "restart":
+          for (const id of live) journal.event(id, "fault: runtime restart");
           await gateway.harness.update((current) => current);
           return "runtime restarted, storage kept";
         case "revoke": {
@@ -517,6 +560,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         seats: journal.ofMatch(id),
         revokedParticipants: revokedParticipants.get(id) ?? new Set(),
         refusals: journal.refusals.get(id) ?? [],
+        timeline: journal.timelines.get(id) ?? [],
       });
     }
     drainLogs();
