@@ -567,3 +567,38 @@ export function checkPresence(
   }
   return t.verdict("no ghost presence");
 }
+
+/** What the run knows of one `runBot`: its lobby, and how each match it played ended. */
+export interface RunnerState {
+  bot: string;
+  lobby: "dialling" | "ready" | "redialling" | "stopped";
+  /** Match id → how its session ended (`ended`, `refused`, `lost`), null while it plays. */
+  matches: Map<string, string | null>;
+}
+
+/**
+ * No SDK client hung: once every match is over, each bot's current client holds a live
+ * lobby (a replaced one stopped), and every match session a client started has finished
+ * by itself — with `match_end`, or by giving up on a close code or an expired grace.
+ */
+export function checkClients(bots: RunnerState[][]): Verdict {
+  const t = new Tally();
+  t.declare("clients (runBot)", "lobbies up at the end", "match sessions");
+  for (const runners of bots) {
+    runners.forEach((runner, i) => {
+      t.add("clients (runBot)");
+      const current = i === runners.length - 1;
+      if (current && runner.lobby === "ready") t.add("lobbies up at the end");
+      else if (current) t.fail(`${runner.bot}: lobby ${runner.lobby} at the end`);
+      else if (runner.lobby !== "stopped")
+        t.fail(`${runner.bot}: a replaced client's lobby is ${runner.lobby}`);
+      for (const [matchId, status] of runner.matches) {
+        t.add("match sessions");
+        if (status === null)
+          t.fail(`${runner.bot}: still playing ${short(matchId)} after it ended`);
+        else t.add(`sessions ${status}`);
+      }
+    });
+  }
+  return t.verdict("no SDK client hung (lobbies up, every match session finished by itself)");
+}

@@ -25,12 +25,14 @@ import {
   checkActions,
   checkChannel,
   checkChips,
+  checkClients,
   checkMatchEnds,
   checkPresence,
   checkSeq,
   checkTurns,
   type MatchEvidence,
   type MatchRecord,
+  type RunnerState,
   type StoredHand,
   type Verdict,
 } from "./invariants.ts";
@@ -113,7 +115,13 @@ interface ChaosBot {
   tokenId: string;
   /** Lobby up and not being revoked: may be given new matches. */
   available: boolean;
-  runners: { stop: AbortController; done: Promise<RunBotResult> }[];
+  /** Every `runBot` started for the bot, the current one last (a revocation starts another). */
+  runners: Runner[];
+}
+
+interface Runner extends RunnerState {
+  stop: AbortController;
+  done: Promise<RunBotResult> | null;
 }
 
 interface LiveMatch {
@@ -181,7 +189,56 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const lobbyReady = new Promise<void>((resolve) => {
         ready = resolve;
       });
-      const done = runBot(
+      const runner: Runner = {
+        bot: bot.name,
+        lobby: "dialling",
+        matches: new Map(),
+        stop,
+        done: null,
+      };
+      const onEvent = (event: string, data: Record<string, unknown> = {}) => {
+        const matchId = typeof data.match_id === "string" ? data.match_id : null;
+        switch (event) {
+          case "lobby_ready":
+            runner.lobby = "ready";
+            ready();
+            break;
+          case "lobby_redial":
+            runner.lobby = "redialling";
+            count(event);
+            break;
+          case "lobby_stopped":
+            runner.lobby = "stopped";
+            count(`lobby stopped: ${String(data.reason)}`);
+            break;
+          case "matched":
+            if (matchId) runner.matches.set(matchId, null);
+            break;
+          case "match_over":
+            if (matchId) runner.matches.set(matchId, String(data.status));
+            if (data.status === "lost" && matchId) journal.refused(matchId, "lost (grace over)");
+            break;
+          case "match_refused":
+            count(`match socket refused ${String(data.code)}`);
+            if (matchId) journal.refused(matchId, `${String(data.code)} ${String(data.reason)}`);
+            break;
+          case "server_error_frame":
+            count(`server error frame: ${String(data.code)}`);
+            break;
+          default:
+            count(event);
+        }
+        if (event.startsWith("lobby_"))
+          say(`${elapsed()} ${bot.name} ${event} ${JSON.stringify(data)}`);
+        if (matchId) {
+          const detail = ["code", "status", "resume"]
+            .filter((k) => data[k] !== undefined)
+            .map((k) => ` ${k} ${String(data[k])}`)
+            .join("");
+          journal.event(matchId, `${bot.name} ${event}${detail}`);
+        }
+      };
+      runner.done = runBot(
         chaosBotFactory(journal, bot.name, {
           seed: options.seed,
           slowDecisionRate: options.slowDecisionRate,
@@ -192,40 +249,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           token: bot.token,
           signal: stop.signal,
           backoff: new Backoff({ baseMs: 100, capMs: 2000, stableMs: 3000 }),
-          log: (event, data) => {
-            if (event === "lobby_ready") ready();
-            if (event === "matched" && typeof data?.match_id === "string") {
-              journal.event(
-                data.match_id,
-                `${bot.name} got matched${data.resume ? " (resume)" : ""}`,
-              );
-            }
-            if (event === "lobby_ready" || event === "lobby_redial" || event === "lobby_stopped") {
-              say(`${elapsed()} ${bot.name} ${event} ${JSON.stringify(data ?? {})}`);
-            }
-            if (typeof data?.match_id === "string" && event.startsWith("match_")) {
-              const code = data.code === undefined ? "" : ` ${String(data.code)}`;
-              const status = data.status === undefined ? "" : ` ${String(data.status)}`;
-              journal.event(data.match_id, `${bot.name} ${event}${code}${status}`);
-            }
-            if (event === "match_refused") {
-              count(`match socket refused ${String(data?.code)}`);
-              journal.refused(
-                String(data?.match_id),
-                `${String(data?.code)} ${String(data?.reason)}`,
-              );
-            } else if (event === "match_over" && data?.status !== "ended") {
-              count(`match given up by a client: ${String(data?.status)}`);
-              if (data?.status === "lost")
-                journal.refused(String(data?.match_id), "lost (grace over)");
-            } else if (event === "lobby_stopped") count(`lobby stopped: ${String(data?.reason)}`);
-            else if (event === "server_error_frame")
-              count(`server error frame: ${String(data?.code)}`);
-            else if (!["matched", "lobby_ready", "match_over"].includes(event)) count(event);
-          },
+          log: onEvent,
         },
       );
-      bot.runners.push({ stop, done });
+      bot.runners.push(runner);
       return lobbyReady;
     };
     for (let i = 0; i < options.bots; i += 1) {
@@ -538,6 +565,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const agent of agents) agent.dispose();
 
     // ---- collect ----
+    const clients = checkClients(bots.map((b) => b.runners));
     for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
     await Promise.race([
       Promise.all(bots.flatMap((b) => b.runners.map((r) => r.done))),
@@ -570,6 +598,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       checkActions(evidence),
       checkTurns(evidence),
       checkSeq(evidence),
+      clients,
       checkChannel(agents.map((a) => a.record)),
       checkPresence(whos, leaves),
     ];
