@@ -552,6 +552,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
       }),
     );
+    say(`${elapsed()} agents caught up to the last seq after a final resume`);
     const leaves = new Map<string, number>();
     const ways = ["by close", "by cut", "silently (heartbeat)"] as const;
     agents.forEach((agent, i) => {
@@ -562,15 +563,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // The silent ones are only closed by the heartbeat sweep.
     await sleep(AGENT_HEARTBEAT_MS + 2000);
     const whos = await askWho(gateway, channels);
+    say(`${elapsed()} asked who is left`);
     for (const agent of agents) agent.dispose();
 
     // ---- collect ----
     const clients = checkClients(bots.map((b) => b.runners));
     for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
+    // The clients are done: drop their sockets rather than wait for close handshakes.
+    botProxy.cutAll();
     await Promise.race([
       Promise.all(bots.flatMap((b) => b.runners.map((r) => r.done))),
-      sleep(15_000),
+      sleep(5000),
     ]);
+    say(`${elapsed()} clients stopped`);
     const ids = new Set(matches.keys());
     for (const bot of bots) {
       const res = await api(gateway, "GET", `/api/bots/${bot.botId}/matches?limit=100`);
@@ -591,6 +596,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         timeline: journal.timelines.get(id) ?? [],
       });
     }
+    say(`${elapsed()} read back ${evidence.length} matches`);
     drainLogs();
     const verdicts = [
       checkMatchEnds(evidence),
