@@ -74,6 +74,18 @@ const MATCH_CONFIG = {
   max_messages_per_second: 200,
 };
 
+/**
+ * Per-match variations of the timers, so queued (jittered) frames, short clocks and a small
+ * reconnect budget all meet the faults; the grace is the same for every match.
+ */
+function variation(random: Prng): Record<string, number> {
+  return {
+    jitter_max_ms: random.pick([0, 60, 300]),
+    turn_timeout_ms: random.pick([1000, 1500, 3000]),
+    reconnect_budget: random.pick([2, 10, 10]),
+  };
+}
+
 /** Runtime vars: short lobby and agent heartbeats, and no per-IP connect limit (all loopback). */
 export const CHAOS_VARS = {
   WS_CONNECTS_PER_IP_PER_MINUTE: "1000000",
@@ -303,7 +315,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const a = pairs.pick(free);
       const b = pairs.pick(free.filter((x) => x !== a));
       const res = await api(gateway, "POST", "/api/matches", {
-        body: { bots: [a.botId, b.botId], config: matchConfig },
+        body: { bots: [a.botId, b.botId], config: { ...matchConfig, ...variation(pairs) } },
       }).catch(() => null);
       if (res?.status !== 201) {
         count(`dispatch failed ${res?.status ?? "(no answer)"}`);
