@@ -1,8 +1,9 @@
 /**
- * A resuming channel agent for chaos runs: it holds one channel socket (through a fault
- * proxy), posts at its own pace, and behaves like a careful client — it pings, treats a
- * missing pong as a dead link, re-dials after any non-terminal close with `since_seq` = the
- * last `seq` it saw, re-posts every post not yet acknowledged under the same id, and pages
+ * A resuming agent for chaos runs. On a channel socket (through a fault proxy) it posts and
+ * whispers to other sessions at its own pace; on an inbox socket it only receives whispers.
+ * Either way it behaves like a careful client: it pings, treats a missing pong as a dead
+ * link, re-dials after any non-terminal close with `since_seq` = the last `seq` it saw,
+ * re-sends every post and whisper not yet acknowledged under the same id, and pages
  * `history` when a replay was cut at 1000. It records everything it received, each socket's
  * replay and `caught_up` (with gaps), and every ack, for the invariant checks.
  */
@@ -27,18 +28,34 @@ export interface Gap {
   fromSeq: number;
 }
 
+/** A whisper this agent sent, with the inbox it went to and how it was acknowledged. */
+export interface SentWhisper {
+  target: string;
+  payload: unknown;
+  /** `delivered` or `queued` once acknowledged; null until then. */
+  status: string | null;
+}
+
 /** What an agent saw and did, for the checks. */
 export interface AgentRecord {
+  /** The channel name, or `inbox` for an inbox socket. */
   channel: string;
   path: string;
-  /** `caught_up.seq` of the first socket (it sent no `since_seq`): the agent's starting point. */
+  /**
+   * Where the agent's stream starts: a channel's `caught_up.seq` on the first socket (it sent
+   * no `since_seq`), or 0 for an inbox (everything ever whispered to it is due).
+   */
   startSeq: number | null;
   received: Received[];
   gaps: Gap[];
   /** Every post by id, with its payload, and its `seq` once acknowledged. */
   posts: Map<string, { payload: unknown; seq: number | null }>;
+  /** Every whisper sent by id. */
+  whispers: Map<string, SentWhisper>;
   /** How many sockets completed the handshake (the first one included). */
   established: number;
+  /** The newest `caught_up.seq`: the latest `seq` the server had at the last resume. */
+  caughtUpSeq: number;
   /** Close codes seen, with counts. */
   closes: Map<number, number>;
   /** Error frames the server sent, by code. */
@@ -55,14 +72,22 @@ export interface ChaosAgentOptions {
   /** `http://127.0.0.1:<port>` of the proxy (or the gateway). */
   origin: string;
   agent: Agent;
-  channel: string;
+  /** A channel name, or `null` for the session's own inbox. */
+  channel: string | null;
   session: string;
   random: Prng;
-  /** Pause between posts, drawn uniformly in this range. */
+  /** Pause between posts (or whispers), drawn uniformly in this range. */
   postEveryMs: [number, number];
+  /** Session paths this agent whispers to, instead of posting, a quarter of the time. */
+  whisperTo?: string[];
   pingEveryMs: number;
   /** A pong later than this after a ping: the link is dead, cut it and re-dial. */
   pongTimeoutMs: number;
+  /**
+   * Goes away now and then — closes cleanly and stays offline for a while — so that what is
+   * sent meanwhile must wait for its resume (an inbox then answers `queued`): [every, away].
+   */
+  napMs?: [number, number];
 }
 
 type Frame = Record<string, unknown> & { type?: unknown };
@@ -84,33 +109,40 @@ export class ChaosAgent {
   #pingTimer: NodeJS.Timeout | null = null;
   #postTimer: NodeJS.Timeout | null = null;
   #redialTimer: NodeJS.Timeout | null = null;
+  #napTimer: NodeJS.Timeout | null = null;
+  #napUntil = 0;
   #pingSentAt: number | null = null;
   #waiters: (() => void)[] = [];
   #whoAnswer: string[] | null = null;
 
   constructor(options: ChaosAgentOptions) {
     this.#options = options;
-    this.#endpoint = `/ws/channel/${options.channel}`;
+    const path = `${options.agent.user}/${options.agent.machine}/${options.session}`;
+    this.#endpoint =
+      options.channel === null ? `/ws/inbox/${path}` : `/ws/channel/${options.channel}`;
     this.record = {
-      channel: options.channel,
-      path: `${options.agent.user}/${options.agent.machine}/${options.session}`,
-      startSeq: null,
+      channel: options.channel ?? "inbox",
+      path,
+      startSeq: options.channel === null ? 0 : null,
       received: [],
       gaps: [],
       posts: new Map(),
+      whispers: new Map(),
       established: 0,
+      caughtUpSeq: 0,
       closes: new Map(),
       errors: new Map(),
       fatal: null,
     };
   }
 
-  /** Connects, then keeps posting and re-dialling until told otherwise. */
+  /** Connects, then keeps posting (on a channel) and re-dialling until told otherwise. */
   start(): void {
-    this.#posting = true;
+    this.#posting = this.#options.channel !== null;
     this.#dial();
     this.#pingTimer = setInterval(() => this.#ping(), this.#options.pingEveryMs);
     this.#schedulePost();
+    this.#scheduleNap();
   }
 
   /** True once the current socket has replayed up to `caught_up`. */
@@ -122,10 +154,11 @@ export class ChaosAgent {
     return this.#lastSeq;
   }
 
-  /** Posts not acknowledged yet. */
+  /** Posts and whispers not acknowledged yet. */
   get unacked(): number {
     let count = 0;
     for (const post of this.record.posts.values()) if (post.seq === null) count += 1;
+    for (const whisper of this.record.whispers.values()) if (whisper.status === null) count += 1;
     return count;
   }
 
@@ -134,6 +167,13 @@ export class ChaosAgent {
     this.#posting = false;
     if (this.#postTimer) clearTimeout(this.#postTimer);
     this.#postTimer = null;
+  }
+
+  /** No more naps; an ongoing one ends now. */
+  stopNapping(): void {
+    if (this.#napTimer) clearTimeout(this.#napTimer);
+    this.#napTimer = null;
+    this.#napUntil = 0;
   }
 
   /** Resolves once `done()` holds, re-checked on every event; rejects after `timeoutMs`. */
@@ -183,6 +223,7 @@ export class ChaosAgent {
   leave(how: "close" | "cut" | "silent"): void {
     this.#stopped = true;
     this.stopPosting();
+    this.stopNapping();
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     if (this.#redialTimer) clearTimeout(this.#redialTimer);
     this.#pingTimer = null;
@@ -253,12 +294,24 @@ export class ChaosAgent {
 
   #scheduleRedial(): void {
     if (this.#stopped || this.#redialTimer) return;
-    this.#redialTimer = setTimeout(
+    const delay = Math.max(this.#napUntil - Date.now(), this.#options.random.int(50, 400));
+    this.#redialTimer = setTimeout(() => {
+      this.#redialTimer = null;
+      this.#dial();
+    }, delay);
+  }
+
+  #scheduleNap(): void {
+    const nap = this.#options.napMs;
+    if (!nap) return;
+    const [every, away] = nap;
+    this.#napTimer = setTimeout(
       () => {
-        this.#redialTimer = null;
-        this.#dial();
+        this.#napUntil = Date.now() + this.#options.random.int(away / 4, away);
+        this.#ws?.close(1000, "nap");
+        this.#scheduleNap();
       },
-      this.#options.random.int(50, 400),
+      this.#options.random.int(every / 2, every),
     );
   }
 
@@ -284,10 +337,12 @@ export class ChaosAgent {
         this.record.established += 1;
         return;
       case "message":
+      case "whisper":
         this.#onMessage(frame, socketNo);
         return;
       case "caught_up": {
         const seq = Number(frame.seq);
+        this.record.caughtUpSeq = seq;
         if (this.record.startSeq === null && this.#lastSeq === null) this.record.startSeq = seq;
         if (frame.gap === true) {
           this.record.gaps.push({ sinceSeq: this.#lastSeq ?? 0, fromSeq: Number(frame.from_seq) });
@@ -325,6 +380,11 @@ export class ChaosAgent {
         if (post) post.seq = Number(frame.seq);
         return;
       }
+      case "whisper_ack": {
+        const whisper = this.record.whispers.get(String(frame.id));
+        if (whisper) whisper.status = String(frame.status);
+        return;
+      }
       case "pong":
         this.#pingSentAt = null;
         return;
@@ -353,13 +413,19 @@ export class ChaosAgent {
     if (this.#lastSeq === null || seq > this.#lastSeq) this.#lastSeq = seq;
   }
 
-  /** The replay is over: everything posted but not acknowledged goes again, same ids. */
+  /** The replay is over: everything sent but not acknowledged goes again, same ids. */
   #caughtUp(ws: WebSocket, latest: number): void {
     this.#replaying = false;
-    // A first socket without since_seq: nothing replayed, the agent starts from `latest`.
-    if (this.#lastSeq === null) this.#lastSeq = latest;
+    // A first channel socket without since_seq: nothing replayed, it starts from `latest`.
+    // (An inbox replays everything unacknowledged, so its resume point is what it received.)
+    if (this.#lastSeq === null && this.#options.channel !== null) this.#lastSeq = latest;
     for (const [id, post] of this.record.posts) {
       if (post.seq === null) this.#send(ws, { type: "post", id, payload: post.payload });
+    }
+    for (const [id, whisper] of this.record.whispers) {
+      if (whisper.status === null) {
+        this.#send(ws, { type: "whisper", id, target: whisper.target, payload: whisper.payload });
+      }
     }
   }
 
@@ -393,9 +459,16 @@ export class ChaosAgent {
     this.#postCount += 1;
     const id = `${this.#options.session}-${this.#postCount}`;
     const payload = { n: this.#postCount, by: this.record.path };
-    this.record.posts.set(id, { payload, seq: null });
-    // Sent now if the socket is caught up; otherwise the next caught_up sends it.
+    const targets = this.#options.whisperTo ?? [];
     const ws = this.#ws;
+    // Sent now if the socket is caught up; otherwise the next caught_up sends it.
+    if (targets.length > 0 && this.#options.random.chance(0.25)) {
+      const target = this.#options.random.pick(targets);
+      this.record.whispers.set(id, { target, payload, status: null });
+      if (ws && this.caughtUp) this.#send(ws, { type: "whisper", id, target, payload });
+      return;
+    }
+    this.record.posts.set(id, { payload, seq: null });
     if (ws && this.caughtUp) this.#send(ws, { type: "post", id, payload });
   }
 

@@ -16,6 +16,7 @@ export const FAULT_KINDS = [
   "evict_match",
   "evict_bot",
   "evict_channel",
+  "evict_inbox",
   "restart",
   "revoke",
 ] as const;
@@ -49,6 +50,7 @@ const WEIGHTS = {
   evict_match: 3,
   evict_bot: 1,
   evict_channel: 2,
+  evict_inbox: 1,
 } as const;
 
 /** The whole fault schedule of `seed`, sorted by time. */

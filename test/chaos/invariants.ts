@@ -471,6 +471,40 @@ export function checkSeq(matches: MatchEvidence[]): Verdict {
 }
 
 /**
+ * The ordering half of exactly-once: `a` received the `seq`s after its starting point up to
+ * `latest`, each once and in order, nothing missing unless a `caught_up` reported that range
+ * as a gap.
+ */
+function checkOrder(t: Tally, where: string, a: AgentRecord, latest: number): void {
+  if (a.startSeq === null) {
+    t.fail(`${where}: ${a.path} never caught up`);
+    return;
+  }
+  const excused = (seq: number) => a.gaps.some((g) => seq > g.sinceSeq && seq < g.fromSeq);
+  let expected = a.startSeq + 1;
+  const seen = new Set<number>();
+  for (const r of a.received) {
+    t.add("deliveries checked");
+    if (r.replay) t.add("delivered by replay after a resume");
+    if (seen.has(r.seq)) {
+      t.fail(`${where}: ${a.path} received seq ${r.seq} twice`);
+      continue;
+    }
+    seen.add(r.seq);
+    while (expected < r.seq && excused(expected)) expected += 1;
+    if (r.seq !== expected)
+      t.fail(`${where}: ${a.path} received seq ${r.seq} where ${expected} was due`);
+    expected = Math.max(expected, r.seq + 1);
+  }
+  for (let seq = expected; seq <= latest; seq += 1) {
+    if (!excused(seq)) {
+      t.fail(`${where}: ${a.path} never received seq ${seq}..${latest}`);
+      return;
+    }
+  }
+}
+
+/**
  * Every acknowledged channel message was received exactly once, in order, by every
  * subscriber, over all its sockets (live, and replayed after each resume): its received
  * `seq`s are exactly the channel's `seq`s after its starting point, with nothing missing
@@ -512,26 +546,8 @@ export function checkChannel(agents: AgentRecord[]): Verdict {
       t.add("subscribers");
       t.add("resumes", Math.max(0, a.established - 1));
       t.add("gaps reported", a.gaps.length);
-      if (a.startSeq === null) {
-        t.fail(`${channel}: ${a.path} never caught up`);
-        continue;
-      }
-      const excused = (seq: number) => a.gaps.some((g) => seq > g.sinceSeq && seq < g.fromSeq);
-      let expected = a.startSeq + 1;
-      const seen = new Set<number>();
+      checkOrder(t, channel, a, latest);
       for (const r of a.received) {
-        t.add("deliveries checked");
-        if (r.replay) t.add("delivered by replay after a resume");
-        if (seen.has(r.seq)) {
-          t.fail(`${channel}: ${a.path} received seq ${r.seq} twice`);
-          continue;
-        }
-        seen.add(r.seq);
-        while (expected < r.seq && excused(expected)) expected += 1;
-        if (r.seq !== expected) {
-          t.fail(`${channel}: ${a.path} received seq ${r.seq} where ${expected} was due`);
-        }
-        expected = Math.max(expected, r.seq + 1);
         const post = acked.get(r.seq);
         if (!post)
           t.fail(`${channel}: ${a.path} received seq ${r.seq}, which no post was acked for`);
@@ -541,15 +557,58 @@ export function checkChannel(agents: AgentRecord[]): Verdict {
           );
         }
       }
-      for (let seq = expected; seq <= latest; seq += 1) {
-        if (!excused(seq)) {
-          t.fail(`${channel}: ${a.path} never received seq ${seq}..${latest}`);
-          break;
-        }
-      }
     }
   }
   return t.verdict("every acked channel message received exactly once by every subscriber");
+}
+
+/**
+ * Every acknowledged whisper (`delivered` or `queued`) reached its target's inbox exactly
+ * once: each inbox received its `seq`s 1…latest in order over all its sockets (resumed with
+ * `since_seq`), and those whispers are exactly the ones acknowledged to senders for it.
+ */
+export function checkWhispers(senders: AgentRecord[], inboxes: AgentRecord[]): Verdict {
+  const t = new Tally();
+  t.declare(
+    "inboxes",
+    "whispers acked",
+    "acked delivered live",
+    "acked queued",
+    "deliveries checked",
+    "delivered by replay after a resume",
+    "resumes",
+  );
+  const key = (from: string, payload: unknown) => `${from} ${JSON.stringify(payload)}`;
+  const due = new Map<string, Set<string>>();
+  for (const a of senders) {
+    for (const [id, w] of a.whispers) {
+      if (w.status === null) {
+        t.fail(`${a.path} whisper ${id} to ${w.target} was never acknowledged`);
+        continue;
+      }
+      t.add("whispers acked");
+      t.add(`acked ${w.status === "delivered" ? "delivered live" : w.status}`);
+      const set = due.get(w.target) ?? new Set<string>();
+      set.add(key(a.path, w.payload));
+      due.set(w.target, set);
+    }
+  }
+  for (const inbox of inboxes) {
+    t.add("inboxes");
+    t.add("resumes", Math.max(0, inbox.established - 1));
+    checkOrder(t, "inbox", inbox, inbox.caughtUpSeq);
+    const expected = due.get(inbox.path) ?? new Set<string>();
+    const got = new Set<string>();
+    for (const r of inbox.received) {
+      const k = key(r.from, r.payload);
+      if (!expected.has(k)) t.fail(`${inbox.path} received a whisper nobody had acked: ${k}`);
+      got.add(k);
+    }
+    for (const k of expected) {
+      if (!got.has(k)) t.fail(`${inbox.path} never received the acked whisper ${k}`);
+    }
+  }
+  return t.verdict("every acked whisper received exactly once by its target inbox");
 }
 
 /** No ghost presence: once every agent has left, `who` lists only the one asking. */

@@ -30,6 +30,7 @@ import {
   checkPresence,
   checkSeq,
   checkTurns,
+  checkWhispers,
   type MatchEvidence,
   type MatchRecord,
   type RunnerState,
@@ -175,6 +176,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const agentProxy = await startCutProxy(gateway.url);
   const timers = new Set<NodeJS.Timeout>();
   const agents: ChaosAgent[] = [];
+  const inboxes: ChaosAgent[] = [];
   const bots: ChaosBot[] = [];
   try {
     const plan = planFaults(options.seed, {
@@ -280,29 +282,48 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     say(`${elapsed()} ${bots.length} SDK bots in their lobbies`);
 
-    // ---- agents ----
+    // ---- agents: one channel socket each, posting and whispering, and one inbox each ----
     const channels = Array.from({ length: options.channels }, (_, i) => `chaos-${i}`);
     for (const channel of channels) await createChannel(gateway, channel);
+    const members: { agent: Agent; channel: string; session: string; stream: string }[] = [];
     for (const [c, channel] of channels.entries()) {
       for (let i = 0; i < options.agentsPerChannel; i += 1) {
         const agent = await registerAgent(gateway, `ag${c}x${i}`, "box");
-        agents.push(
-          new ChaosAgent({
-            origin: agentProxy.origin,
-            agent,
-            channel,
-            session: `s${c}x${i}`,
-            random: new Prng(options.seed, `agent/${c}/${i}`),
-            postEveryMs: [150, 700],
-            pingEveryMs: 700,
-            pongTimeoutMs: 2500,
-          }),
-        );
+        members.push({ agent, channel, session: `s${c}x${i}`, stream: `agent/${c}/${i}` });
       }
     }
-    for (const agent of agents) agent.start();
-    await Promise.all(agents.map((a) => a.until(() => a.caughtUp, 15_000, "the first caught_up")));
-    say(`${elapsed()} ${agents.length} agents in ${channels.length} channels`);
+    const paths = members.map((m) => `${m.agent.user}/${m.agent.machine}/${m.session}`);
+    const common = { origin: agentProxy.origin, pingEveryMs: 700, pongTimeoutMs: 2500 };
+    for (const m of members) {
+      const path = `${m.agent.user}/${m.agent.machine}/${m.session}`;
+      agents.push(
+        new ChaosAgent({
+          ...common,
+          agent: m.agent,
+          channel: m.channel,
+          session: m.session,
+          random: new Prng(options.seed, m.stream),
+          postEveryMs: [150, 700],
+          whisperTo: paths.filter((p) => p !== path),
+        }),
+      );
+      inboxes.push(
+        new ChaosAgent({
+          ...common,
+          agent: m.agent,
+          channel: null,
+          session: m.session,
+          random: new Prng(options.seed, `${m.stream}/inbox`),
+          postEveryMs: [1000, 1000],
+          napMs: [6000, 3000],
+        }),
+      );
+    }
+    for (const agent of [...agents, ...inboxes]) agent.start();
+    await Promise.all(
+      [...agents, ...inboxes].map((a) => a.until(() => a.caughtUp, 15_000, "the first caught_up")),
+    );
+    say(`${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox`);
 
     // ---- matches ----
     const matches = new Map<string, LiveMatch>();
@@ -455,18 +476,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
         case "evict_match":
         case "evict_bot":
-        case "evict_channel": {
-          const names =
-            fault.kind === "evict_match"
-              ? [...live]
-              : fault.kind === "evict_bot"
-                ? bots.map((b) => b.botId)
-                : channels;
+        case "evict_channel":
+        case "evict_inbox": {
+          const names = {
+            evict_match: () => [...live],
+            evict_bot: () => bots.map((b) => b.botId),
+            evict_channel: () => channels,
+            evict_inbox: () => paths,
+          }[fault.kind]();
           const name = names[pickIndex(d0, names.length)];
           if (name === undefined) return null;
-          const binding = { evict_match: "MATCH", evict_bot: "BOT", evict_channel: "CHANNEL" }[
-            fault.kind
-          ];
+          const binding = {
+            evict_match: "MATCH",
+            evict_bot: "BOT",
+            evict_channel: "CHANNEL",
+            evict_inbox: "INBOX",
+          }[fault.kind];
           const sockets = d1 < 0.8 ? "hibernate" : "close";
           if (fault.kind === "evict_match") journal.event(name, `fault: evict (${sockets})`);
           try {
@@ -539,6 +564,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     // ---- agents: settle, resume once more, leave three ways, then ask who is left ----
     for (const agent of agents) agent.stopPosting();
+    for (const inbox of inboxes) inbox.stopNapping();
     await Promise.all(
       agents.map((a) =>
         a
@@ -553,8 +579,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         latest.set(agent.record.channel, Math.max(latest.get(agent.record.channel) ?? 0, seq));
       }
     }
-    await Promise.all(
-      agents.map(async (a) => {
+    await Promise.all([
+      ...agents.map(async (a) => {
         try {
           await a.resume(15_000);
           const target = latest.get(a.record.channel) ?? 0;
@@ -563,8 +589,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           say(String(err));
         }
       }),
-    );
-    say(`${elapsed()} agents caught up to the last seq after a final resume`);
+      // Every whisper is acknowledged by now: one more resume replays whatever is still due.
+      ...inboxes.map((a) => a.resume(15_000).catch((err: unknown) => say(String(err)))),
+    ]);
+    for (const inbox of inboxes) inbox.leave("close");
+    say(`${elapsed()} agents and inboxes caught up after a final resume`);
     const leaves = new Map<string, number>();
     const ways = ["by close", "by cut", "silently (heartbeat)"] as const;
     agents.forEach((agent, i) => {
@@ -618,6 +647,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       checkSeq(evidence),
       clients,
       checkChannel(agents.map((a) => a.record)),
+      checkWhispers(
+        agents.map((a) => a.record),
+        inboxes.map((a) => a.record),
+      ),
       checkPresence(whos, leaves),
     ];
     return {
@@ -633,7 +666,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
   } finally {
     for (const timer of timers) clearTimeout(timer);
-    for (const agent of agents) agent.dispose();
+    for (const agent of [...agents, ...inboxes]) agent.dispose();
     for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
     await botProxy.close();
     await agentProxy.close();

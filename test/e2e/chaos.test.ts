@@ -17,6 +17,7 @@ import {
   checkPresence,
   checkSeq,
   checkTurns,
+  checkWhispers,
   type MatchEvidence,
 } from "../chaos/invariants.ts";
 import { formatReport, runChaos } from "../chaos/scenario.ts";
@@ -271,7 +272,7 @@ describe("the match checks", () => {
   });
 });
 
-// ---- channels: two agents, three acked posts ----
+// ---- channels: two agents, three acked posts; whispers to one inbox ----
 
 function agent(path: string, received: number[], posts: [string, number][] = []): AgentRecord {
   return {
@@ -287,14 +288,16 @@ function agent(path: string, received: number[], posts: [string, number][] = [])
     })),
     gaps: [],
     posts: new Map(posts.map(([id, seq]) => [id, { payload: seq, seq }])),
+    whispers: new Map(),
     established: 2,
+    caughtUpSeq: Math.max(0, ...received),
     closes: new Map(),
     errors: new Map(),
     fatal: null,
   };
 }
 
-describe("the channel and presence checks", () => {
+describe("the channel, whisper and presence checks", () => {
   const posters = (received: number[]) => [
     agent(
       "a",
@@ -324,6 +327,29 @@ describe("the channel and presence checks", () => {
     const gapped = posters([1, 3]);
     gapped[1]?.gaps.push({ sinceSeq: 1, fromSeq: 3 });
     expect(checkChannel(gapped).ok).toBe(true);
+  });
+
+  it("match whispers to the inbox they were acked for, exactly once", () => {
+    const sender = agent("a", []);
+    sender.whispers.set("w1", { target: "t", payload: { n: 1 }, status: "queued" });
+    sender.whispers.set("w2", { target: "t", payload: { n: 2 }, status: "delivered" });
+    const inbox = (payloads: number[]): AgentRecord => ({
+      ...agent("t", []),
+      channel: "inbox",
+      received: payloads.map((n, i) => ({
+        seq: i + 1,
+        from: "a",
+        payload: { n },
+        socket: 1,
+        replay: false,
+      })),
+      caughtUpSeq: payloads.length,
+    });
+    expect(checkWhispers([sender], [inbox([1, 2])]).failures).toEqual([]);
+    expect(checkWhispers([sender], [inbox([1])]).ok).toBe(false);
+    expect(checkWhispers([sender], [inbox([1, 2, 3])]).ok).toBe(false);
+    sender.whispers.set("w3", { target: "t", payload: { n: 3 }, status: null });
+    expect(checkWhispers([sender], [inbox([1, 2])]).ok).toBe(false);
   });
 
   it("catch a ghost in who", () => {
