@@ -62,7 +62,12 @@ export interface AgentRecord {
   errors: Map<string, number>;
   /** A close code after which a client must stop (4001, 4003, …), if one came. */
   fatal: number | null;
+  /** The socket's life, time-stamped (opened, established, closed, left), for diagnoses. */
+  log: string[];
 }
+
+/** Wall-clock time of day with milliseconds, for logs compared across processes. */
+export const clock = () => new Date().toISOString().slice(11, 23);
 
 /** Close codes a client must not re-dial after (agent channels: close codes table). */
 const TERMINAL = new Set([4001, 4003, 4004, 4010, 4013]);
@@ -133,6 +138,7 @@ export class ChaosAgent {
       closes: new Map(),
       errors: new Map(),
       fatal: null,
+      log: [],
     };
   }
 
@@ -278,6 +284,7 @@ export class ChaosAgent {
     });
     ws.on("close", (code) => {
       this.record.closes.set(code, (this.record.closes.get(code) ?? 0) + 1);
+      this.record.log.push(`${clock()} socket ${socketNo} closed ${code}`);
       if (!current()) return;
       this.#live = false;
       if (TERMINAL.has(code)) {
@@ -332,6 +339,7 @@ export class ChaosAgent {
         return;
       }
       case "established":
+        this.record.log.push(`${clock()} socket ${socketNo} established`);
         this.#live = true;
         this.#replaying = true;
         this.record.established += 1;

@@ -613,7 +613,7 @@ export function checkWhispers(senders: AgentRecord[], inboxes: AgentRecord[]): V
 
 /** No ghost presence: once every agent has left, `who` lists only the one asking. */
 export function checkPresence(
-  whos: { channel: string; asker: string; sessions: string[] }[],
+  whos: { channel: string; asker: string; sessions: string[]; diagnosis?: string }[],
   leaves: Map<string, number>,
 ): Verdict {
   const t = new Tally();
@@ -622,7 +622,11 @@ export function checkPresence(
   for (const who of whos) {
     t.add("channels asked");
     const ghosts = who.sessions.filter((s) => s !== who.asker);
-    if (ghosts.length > 0) t.fail(`${who.channel}: still present ${ghosts.join(", ")}`);
+    if (ghosts.length > 0) {
+      t.fail(
+        `${who.channel}: still present ${ghosts.join(", ")}${who.diagnosis ? ` — ${who.diagnosis}` : ""}`,
+      );
+    }
   }
   return t.verdict("no ghost presence");
 }

@@ -11,7 +11,7 @@ import { type RunBotResult, runBot } from "../../src/client/run-bot.ts";
 import { type Agent, createChannel, registerAgent } from "../harness/agent.ts";
 import { type CutProxy, startCutProxy } from "../harness/cut-proxy.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
-import { ChaosAgent } from "./agent-client.ts";
+import { ChaosAgent, clock } from "./agent-client.ts";
 import { chaosBotFactory, MatchJournal } from "./bot.ts";
 import {
   FAULT_KINDS,
@@ -361,6 +361,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // ---- faults ----
     const conns = (proxy: CutProxy, prefix: string) =>
       proxy.connections().filter((c) => c.path.startsWith(prefix));
+    /** Notes a network fault on a match socket in that match's timeline. */
+    const noteConn = (path: string, what: string) => {
+      const [, matchId, participant] = /^\/ws\/external\/match\/([^/]+)\/([^/?]+)/.exec(path) ?? [];
+      if (matchId) journal.event(matchId, `fault: ${what} ${participant}`);
+    };
     const revoke = async (bot: ChaosBot, draws: [number, number, number]): Promise<string> => {
       bot.available = false;
       const inPlay = [...live]
@@ -435,8 +440,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           if (open.length === 0) return null;
           const target = open[pickIndex(d0, open.length)];
           if (!target || !proxy.cut(target.id)) return null;
-          const matchId = /^\/ws\/external\/match\/([^/]+)\//.exec(target.path)?.[1];
-          if (matchId) journal.event(matchId, `fault: cut ${target.path.split("/").pop()}`);
+          noteConn(target.path, "cut");
           return target.path;
         }
         case "cut_all":
@@ -455,6 +459,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             const target = open[(first + k) % open.length];
             if (!target) continue;
             target.proxy.delay(target.c.id, ms);
+            noteConn(target.c.path, `delay +${ms} ms for ${windowMs} ms`);
             const timer = setTimeout(() => {
               timers.delete(timer);
               target.proxy.delay(target.c.id, 0);
@@ -472,6 +477,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           if (!target) return null;
           const ms = 300 + Math.floor(d1 * 5000);
           target.proxy.stall(target.c.id, ms);
+          noteConn(target.c.path, `stall ${ms} ms`);
           return `${target.c.path} for ${ms} ms`;
         }
         case "evict_match":
@@ -603,7 +609,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
     // The silent ones are only closed by the heartbeat sweep.
     await sleep(AGENT_HEARTBEAT_MS + 2000);
-    const whos = await askWho(gateway, channels);
+    const whos = (await askWho(gateway, channels)).map((who) => ({
+      ...who,
+      diagnosis: who.diagnosis
+        ? `${who.diagnosis}; agents: ${agents
+            .filter((a) => who.sessions.includes(a.record.path))
+            .map((a) => `${a.record.path} ${a.record.log.slice(-6).join(", ")}`)
+            .join(" | ")}`
+        : "",
+    }));
     say(`${elapsed()} asked who is left`);
     for (const agent of agents) agent.dispose();
 
@@ -678,7 +692,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 async function askWho(
   gateway: Gateway,
   channels: string[],
-): Promise<{ channel: string; asker: string; sessions: string[] }[]> {
+): Promise<{ channel: string; asker: string; sessions: string[]; diagnosis: string }[]> {
   const checker: Agent = await registerAgent(gateway, "checker", "box");
   const answers = [];
   for (const channel of channels) {
@@ -693,7 +707,16 @@ async function askWho(
       pongTimeoutMs: 5000,
     });
     const sessions = await agent.who(10_000);
-    answers.push({ channel, asker: agent.record.path, sessions });
+    let diagnosis = "";
+    if (sessions.some((path) => path !== agent.record.path)) {
+      // Ghosts: show what the channel object holds, to tell a lost sweep from a live socket.
+      const sql = await gateway.harness
+        .getWorker()
+        .getDurableObjectStorage("CHANNEL", { name: channel });
+      const rows = async (query: string) => JSON.stringify(await sql.exec(query));
+      diagnosis = `at ${clock()}: presence ${await rows("SELECT * FROM presence")}; schedule ${await rows("SELECT * FROM schedule")}`;
+    }
+    answers.push({ channel, asker: agent.record.path, sessions, diagnosis });
     agent.dispose();
   }
   return answers;

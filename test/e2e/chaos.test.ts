@@ -294,6 +294,7 @@ function agent(path: string, received: number[], posts: [string, number][] = [])
     closes: new Map(),
     errors: new Map(),
     fatal: null,
+    log: [],
   };
 }
 
