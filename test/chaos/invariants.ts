@@ -22,10 +22,13 @@ export interface Verdict {
 export interface MatchRecord {
   match_id: string;
   status: string;
+  created_at: string;
+  ended_at: string | null;
   config: { starting_stack: number };
   result: (MatchEnd & Record<string, unknown>) | null;
   participants: {
     participant_id: string;
+    bot_id: string;
     seat: number;
     final_stack: number | null;
     net_chips: number | null;

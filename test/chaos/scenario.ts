@@ -328,7 +328,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // ---- matches ----
     const matches = new Map<string, LiveMatch>();
     const live = new Set<string>();
-    const revokedParticipants = new Map<string, Set<string>>();
+    /** Each revocation: the bot and when its token was revoked. */
+    const revocations: { botId: string; at: number }[] = [];
     const pairs = new Prng(options.seed, "pairs");
     const dispatch = async (): Promise<void> => {
       const free = bots.filter((b) => b.available);
@@ -371,13 +372,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const inPlay = [...live]
         .map((id) => matches.get(id))
         .filter((m): m is LiveMatch => m !== undefined);
-      for (const m of inPlay) {
-        const seat = m.seats.find((s) => s.bot_id === bot.botId);
-        if (!seat) continue;
-        const set = revokedParticipants.get(m.matchId) ?? new Set<string>();
-        set.add(seat.participant_id);
-        revokedParticipants.set(m.matchId, set);
-      }
+      revocations.push({ botId: bot.botId, at: Date.now() });
       const res = await api(gateway, "DELETE", `/api/external-api/tokens/${bot.tokenId}`);
       if (res.status !== 204) throw new Error(`revoke answered ${res.status}`);
       // The old lobby learns on its next heartbeat (4002) and stops; its live match sockets
@@ -641,12 +636,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const id of ids) {
       const record = await api(gateway, "GET", `/api/matches/${id}`);
       const hands = await api(gateway, "GET", `/api/matches/${id}/hands`);
+      const stored = record.status === 200 ? (record.body as MatchRecord) : null;
+      // A seat counts as revoked when its bot's token was revoked while the match was on.
+      const during = (at: number) =>
+        stored !== null &&
+        at >= Date.parse(stored.created_at) &&
+        (stored.ended_at === null || at <= Date.parse(stored.ended_at));
+      const revokedParticipants = new Set(
+        (stored?.participants ?? [])
+          .filter((p) => revocations.some((r) => r.botId === p.bot_id && during(r.at)))
+          .map((p) => p.participant_id),
+      );
       evidence.push({
         matchId: id,
-        record: record.status === 200 ? (record.body as MatchRecord) : null,
+        record: stored,
         hands: hands.status === 200 ? (hands.body as { hands: StoredHand[] }).hands : [],
         seats: journal.ofMatch(id),
-        revokedParticipants: revokedParticipants.get(id) ?? new Set(),
+        revokedParticipants,
         refusals: journal.refusals.get(id) ?? [],
         timeline: journal.timelines.get(id) ?? [],
       });

@@ -168,6 +168,8 @@ function evidence(mutate: (e: MatchEvidence) => void = () => {}): MatchEvidence[
     record: {
       match_id: "m1",
       status: "completed",
+      created_at: "2026-11-21T00:00:00.000Z",
+      ended_at: "2026-11-21T00:01:00.000Z",
       config: { starting_stack: 300 },
       result: {
         match_id: "m1",
@@ -179,6 +181,7 @@ function evidence(mutate: (e: MatchEvidence) => void = () => {}): MatchEvidence[
       },
       participants: results.map((r) => ({
         participant_id: `p_${r.seat}`,
+        bot_id: `b_${r.seat}`,
         seat: r.seat,
         final_stack: r.final_stack,
         net_chips: r.net_chips,
