@@ -65,7 +65,8 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
   const url = resolveGatewayUrl(notice.gateway_ws_url, options.lobbyUrl);
   const decisions = new Map<string, Promise<Decision>>();
   // Held in an object so closures see the current socket (TypeScript narrows plain lets).
-  const live: { socket: WebSocket | null } = { socket: null };
+  // `ready`: this socket finished its handshake (our client `hello` is sent).
+  const live: { socket: WebSocket | null; ready: boolean } = { socket: null, ready: false };
   let ended: MatchEnd | null = null;
   let dropDeadline: number | null = null;
   let attempt = 0;
@@ -75,6 +76,10 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
   };
   const answer = async (requestId: string, decision: Promise<Decision>) => {
     const { action, amount } = await decision;
+    // A decision that resolves while a re-dialled socket is still handshaking is not sent:
+    // nothing may precede the client hello (§5.1). The server re-sends the pending
+    // turn_request after the handshake, and it is answered then from the same decision.
+    if (!live.ready) return;
     send({
       type: "turn_action",
       match_id: matchId,
@@ -105,6 +110,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
     const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
       const ws = new WebSocket(url.href, [TOKEN_SUBPROTOCOL, token]);
       live.socket = ws;
+      live.ready = false;
       const abort = () => ws.close(1000);
       options.signal?.addEventListener("abort", abort, { once: true });
       // Handlers are attached before the first event can be dispatched, so no frame is lost.
@@ -126,6 +132,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
               client_name: CLIENT_NAME,
               client_version: CLIENT_VERSION,
             });
+            live.ready = true;
             dropDeadline = null;
             attempt = 0;
             break;
@@ -152,9 +159,20 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
             break;
         }
       };
-      ws.onclose = (event) => {
+      let settled = false;
+      const settle = (code: number, reason: string) => {
+        if (settled) return;
+        settled = true;
         options.signal?.removeEventListener("abort", abort);
-        resolve({ code: event.code, reason: event.reason });
+        resolve({ code, reason });
+      };
+      ws.onclose = (event) => settle(event.code, event.reason);
+      // Node's WebSocket reports a connection lost during the opening handshake with an
+      // `error` event and no `close`: without this the session would wait for ever.
+      ws.onerror = () => {
+        if (settled) return;
+        settle(1006, "connection failed");
+        ws.close();
       };
     });
     if (ended) break;

@@ -108,9 +108,20 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
           evicted = true;
         }
       };
-      ws.onclose = (event) => {
+      let settled = false;
+      const settle = (code: number) => {
+        if (settled) return;
+        settled = true;
         stop.signal.removeEventListener("abort", onStop);
-        resolve({ code: event.code, evicted });
+        resolve({ code, evicted });
+      };
+      ws.onclose = (event) => settle(event.code);
+      // Node's WebSocket reports a connection lost during the opening handshake with an
+      // `error` event and no `close`: without this the lobby would wait for ever.
+      ws.onerror = () => {
+        if (settled) return;
+        settle(1006);
+        ws.close();
       };
     });
     if (stop.signal.aborted) finish("aborted");

@@ -42,6 +42,9 @@ export interface DispatchResult {
   seats: DispatchedSeat[];
 }
 
+/** How long after its end a match whose registry rows never appeared is given up. */
+const ORPHAN_AFTER_MS = 5 * 60_000;
+
 /** Path of a seat's match socket (§4). */
 export function gatewayPath(matchId: string, participantId: string): string {
   return `/ws/external/match/${matchId}/${participantId}`;
@@ -68,6 +71,28 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
       gateway_ws_url: bot.kind === "house" ? null : gatewayPath(matchId, participantId),
     };
   });
+  const spec: MatchSpec = {
+    match_id: matchId,
+    created_at: createdAt,
+    config,
+    seats: seats.map((seat, i) => ({
+      seat: seat.seat,
+      participant_id: seat.participant_id,
+      bot_id: seat.bot_id,
+      name: seat.name,
+      house_strategy: bots[i]?.kind === "house" ? (bots[i]?.house_strategy ?? null) : null,
+    })),
+  };
+  // The object first, then its registry rows. A dispatch cut short in between (a restart or
+  // a crash mid-request) leaves at most an object nobody was told about, which cancels itself
+  // at the connection wait; the other order could leave a row `dispatching` for ever, with
+  // no object behind it, holding a seat of its token's concurrent-match cap.
+  try {
+    await env.MATCH.getByName(matchId).create(spec);
+  } catch (err) {
+    log("error", "match_create_failed", { match_id: matchId, error: describeError(err) });
+    throw new ApiError(503, "MATCH_BACKEND_UNAVAILABLE", "The match could not be created");
+  }
   const [, ...inserted] = await env.DB.batch([
     env.DB.prepare(
       "INSERT INTO matches (id, status, source, rated, config, created_at) VALUES (?, 'dispatching', ?, ?, ?, ?)",
@@ -98,6 +123,7 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
     }),
   ]);
   if (inserted.some((result) => result.meta.changes !== 1)) {
+    // Refused: the object was never announced to anyone and cancels itself at the connection wait.
     await env.DB.batch([
       env.DB.prepare("DELETE FROM participants WHERE match_id = ?").bind(matchId),
       env.DB.prepare("DELETE FROM matches WHERE id = ?").bind(matchId),
@@ -107,25 +133,6 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
       "TOKEN_AT_CONCURRENT_MATCH_CAP",
       "A seat's token is at its concurrent-match cap (or was revoked)",
     );
-  }
-  const spec: MatchSpec = {
-    match_id: matchId,
-    created_at: createdAt,
-    config,
-    seats: seats.map((seat, i) => ({
-      seat: seat.seat,
-      participant_id: seat.participant_id,
-      bot_id: seat.bot_id,
-      name: seat.name,
-      house_strategy: bots[i]?.kind === "house" ? (bots[i]?.house_strategy ?? null) : null,
-    })),
-  };
-  try {
-    await env.MATCH.getByName(matchId).create(spec);
-  } catch (err) {
-    log("error", "match_create_failed", { match_id: matchId, error: describeError(err) });
-    await setStatus(env.DB, matchId, "error");
-    throw new ApiError(503, "MATCH_BACKEND_UNAVAILABLE", "The match could not be created");
   }
   await setStatus(env.DB, matchId, "live");
   const result: DispatchResult = {
@@ -161,7 +168,7 @@ async function resolveBot(db: D1Database, idOrName: string): Promise<Bot> {
 }
 
 /** Moves a match on from `dispatching` only: a match that already ended keeps its status. */
-async function setStatus(db: D1Database, matchId: string, status: "live" | "error"): Promise<void> {
+async function setStatus(db: D1Database, matchId: string, status: "live"): Promise<void> {
   await db
     .prepare("UPDATE matches SET status = ? WHERE id = ? AND status = 'dispatching'")
     .bind(status, matchId)
@@ -174,13 +181,26 @@ async function setStatus(db: D1Database, matchId: string, status: "live" | "erro
  * hook: whatever else must happen when a match ends belongs here.
  */
 export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<void> {
-  await recordMatchResult(env.DB, outcome);
+  if (!(await recordMatchResult(env.DB, outcome))) {
+    // The object exists before its registry rows (see dispatchMatch): a match that ended
+    // fast may be recorded before its dispatch wrote them, so the object retries. Rows still
+    // missing long after the end mean that dispatch died first: nobody was ever told of
+    // this match, and there is nothing to record or settle.
+    if (Date.now() - Date.parse(outcome.ended_at) < ORPHAN_AFTER_MS) {
+      throw new Error(`match ${outcome.match_id} is not in the registry yet`);
+    }
+    log("warn", "match_record_orphan", { match_id: outcome.match_id });
+    return;
+  }
   await settleMatch(env, outcome);
 }
 
-/** Writes the final status, the `match_end` payload and each seat's figures to D1. */
-export async function recordMatchResult(db: D1Database, outcome: MatchOutcome): Promise<void> {
-  await db.batch([
+/**
+ * Writes the final status, the `match_end` payload and each seat's figures to D1. False when
+ * the registry has no row for the match.
+ */
+export async function recordMatchResult(db: D1Database, outcome: MatchOutcome): Promise<boolean> {
+  const [match] = await db.batch([
     db
       .prepare("UPDATE matches SET status = ?, ended_at = ?, result = ? WHERE id = ?")
       .bind(outcome.status, outcome.ended_at, JSON.stringify(outcome.match_end), outcome.match_id),
@@ -199,4 +219,5 @@ export async function recordMatchResult(db: D1Database, outcome: MatchOutcome): 
         ),
     ),
   ]);
+  return (match?.meta.changes ?? 0) > 0;
 }

@@ -118,6 +118,49 @@ describe("playMatch", () => {
     expect(seen[1]).toMatchObject({ type: "hello", supported_versions: ["1.0"] });
   });
 
+  it("holds a decision that resolves during a re-dial's handshake and answers the re-sent turn", async () => {
+    // Found by `npm run chaos`: an answer sent between `authenticate` and the client `hello`
+    // is out of order (§5.1), and the server closes such a socket with 4013 for good.
+    let release: () => void = () => {};
+    const decided = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const order: string[] = [];
+    const lobby = await peer(async (ws, connection) => {
+      const next = frames(ws);
+      order.push(`${connection}:${String((await next.next()).value.type)}`); // authenticate
+      if (connection === 1) {
+        ws.send(JSON.stringify({ type: "hello", match_id: "m1", seq: 1 }));
+        await next.next(); // client hello
+        ws.send(JSON.stringify(turn("req_1")));
+        setTimeout(() => ws.terminate(), 20); // cut while the bot is still deciding
+        return;
+      }
+      release(); // the decision is ready before this socket's handshake is done
+      await new Promise((r) => setTimeout(r, 100));
+      ws.send(JSON.stringify({ type: "hello", match_id: "m1", seq: 1 }));
+      order.push(`${connection}:${String((await next.next()).value.type)}`);
+      ws.send(JSON.stringify(turn("req_1")));
+      const answer = (await next.next()).value;
+      order.push(`${connection}:${String(answer.type)}:${String(answer.request_id)}`);
+      ws.send(JSON.stringify({ type: "match_end", match_id: "m1", seq: 9, reason: "complete" }));
+      ws.close(1000);
+    });
+    const outcome = await playMatch({
+      notice: { ...notice, gateway_ws_url: "/ws/external/match/m1/p_1" },
+      lobbyUrl: lobby,
+      token: TOKEN,
+      bot: {
+        decide: async () => {
+          await decided;
+          return { action: "call" };
+        },
+      },
+    });
+    expect(outcome.status).toBe("ended");
+    expect(order).toEqual(["1:authenticate", "2:authenticate", "2:hello", "2:turn_action:req_1"]);
+  });
+
   it("retries a rejected action with check when offered, else fold", async () => {
     const answers: Array<Record<string, unknown>> = [];
     const lobby = await peer(async (ws) => {

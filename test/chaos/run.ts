@@ -1,0 +1,60 @@
+/**
+ * `npm run chaos` — a bounded, seeded fault-injection run against the real local runtime,
+ * then every invariant printed with its counts. Exits 1 if one is broken.
+ *
+ *   npm run chaos -- --seed 42 --minutes 3
+ *
+ * Options: --seed N (default: random, printed), --minutes M (fault phase, default 3),
+ * --bots N (12), --matches N (concurrent, 6), --channels N (3), --agents N (per channel, 4),
+ * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N and
+ * --revocations N (per minute, 1 and 2), --quiet (no per-fault lines).
+ */
+import { parseArgs } from "node:util";
+import { formatReport, runChaos } from "./scenario.ts";
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: "string" },
+    minutes: { type: "string", default: "3" },
+    bots: { type: "string", default: "12" },
+    matches: { type: "string", default: "6" },
+    channels: { type: "string", default: "3" },
+    agents: { type: "string", default: "4" },
+    stack: { type: "string", default: "300" },
+    restarts: { type: "string", default: "1" },
+    revocations: { type: "string", default: "2" },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+const positive = (name: string, text: string | undefined): number => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+};
+
+const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+if (!Number.isSafeInteger(seed)) throw new Error("--seed must be an integer");
+const minutes = positive("minutes", values.minutes);
+const durationMs = Math.round(minutes * 60_000);
+const bots = Math.max(2, Math.round(positive("bots", values.bots)));
+
+process.stderr.write(
+  `chaos: seed ${seed} (re-run with --seed ${seed}), ${minutes} min of faults\n`,
+);
+const report = await runChaos({
+  seed,
+  durationMs,
+  bots,
+  concurrentMatches: Math.round(positive("matches", values.matches)),
+  channels: Math.round(positive("channels", values.channels)),
+  agentsPerChannel: Math.round(positive("agents", values.agents)),
+  faultGapMs: [300, 1500],
+  restarts: Math.max(1, Math.round(minutes * positive("restarts", values.restarts))),
+  revocations: Math.max(1, Math.round(minutes * positive("revocations", values.revocations))),
+  slowDecisionRate: 0.03,
+  match: { starting_stack: Math.round(positive("stack", values.stack)) },
+  ...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`chaos: ${line}\n`) }),
+});
+console.log(formatReport(report));
+process.exitCode = report.ok ? 0 : 1;

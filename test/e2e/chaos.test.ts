@@ -1,0 +1,366 @@
+// Proves the chaos suite: a short seeded run of `npm run chaos` against the real runtime —
+// SDK bots in concurrent matches and resuming agents in channels, through fault proxies,
+// with socket cuts, delays and stalls, object evictions, a runtime restart and a token
+// revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
+// seed; and that each invariant check really fails on the violation it exists to catch.
+import { describe, expect, it } from "vitest";
+import type { ActionEntry, RoundResult } from "../../src/client/types.ts";
+import type { AgentRecord } from "../chaos/agent-client.ts";
+import { MatchJournal, type SeatLog } from "../chaos/bot.ts";
+import { fingerprint, planFaults } from "../chaos/faults.ts";
+import {
+  checkActions,
+  checkChannel,
+  checkChips,
+  checkClients,
+  checkMatchEnds,
+  checkPresence,
+  checkSeq,
+  checkTurns,
+  checkWhispers,
+  type MatchEvidence,
+} from "../chaos/invariants.ts";
+import { formatReport, runChaos } from "../chaos/scenario.ts";
+
+describe("a short seeded chaos run", () => {
+  it("keeps every invariant through cuts, delays, stalls, evictions, a restart and a revocation", async () => {
+    const lines: string[] = [];
+    const report = await runChaos({
+      seed: 20261121,
+      durationMs: 12_000,
+      bots: 4,
+      concurrentMatches: 2,
+      channels: 2,
+      agentsPerChannel: 3,
+      faultGapMs: [250, 700],
+      restarts: 1,
+      revocations: 1,
+      slowDecisionRate: 0.05,
+      log: (line) => lines.push(line),
+    });
+    const printed = formatReport(report);
+    expect(report.ok, `${printed}\n\n${lines.join("\n")}`).toBe(true);
+    expect(report.faults.restart.applied).toBe(1);
+    expect(report.faults.revoke.applied).toBe(1);
+    const applied = Object.values(report.faults).reduce((n, f) => n + f.applied, 0);
+    expect(applied).toBeGreaterThan(15);
+    const counts = new Map(report.verdicts.flatMap((v) => v.counts));
+    expect(counts.get("played to the end")).toBeGreaterThan(2);
+    expect(counts.get("real actions in stored histories")).toBeGreaterThan(20);
+    expect(counts.get("messages acked")).toBeGreaterThan(20);
+    expect(counts.get("resumes")).toBeGreaterThan(0);
+  });
+});
+
+describe("the fault plan", () => {
+  const options = {
+    durationMs: 60_000,
+    gapMs: [300, 900] as [number, number],
+    restarts: 2,
+    revocations: 3,
+  };
+
+  it("is the same for the same seed and differs for another", () => {
+    const a = planFaults(7, options);
+    expect(planFaults(7, options)).toEqual(a);
+    expect(fingerprint(planFaults(7, options))).toBe(fingerprint(a));
+    expect(fingerprint(planFaults(8, options))).not.toBe(fingerprint(a));
+  });
+
+  it("holds the requested restarts and revocations inside the run, in time order", () => {
+    const plan = planFaults(7, options);
+    expect(plan.filter((f) => f.kind === "restart")).toHaveLength(2);
+    expect(plan.filter((f) => f.kind === "revoke")).toHaveLength(3);
+    expect(plan.every((f) => f.at > 0 && f.at < options.durationMs)).toBe(true);
+    expect(plan.map((f) => f.at)).toEqual([...plan.map((f) => f.at)].sort((x, y) => x - y));
+  });
+});
+
+// ---- a small, consistent match the checks must accept, then break one way at a time ----
+
+const entry = (
+  seat: number,
+  action: ActionEntry["action"],
+  amount: number,
+  phase: ActionEntry["phase"],
+  isTimeout = false,
+): ActionEntry => ({
+  seat,
+  action,
+  amount,
+  phase,
+  is_timeout: isTimeout,
+});
+
+/** Hand 1 of 300-chip stacks at 10/20: seat 0 calls, bets the flop, seat 1 folds. */
+function handOne(): RoundResult {
+  return {
+    hand_number: 1,
+    winner_seats: [0],
+    pot: 80,
+    payouts: [{ seat: 0, amount: 80 }],
+    showdown: [],
+    action_history: [
+      entry(0, "post_small_blind", 10, "preflop"),
+      entry(1, "post_big_blind", 20, "preflop"),
+      entry(0, "call", 10, "preflop"),
+      entry(1, "check", 0, "preflop"),
+      entry(1, "check", 0, "flop"),
+      entry(0, "raise", 40, "flop"),
+      entry(1, "fold", 0, "flop"),
+    ],
+    stacks: [320, 280],
+    deck_commitment: "c",
+    deck_reveal: null,
+  };
+}
+
+function seatLog(
+  journal: MatchJournal,
+  seat: number,
+  requests: [string, number, string][],
+): SeatLog {
+  const log = journal.seat("m1", `p_${seat}`);
+  log.seat = seat;
+  log.clients = 1;
+  for (const [id, index, action] of requests) {
+    log.requests.set(id, { requestId: id, hand: 1, index, seat, sightings: 1, mismatch: null });
+    log.sent.set(id, new Set([action]));
+  }
+  return log;
+}
+
+function evidence(mutate: (e: MatchEvidence) => void = () => {}): MatchEvidence[] {
+  const journal = new MatchJournal();
+  const seats = [
+    seatLog(journal, 0, [
+      ["r1", 2, "call"],
+      ["r3", 5, "raise"],
+    ]),
+    seatLog(journal, 1, [
+      ["r2", 3, "check"],
+      ["r4", 4, "check"],
+      ["r5", 6, "fold"],
+    ]),
+  ];
+  const results = [
+    {
+      seat: 0,
+      name: "a",
+      net_chips: 20,
+      hands_won: 1,
+      final_stack: 320,
+      bot_errors: [],
+      decision_latency_samples_ms: [],
+    },
+    {
+      seat: 1,
+      name: "b",
+      net_chips: -20,
+      hands_won: 0,
+      final_stack: 280,
+      bot_errors: [],
+      decision_latency_samples_ms: [],
+    },
+  ];
+  const e: MatchEvidence = {
+    matchId: "m1",
+    record: {
+      match_id: "m1",
+      status: "completed",
+      created_at: "2026-11-21T00:00:00.000Z",
+      ended_at: "2026-11-21T00:01:00.000Z",
+      config: { starting_stack: 300 },
+      result: {
+        match_id: "m1",
+        type: "match_end",
+        reason: "complete",
+        results,
+        total_hands_played: 1,
+        terminal_status: "completed",
+      },
+      participants: results.map((r) => ({
+        participant_id: `p_${r.seat}`,
+        bot_id: `b_${r.seat}`,
+        seat: r.seat,
+        final_stack: r.final_stack,
+        net_chips: r.net_chips,
+      })),
+    },
+    hands: [{ hand_number: 1, result: handOne() }],
+    seats,
+    revokedParticipants: new Set(),
+    refusals: [],
+    timeline: [],
+  };
+  mutate(e);
+  return [e];
+}
+
+const history = (e: MatchEvidence) => e.hands[0]?.result.action_history ?? [];
+
+describe("the match checks", () => {
+  it("accept a consistent match", () => {
+    for (const check of [checkMatchEnds, checkChips, checkActions, checkTurns, checkSeq]) {
+      const verdict = check(evidence());
+      expect(verdict.failures, verdict.name).toEqual([]);
+      expect(verdict.ok).toBe(true);
+    }
+  });
+
+  it("catch an action applied twice", () => {
+    const doubled = evidence((e) => history(e).splice(6, 0, entry(0, "raise", 40, "flop")));
+    expect(checkActions(doubled).failures.join()).toMatch(/answers no request a bot received/);
+  });
+
+  it("catch chips that appear or vanish", () => {
+    const richer = evidence((e) => {
+      const result = e.hands[0]?.result;
+      if (result) result.stacks = [330, 280];
+    });
+    expect(checkChips(richer).ok).toBe(false);
+    const unbalanced = evidence((e) => {
+      const first = e.record?.result?.results?.[0];
+      if (first) first.final_stack = 310;
+    });
+    expect(checkChips(unbalanced).failures.join()).toMatch(/final stacks/);
+  });
+
+  it("catch a turn that was neither applied as sent nor auto-acted", () => {
+    const other = evidence((e) => e.seats[1]?.sent.set("r5", new Set(["call"])));
+    expect(checkTurns(other).ok).toBe(false);
+    expect(checkActions(other).ok).toBe(false);
+  });
+
+  it("accept a timed-out turn, and one the seat never saw", () => {
+    const timedOut = evidence((e) => {
+      history(e)[6] = entry(1, "fold", 0, "flop", true);
+      e.seats[1]?.requests.delete("r5");
+    });
+    expect(checkActions(timedOut).ok).toBe(true);
+    expect(checkTurns(timedOut).counts).toContainEqual(["auto-acted while the seat was away", 1]);
+  });
+
+  it("catch a re-sent request that names another slot, and a seq going backwards", () => {
+    const moved = evidence((e) => {
+      const request = e.seats[0]?.requests.get("r1");
+      if (request) request.mismatch = "re-sent as hand 1 index 3";
+      e.seats[1]?.seqViolations.push("turn_request seq 4 after turn_result 5");
+    });
+    expect(checkActions(moved).ok).toBe(false);
+    expect(checkSeq(moved).ok).toBe(false);
+  });
+
+  it("catch a match that never ended or ended on a server error, and a differing match_end", () => {
+    const live = evidence((e) => {
+      if (e.record) e.record.status = "live";
+    });
+    expect(checkMatchEnds(live).ok).toBe(false);
+    const crashed = evidence((e) => {
+      if (e.record)
+        e.record.result = { match_id: "m1", reason: "error", error_code: "server_error" };
+    });
+    expect(checkMatchEnds(crashed).ok).toBe(false);
+    const differing = evidence((e) =>
+      e.seats[0]?.matchEnds.push({ match_id: "m1", reason: "complete", total_hands_played: 2 }),
+    );
+    expect(checkMatchEnds(differing).ok).toBe(false);
+  });
+
+  it("catch a hung SDK client", () => {
+    const ok = { bot: "a", lobby: "ready" as const, matches: new Map([["m1", "ended"]]) };
+    expect(checkClients([[ok]]).ok).toBe(true);
+    expect(checkClients([[{ ...ok, matches: new Map([["m1", null]]) }]]).ok).toBe(false);
+    expect(checkClients([[{ ...ok, lobby: "redialling" }]]).ok).toBe(false);
+  });
+});
+
+// ---- channels: two agents, three acked posts; whispers to one inbox ----
+
+function agent(path: string, received: number[], posts: [string, number][] = []): AgentRecord {
+  return {
+    channel: "c",
+    path,
+    startSeq: 0,
+    received: received.map((seq) => ({
+      seq,
+      from: seq === 2 ? "b" : "a",
+      payload: seq,
+      socket: 1,
+      replay: false,
+    })),
+    gaps: [],
+    posts: new Map(posts.map(([id, seq]) => [id, { payload: seq, seq }])),
+    whispers: new Map(),
+    established: 2,
+    caughtUpSeq: Math.max(0, ...received),
+    closes: new Map(),
+    errors: new Map(),
+    fatal: null,
+    log: [],
+  };
+}
+
+describe("the channel, whisper and presence checks", () => {
+  const posters = (received: number[]) => [
+    agent(
+      "a",
+      [1, 2, 3],
+      [
+        ["a-1", 1],
+        ["a-3", 3],
+      ],
+    ),
+    agent("b", received, [["b-1", 2]]),
+  ];
+
+  it("accept every acked message received once, in order", () => {
+    expect(checkChannel(posters([1, 2, 3])).failures).toEqual([]);
+  });
+
+  it("catch a missing, a duplicated and a reordered message, and a post never acked", () => {
+    expect(checkChannel(posters([1, 3])).ok).toBe(false);
+    expect(checkChannel(posters([1, 2, 2, 3])).ok).toBe(false);
+    expect(checkChannel(posters([2, 1, 3])).ok).toBe(false);
+    const unacked = posters([1, 2, 3]);
+    unacked[0]?.posts.set("a-4", { payload: 4, seq: null });
+    expect(checkChannel(unacked).ok).toBe(false);
+  });
+
+  it("excuse exactly the messages a caught_up reported as a gap", () => {
+    const gapped = posters([1, 3]);
+    gapped[1]?.gaps.push({ sinceSeq: 1, fromSeq: 3 });
+    expect(checkChannel(gapped).ok).toBe(true);
+  });
+
+  it("match whispers to the inbox they were acked for, exactly once", () => {
+    const sender = agent("a", []);
+    sender.whispers.set("w1", { target: "t", payload: { n: 1 }, status: "queued" });
+    sender.whispers.set("w2", { target: "t", payload: { n: 2 }, status: "delivered" });
+    const inbox = (payloads: number[]): AgentRecord => ({
+      ...agent("t", []),
+      channel: "inbox",
+      received: payloads.map((n, i) => ({
+        seq: i + 1,
+        from: "a",
+        payload: { n },
+        socket: 1,
+        replay: false,
+      })),
+      caughtUpSeq: payloads.length,
+    });
+    expect(checkWhispers([sender], [inbox([1, 2])]).failures).toEqual([]);
+    expect(checkWhispers([sender], [inbox([1])]).ok).toBe(false);
+    expect(checkWhispers([sender], [inbox([1, 2, 3])]).ok).toBe(false);
+    sender.whispers.set("w3", { target: "t", payload: { n: 3 }, status: null });
+    expect(checkWhispers([sender], [inbox([1, 2])]).ok).toBe(false);
+  });
+
+  it("catch a ghost in who", () => {
+    const leaves = new Map([["by close", 1]]);
+    expect(checkPresence([{ channel: "c", asker: "x", sessions: ["x"] }], leaves).ok).toBe(true);
+    expect(checkPresence([{ channel: "c", asker: "x", sessions: ["a", "x"] }], leaves).ok).toBe(
+      false,
+    );
+  });
+});
