@@ -42,16 +42,6 @@ export const HOSTILE_SEGMENTS: readonly string[] = [
   "0",
 ];
 
-/** Segments that keep the router's shape but not the name's (they only fail the name check). */
-export const NAME_LOOKALIKES: readonly string[] = [
-  "ABC",
-  "a.b",
-  "-a",
-  "_a",
-  "a".repeat(65),
-  "%61%62%63",
-];
-
 /** Seeded extra segments: random bytes percent-encoded, or random printable text. */
 export function randomSegment(rng: Rng): string {
   if (rng.chance(0.5)) {

@@ -80,7 +80,7 @@ interface Draft {
   text: { apply: (text: string) => string; outcome: Outcome | null } | null;
 }
 
-export const NAN_LIKE = [
+const NAN_LIKE = [
   '"NaN"',
   '"Infinity"',
   '"-Infinity"',
@@ -91,7 +91,7 @@ export const NAN_LIKE = [
   '" 1"',
   '"null"',
 ];
-export const WRONG_TYPES = ["null", "true", "false", "[]", "{}", "0", "[1,2]", '{"a":1}'];
+const WRONG_TYPES = ["null", "true", "false", "[]", "{}", "0", "[1,2]", '{"a":1}'];
 export const HOSTILE_STRINGS = [
   '"../../etc/passwd"',
   '"%2e%2e%2f"',
@@ -120,13 +120,13 @@ export const Invalid = {
 } as const;
 
 /** `depth` nested arrays (`[`) or objects (`{`) around a 1. */
-export function deepNest(depth: number, open: "[" | "{"): string {
+function deepNest(depth: number, open: "[" | "{"): string {
   if (open === "[") return `${"[".repeat(depth)}1${"]".repeat(depth)}`;
   return `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
 /** Values for fields a shape treats as opaque: all valid JSON, all awkward. */
-export function awkwardValue(rng: Rng): string {
+function awkwardValue(rng: Rng): string {
   switch (rng.int(0, 7)) {
     case 0:
       return deepNest(rng.int(50, 1500), rng.chance(0.5) ? "[" : "{");

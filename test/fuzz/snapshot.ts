@@ -51,7 +51,7 @@ function stable(rows: Row[], drop: string[] = []): Row[] {
 }
 
 /** Every registry table, bookkeeping columns left out. */
-export async function snapshotD1(gateway: Gateway): Promise<Tables> {
+async function snapshotD1(gateway: Gateway): Promise<Tables> {
   const env = (await gateway.harness.getWorker().getEnv()) as { DB: D1Reader };
   const { results: tables } = await env.DB.prepare(
     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
@@ -66,7 +66,7 @@ export async function snapshotD1(gateway: Gateway): Promise<Tables> {
 }
 
 /** Every data table of one Durable Object. */
-export async function snapshotObject(gateway: Gateway, ref: ObjectRef): Promise<Tables> {
+async function snapshotObject(gateway: Gateway, ref: ObjectRef): Promise<Tables> {
   const sql = await gateway.harness
     .getWorker()
     .getDurableObjectStorage(ref.binding, { name: ref.name });

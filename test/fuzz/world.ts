@@ -73,6 +73,7 @@ export interface Principals {
   root: Agent;
 }
 
+/** One gateway with its principals, client helpers and the sockets the cases opened. */
 export class World implements Principals {
   readonly gateway: Gateway;
   readonly tag: string;

@@ -15,6 +15,7 @@ export type Json = Record<string, unknown>;
 /** How a seat presents its credential (bot protocol §4, docs/match.md "Connecting"). */
 export type Dial = "header" | "query" | "frame";
 
+/** One seat of a match as a bot drives it, over as many sockets as it takes. */
 export class Seat {
   readonly seat: number;
   readonly path: string;
