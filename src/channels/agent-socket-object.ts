@@ -412,6 +412,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     };
     this.write(ws, live);
     this.#live.set(live.id, ws);
+    // The sweep was set for the handshake deadline; the heartbeat one may come first.
+    this.schedule.atLatest("sweep", (live.liveAt ?? Date.now()) + this.config.heartbeatTimeoutMs);
     this.onEstablished({ ws, attachment: live }, hello);
   }
 

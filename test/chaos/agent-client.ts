@@ -315,7 +315,13 @@ export class ChaosAgent {
     this.#napTimer = setTimeout(
       () => {
         this.#napUntil = Date.now() + this.#options.random.int(away / 4, away);
-        this.#ws?.close(1000, "nap");
+        // A clean close, but the client moves on at once: locally the closing handshake's
+        // TCP end can take the ws library's 30 s close timeout (see docs/lobby.md).
+        const ws = this.#ws;
+        this.#ws = null;
+        this.#live = false;
+        ws?.close(1000, "nap");
+        this.#scheduleRedial();
         this.#scheduleNap();
       },
       this.#options.random.int(every / 2, every),
