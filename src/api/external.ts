@@ -21,6 +21,13 @@ export const LATENCY_STATS_RECENT_MATCHES = 20;
 const ChallengeSchema = v.strictObject({
   bot_id: v.optional(v.string()),
   opponent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+  /**
+   * botgate addition: the decision clock of this casual match (default 30000), within the
+   * bounds of any match's `turn_timeout_ms` — a bot that reasons slowly (an LLM) asks for more.
+   */
+  turn_timeout_ms: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(600_000)),
+  ),
 });
 
 /** The `200` of the house-bot challenge (§8.1). */
@@ -89,7 +96,8 @@ export const externalRoutes = new Hono<AppEnv>()
     if (body.bot_id !== undefined && body.bot_id !== botId) throw unauthorized();
     const house = await resolveHouseBot(c.env.DB, body.opponent);
     await requireDispatchable(c, botId, tokenId);
-    const result = await dispatchChallenge(c.env, { botId, tokenId }, house);
+    const turnTimeoutMs = body.turn_timeout_ms ?? LOBBY_DECISION_TIMEOUT_MS;
+    const result = await dispatchChallenge(c.env, { botId, tokenId }, house, turnTimeoutMs);
     const seat = result.seats.find((s) => s.bot_id === botId);
     if (!seat) throw new Error("dispatched challenge has no seat for the challenger");
     return c.json({
@@ -100,7 +108,7 @@ export const externalRoutes = new Hono<AppEnv>()
       opponent: house.name,
       opponent_bot_id: house.id,
       rated: false,
-      decision_timeout_ms: LOBBY_DECISION_TIMEOUT_MS,
+      decision_timeout_ms: turnTimeoutMs,
     } satisfies ChallengeAnswer);
   })
   .post("/matchmaking/join", async (c) => {
