@@ -105,7 +105,7 @@ export class AgentHub {
   readonly #waitMs: number;
   readonly #maxFrameBytes: number;
   readonly #newsListeners = new Set<(server: string, channel: string | null) => void>();
-  readonly #roleListeners = new Set<() => void>();
+  readonly #membershipListeners = new Set<() => void>();
 
   constructor(options: HubOptions) {
     if (options.servers.length === 0) throw new Error("at least one server is needed");
@@ -131,9 +131,16 @@ export class AgentHub {
     this.#newsListeners.add(listener);
   }
 
-  /** Called whenever a server admin or channel admin role appears or goes. */
-  onRolesChanged(listener: () => void): void {
-    this.#roleListeners.add(listener);
+  /** Called whenever the joined channels or the admin roles change. */
+  onMembershipChanged(listener: () => void): void {
+    this.#membershipListeners.add(listener);
+  }
+
+  /** The joined channels of every server. */
+  joinedChannels(): Array<{ server: string; channel: string }> {
+    return this.#servers.flatMap((s) =>
+      [...s.joined.keys()].map((channel) => ({ server: s.origin, channel })),
+    );
   }
 
   /** Whether the server said this user is a server admin (on any configured server). */
@@ -168,7 +175,7 @@ export class AgentHub {
     server.inboxReady = agent.openInbox().then(
       ({ admin }) => {
         server.serverAdmin = admin;
-        if (admin) this.#rolesChanged();
+        if (admin) this.#membershipChanged();
       },
       (err: unknown) => {
         server.inboxError = describeError(err, (e) =>
@@ -193,7 +200,7 @@ export class AgentHub {
       case "closed":
         server.mailbox.closed(key, event.code, event.reason);
         if (channel === null) server.inboxError = describeClose(event.code, event.reason);
-        else if (server.joined.delete(channel)) this.#rolesChanged();
+        else if (server.joined.delete(channel)) this.#membershipChanged();
         this.#o.log("mcp_link_closed", { server: server.origin, channel, code: event.code });
         break;
       case "presence":
@@ -202,8 +209,8 @@ export class AgentHub {
     for (const listener of this.#newsListeners) listener(server.origin, channel);
   }
 
-  #rolesChanged(): void {
-    for (const listener of this.#roleListeners) listener();
+  #membershipChanged(): void {
+    for (const listener of this.#membershipListeners) listener();
   }
 
   /** A configured server by origin or host; the default (first) one when `name` is absent. */
@@ -296,18 +303,18 @@ export class AgentHub {
       admin: joined.admin,
     };
     server.joined.set(channel, entry);
-    if (entry.admin) this.#rolesChanged();
+    this.#membershipChanged();
     return { ...entry, server: server.origin, unread: server.mailbox.unread(channelKey(channel)) };
   }
 
   /** Leaves a joined channel; what was not read yet is replayed by a later join. */
   leave(serverName: string | undefined, channel: string): void {
     const server = this.#pick(serverName);
-    const joined = this.#joined(server, channel);
+    this.#joined(server, channel);
     server.agent.leave(channel);
     server.joined.delete(channel);
     server.mailbox.drop(channelKey(channel));
-    if (joined.admin) this.#rolesChanged();
+    this.#membershipChanged();
   }
 
   /** Posts `text` to a joined channel; resolves with the stored `seq`. */
