@@ -92,6 +92,11 @@ async function within<T>(promise: Promise<T>, ms: number, message: string): Prom
   }
 }
 
+/** A wait as the agent reads it: `15 s`, or `500 ms` below a second. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 let ids = 0;
 /** A client frame id unique to this bridge process, reused by every retry of one request. */
 function requestId(kind: string): string {
@@ -250,7 +255,7 @@ export class AgentHub {
         return await within(
           run(),
           Math.max(left, 1),
-          `no answer from ${server.origin} within ${Math.round(this.#waitMs / 1000)} s; it may be down (the bridge keeps reconnecting)`,
+          `no answer from ${server.origin} within ${duration(this.#waitMs)}; it may be down (the bridge keeps reconnecting)`,
         );
       } catch (err) {
         if (!transient(err) || Date.now() >= deadline) throw err;
@@ -279,7 +284,7 @@ export class AgentHub {
       joined = await within(
         server.agent.join(channel, invite === undefined ? {} : { invite }),
         this.#waitMs,
-        `could not reach ${server.origin} within ${Math.round(this.#waitMs / 1000)} s to join #${channel}; is the server up?`,
+        `could not reach ${server.origin} within ${duration(this.#waitMs)} to join #${channel}; is the server up?`,
       );
     } catch (err) {
       server.agent.leave(channel);

@@ -40,7 +40,7 @@ async function agentBridge(user: string, extra: string[] = []) {
 
 const messages = (answer: ToolAnswer) =>
   (
-    (answer.structured?.channels ?? answer.structured?.inboxes) as Array<{
+    (answer.structured?.channels ?? answer.structured?.inboxes ?? []) as Array<{
       messages: Array<{ seq: number; from: string; text: string }>;
     }>
   ).flatMap((c) => c.messages);
