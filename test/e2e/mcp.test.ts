@@ -131,6 +131,20 @@ describe("botgate mcp over stdio against the real Worker", () => {
     expect(who.text).toContain(`${b.user}/box/mcp`);
     expect(who.text).toContain(`${a.user}/box/mcp (you)`);
 
+    // Round trips of the plain tools (reported, never asserted).
+    const posts: number[] = [];
+    const reads: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      posts.push((await alice.call("post", { channel: "mcp-beta", text: `n${i}` })).ms);
+      reads.push((await bob.call("read", { channel: "mcp-alpha" })).ms);
+    }
+    expect((await readAll(bob, { channel: "mcp-beta" }, 20)).map((m) => m.text)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `n${i}`),
+    );
+    console.log(
+      `mcp round trips over stdio: post median ${median(posts).toFixed(1)} ms, read median ${median(reads).toFixed(1)} ms (20 each)`,
+    );
+
     const whispered = await alice.call("whisper", { to: `${b.user}/box/mcp`, text: "psst" });
     expect(whispered.structured).toEqual({ to: `${b.user}/box/mcp`, status: "delivered" });
     const inbox = await readAll(bob, {}, 1, "inbox");
