@@ -5,13 +5,21 @@
 // what it had not read yet; a whisper to a bridge that is down is read once it is back; bad
 // input is a tool error and the link keeps serving; an MCP-driven player finishes a match
 // against a house bot with poker_wait_turn/poker_act.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannel } from "../harness/agent.ts";
+import { runCli } from "../harness/cli.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
-import { type Bridge, registeredAgent, startBridge, type ToolAnswer } from "../harness/mcp.ts";
+import {
+  type Bridge,
+  registeredAgent,
+  startBridge,
+  startServer,
+  type ToolAnswer,
+} from "../harness/mcp.ts";
 
 let gateway: Gateway;
 let dir: string;
@@ -92,6 +100,57 @@ describe("botgate mcp over stdio against the real Worker", () => {
     expect(await names(poker)).toEqual(
       ["poker_act", "poker_challenge", "poker_status", "poker_wait_turn"].sort(),
     );
+  });
+
+  it("--print-config prints a command a host starts as it is, also from the built lib", async () => {
+    const agent = await registeredAgent(origin(), dir, "mcpconfig");
+    await createChannel(gateway, "mcp-config");
+    const printed = await runCli(
+      [
+        "mcp",
+        "--print-config",
+        "--url",
+        origin(),
+        "--key",
+        agent.keyFile,
+        "--channel",
+        "mcp-config",
+      ],
+      { BOTGATE_TOKEN_FILE: join(dir, "bot-token") },
+    );
+    expect(printed.code, printed.stderr).toBe(0);
+    const config = JSON.parse(printed.stdout) as {
+      mcpServers: { botgate: { command: string; args: string[]; env: Record<string, string> } };
+    };
+    const { command, args, env } = config.mcpServers.botgate;
+    expect(command).toBe(process.execPath);
+    expect(args.slice(1)).toEqual([
+      "mcp",
+      "--url",
+      origin(),
+      "--key",
+      agent.keyFile,
+      "--session",
+      "mcp",
+      "--channel",
+      "mcp-config",
+    ]);
+    expect(env).toEqual({ BOTGATE_TOKEN_FILE: join(dir, "bot-token") });
+    // npm test builds lib/ first; an installed package's bin is lib/cli/main.js.
+    const libMain = fileURLToPath(new URL("../../lib/cli/main.js", import.meta.url));
+    expect(existsSync(libMain), "lib/ is built by npm run build:lib").toBe(true);
+    for (const entry of [args[0] as string, libMain]) {
+      const host = await startServer(command, [entry, ...args.slice(1)]);
+      open.push(host);
+      const who = await host.callUntil(
+        "who",
+        { channel: "mcp-config" },
+        (a) => !a.isError,
+        "the join",
+      );
+      expect(who.text).toContain(`${agent.user}/box/mcp (you)`);
+      await host.close();
+    }
   });
 
   it("two bridges talk in two channels and by whisper", async () => {

@@ -38,14 +38,20 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-/** Spawns `botgate mcp` with `args` and connects the real MCP client to it. */
-export async function startBridge(
+/** Spawns `botgate mcp` (from the sources) with `args` and connects the real MCP client to it. */
+export function startBridge(args: string[], env: Record<string, string> = {}): Promise<Bridge> {
+  return startServer(process.execPath, [MAIN, "mcp", ...args], env);
+}
+
+/** Spawns `command args` as a host would (e.g. what `--print-config` printed) and connects to it. */
+export async function startServer(
+  command: string,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<Bridge> {
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [MAIN, "mcp", ...args],
+    command,
+    args,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
     stderr: "pipe",
   });
