@@ -18,7 +18,6 @@ import { type Bridge, registeredAgent, startBridge } from "../../harness/mcp.ts"
 import { defineGroup, type FixedCase } from "../case.ts";
 import { HOSTILE_STRINGS } from "../mutate.ts";
 import type { Rng } from "../rng.ts";
-import type { World } from "../world.ts";
 
 interface McpState {
   bridge: Bridge;

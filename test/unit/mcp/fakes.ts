@@ -20,6 +20,7 @@ import type {
 } from "../../../src/client/types.ts";
 import type { AgentLike } from "../../../src/mcp/agent-hub.ts";
 import { type Bridge, createBridge } from "../../../src/mcp/server.ts";
+import { config } from "../poker/helpers.ts";
 
 /** A scriptable `AgentClient`: each method answers with the handler the test set. */
 export class FakeAgent implements AgentLike {
@@ -150,14 +151,7 @@ export class FakeLobby {
         { seat: 0, display_name: "me", participant_id: "p_1", is_self: true },
         { seat: 1, display_name: "house-calling-station", participant_id: "p_2", is_self: false },
       ],
-      game_config: {
-        variant: "nlhe",
-        starting_stack: 2000,
-        small_blind: 10,
-        big_blind: 20,
-        ante: 0,
-        num_players: 2,
-      },
+      game_config: config(),
       turn_timeout_ms: 30_000,
       your_seat: 0,
     };
