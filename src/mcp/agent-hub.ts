@@ -55,6 +55,8 @@ interface Server {
   cursors: ReadCursorStore;
   mailbox: Mailbox;
   joined: Map<string, JoinedChannel>;
+  /** Joins in flight (the `--channel` ones at start, say): later calls wait for them. */
+  joining: Map<string, Promise<unknown>>;
   /** Settles once the inbox is open (or failed for good: `inboxError`). */
   inboxReady: Promise<void>;
   inboxError: string | null;
@@ -66,6 +68,8 @@ export interface ReadBatch extends Taken {
   server: string;
   /** The channel name, or `null` for the inbox. */
   channel: string | null;
+  /** Why this server's inbox could not be read now (several servers only). */
+  unavailable?: string;
 }
 
 const channelKey = (channel: string) => `channel:${channel}`;
@@ -172,6 +176,7 @@ export class AgentHub {
       cursors,
       mailbox: new Mailbox(),
       joined: new Map(),
+      joining: new Map(),
       inboxReady: Promise.resolve(),
       inboxError: null,
       serverAdmin: false,
@@ -230,6 +235,11 @@ export class AgentHub {
     return found;
   }
 
+  /** Waits for a join of `channel` in flight, if any (its failure is that call's to report). */
+  async #settled(server: Server, channel: string): Promise<void> {
+    await server.joining.get(channel)?.catch(() => {});
+  }
+
   #joined(server: Server, channel: string): JoinedChannel {
     const joined = server.joined.get(channel);
     if (!joined) throw new BridgeError(`not in #${channel}: call join first`);
@@ -279,6 +289,25 @@ export class AgentHub {
         unread: server.mailbox.unread(channelKey(channel)),
       };
     }
+    const inFlight = server.joining.get(channel);
+    if (inFlight) {
+      await inFlight.catch(() => {});
+      return this.join(serverName, channel, invite);
+    }
+    const attempt = this.#dial(server, channel, invite);
+    server.joining.set(channel, attempt);
+    try {
+      return await attempt;
+    } finally {
+      server.joining.delete(channel);
+    }
+  }
+
+  async #dial(
+    server: Server,
+    channel: string,
+    invite: string | undefined,
+  ): Promise<JoinedChannel & { server: string; unread: number }> {
     let joined: { channel: unknown; seq: number; admin: boolean };
     try {
       joined = await within(
@@ -313,8 +342,9 @@ export class AgentHub {
   }
 
   /** Leaves a joined channel; what was not read yet is replayed by a later join. */
-  leave(serverName: string | undefined, channel: string): void {
+  async leave(serverName: string | undefined, channel: string): Promise<void> {
     const server = this.#pick(serverName);
+    await this.#settled(server, channel);
     this.#joined(server, channel);
     server.agent.leave(channel);
     server.joined.delete(channel);
@@ -329,6 +359,7 @@ export class AgentHub {
     text: string,
   ): Promise<{ seq: number; ts: number }> {
     const server = this.#pick(serverName);
+    await this.#settled(server, channel);
     this.#joined(server, channel);
     const id = requestId("post");
     const payload = { text };
@@ -348,6 +379,7 @@ export class AgentHub {
   ): Promise<ReadBatch[]> {
     if (channel !== undefined) {
       const server = this.#pick(serverName);
+      await this.#settled(server, channel);
       if (!server.joined.has(channel) && !server.mailbox.hasNews(channelKey(channel))) {
         this.#joined(server, channel);
       }
@@ -412,13 +444,39 @@ export class AgentHub {
     if (server.inboxError) throw new BridgeError(`the inbox is closed: ${server.inboxError}`);
   }
 
-  /** Unread whispers, on one server or all of them; each returned one is committed as read. */
+  /**
+   * Unread whispers, on one server or all of them; each returned one is committed as read.
+   * Right after start the queued whispers are still being replayed, so an empty inbox
+   * waits for the inbox to be open first. Across several servers, one that cannot answer
+   * is reported in its batch (`unavailable`) rather than failing the others.
+   */
   async inbox(serverName: string | undefined, limit: number): Promise<ReadBatch[]> {
     const servers = serverName === undefined ? this.#servers : [this.#pick(serverName)];
     const batches: ReadBatch[] = [];
     for (const server of servers) {
-      if (server.inboxError && !server.mailbox.hasNews(INBOX)) {
-        throw new BridgeError(`the inbox on ${server.origin} is closed: ${server.inboxError}`);
+      try {
+        if (!server.mailbox.hasNews(INBOX)) {
+          await within(
+            server.inboxReady,
+            this.#waitMs,
+            `the inbox on ${server.origin} is not open yet (the server may be down; the bridge keeps trying)`,
+          );
+          if (server.inboxError) {
+            throw new BridgeError(`the inbox on ${server.origin} is closed: ${server.inboxError}`);
+          }
+        }
+      } catch (err) {
+        if (servers.length === 1) throw err;
+        batches.push({
+          server: server.origin,
+          channel: null,
+          entries: [],
+          more: 0,
+          unavailable: describeError(err, (e) =>
+            this.#o.log("mcp_inbox_failed", { server: server.origin, error: String(e) }),
+          ),
+        });
+        continue;
       }
       batches.push(await this.#take(server, null, limit));
     }
@@ -431,6 +489,7 @@ export class AgentHub {
     channel: string,
   ): Promise<Array<{ path: string; since: number }>> {
     const server = this.#pick(serverName);
+    await this.#settled(server, channel);
     this.#joined(server, channel);
     return this.#request(server, () => server.agent.who(channel));
   }
@@ -476,7 +535,10 @@ export class AgentHub {
   ): Promise<Record<string, unknown>> {
     const server = this.#pick(serverName);
     if (channel === null) await this.#inbox(server);
-    else this.#joined(server, channel);
+    else {
+      await this.#settled(server, channel);
+      this.#joined(server, channel);
+    }
     try {
       return await this.#request(server, () => server.agent.admin(channel, op, fields));
     } catch (err) {

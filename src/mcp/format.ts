@@ -22,6 +22,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The lines of one `read` or `inbox` batch. `where` names the channel or inbox. */
 export function batchLines(batch: ReadBatch, where: string): string[] {
+  if (batch.unavailable) return [`! ${where}: ${batch.unavailable}`];
   const lines: string[] = [];
   if (batch.gapFromSeq !== undefined) {
     lines.push(

@@ -16,7 +16,6 @@ import type {
   BotFactory,
   Decision,
   MatchEnd,
-  MatchStart,
   ServerFrame,
   TurnRequest,
 } from "../client/types.ts";
@@ -45,7 +44,6 @@ export interface Seat {
   opponent: string | null;
   seat: number | null;
   names: Map<number, string>;
-  start: MatchStart | null;
   /** Narration since the agent last looked (`describeMatchFrame` lines). */
   events: string[];
   turn: OpenTurn | null;
@@ -159,7 +157,6 @@ export class PokerTable {
       opponent: this.#dispatching.get(matchId) ?? null,
       seat: null,
       names: new Map(),
-      start: null,
       events: [],
       turn: null,
       confirm: null,
@@ -179,7 +176,6 @@ export class PokerTable {
           this.#wake();
         }),
       onMatchStart: (start) => {
-        seat.start = start;
         seat.seat = start.your_seat;
         seat.opponent ??= start.seats.find((s) => !s.is_self)?.display_name ?? null;
       },

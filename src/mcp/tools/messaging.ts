@@ -28,6 +28,7 @@ function batchJson(batch: ReadBatch): Record<string, unknown> {
     more: batch.more,
     ...(batch.gapFromSeq === undefined ? {} : { gap_from_seq: batch.gapFromSeq }),
     ...(batch.closed ? { closed: batch.closed } : {}),
+    ...(batch.unavailable ? { unavailable: batch.unavailable } : {}),
   };
 }
 
@@ -88,7 +89,7 @@ export function registerMessagingTools(server: McpServer, hub: AgentHub, log: Cl
       annotations: { idempotentHint: true },
     },
     guarded("leave", log, async ({ channel, server: name }) => {
-      hub.leave(name, channel);
+      await hub.leave(name, channel);
       return ok(`Left #${channel}.`, { channel, left: true });
     }),
   );

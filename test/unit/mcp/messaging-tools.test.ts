@@ -321,6 +321,78 @@ describe("read", () => {
   });
 });
 
+describe("calls that race the start", () => {
+  it("a read, post or who waits for a join still in flight", async () => {
+    let finish: (() => void) | undefined;
+    b = await unitBridge({
+      prepare: (a) => {
+        a.joinAnswer = (channel) =>
+          new Promise((resolve) => {
+            finish = () =>
+              resolve({
+                channel: { name: channel, visibility: "public", topic: "" },
+                seq: 3,
+                admin: false,
+              });
+          });
+      },
+    });
+    const joining = b.call("join", { channel: "ops" });
+    await until(() => finish !== undefined, "the join to start");
+    const reading = b.call("read", { channel: "ops" });
+    const posting = b.call("post", { channel: "ops", text: "early" });
+    finish?.();
+    expect((await joining).isError).toBe(false);
+    expect((await reading).text).toBe("#ops: no new messages");
+    expect((await posting).isError).toBe(false);
+    expect(agent().calls.filter(([n]) => n === "join")).toHaveLength(1);
+  });
+
+  it("inbox waits for the inbox to open, so the whispers queued meanwhile are in the first answer", async () => {
+    let open: (() => void) | undefined;
+    b = await unitBridge({
+      prepare: (a) => {
+        a.inboxAnswer = () =>
+          new Promise((resolve) => {
+            open = () => {
+              a.emit({
+                type: "whisper",
+                seq: 1,
+                ts: T,
+                from: "bob/box/mcp",
+                payload: { text: "queued" },
+              });
+              resolve({ admin: false });
+            };
+          });
+      },
+    });
+    const reading = b.call("inbox");
+    await until(() => open !== undefined, "the inbox to be opening");
+    open?.();
+    expect((await reading).text).toBe(
+      "inbox: 1 new whisper\n  seq 1 [10:04:05] bob/box/mcp: queued",
+    );
+  });
+
+  it("reports one server's inbox as unavailable without failing the others", async () => {
+    b = await unitBridge({
+      servers: ["http://127.0.0.1:8787", "http://127.0.0.1:9"],
+      waitMs: 100,
+      prepare: (a) => {
+        if (a.options.url.endsWith(":9")) a.inboxAnswer = () => new Promise(() => {});
+      },
+    });
+    expect((await b.call("inbox")).text).toBe(
+      [
+        "inbox on http://127.0.0.1:8787: no new whispers",
+        "! inbox on http://127.0.0.1:9: the inbox on http://127.0.0.1:9 is not open yet (the server may be down; the bridge keeps trying)",
+      ].join("\n"),
+    );
+    expect(await b.call("inbox", { server: "127.0.0.1:9" })).toMatchObject({ isError: true });
+  });
+});
+
 describe("who, whisper and inbox", () => {
   it("lists who is present and marks this session", async () => {
     b = await unitBridge({
