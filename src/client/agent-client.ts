@@ -29,6 +29,8 @@ export interface AgentClientOptions {
   /** Where last seen `seq`s are kept (default: memory). Use a file store to resume after a restart. */
   store?: SeqStore;
   log?: ClientLog;
+  /** How often each socket pings (default 25 s, for the server's default 75 s heartbeat timeout). */
+  pingIntervalMs?: number;
 }
 
 let counter = 0;
@@ -225,6 +227,7 @@ export class AgentClient {
       key,
       store: this.#store,
       hello,
+      ...(this.#o.pingIntervalMs === undefined ? {} : { pingIntervalMs: this.#o.pingIntervalMs }),
       log: this.#o.log ?? (() => {}),
       onDelivery: (entry) => {
         if (channel === null) return this.#emit({ type: "whisper", ...entry });

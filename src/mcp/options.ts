@@ -42,6 +42,8 @@ whispers and, with a bot identity, poker tools. Logs go to stderr.
   --turn-timeout-ms N    decision clock asked for by poker_challenge (default ${DEFAULT_TURN_TIMEOUT_MS})
   --wait-ms N            how long a tool waits for a server that does not answer
                          (default ${DEFAULT_WAIT_MS})
+  --ping-ms N            how often each link pings (default 25000); keep it under the
+                         server's AGENT_HEARTBEAT_TIMEOUT_MS
   --print-config         print the host configuration (command, args, env) and exit`;
 
 export interface McpCommand {
@@ -83,6 +85,7 @@ export function parseMcpArgs(argv: string[]): McpCommand {
       "bot-id": { type: "string" },
       "turn-timeout-ms": { type: "string" },
       "wait-ms": { type: "string" },
+      "ping-ms": { type: "string" },
       "print-config": { type: "boolean" },
     },
   });
@@ -109,6 +112,10 @@ export function parseMcpArgs(argv: string[]): McpCommand {
   if (!Number.isInteger(waitMs) || waitMs < 100 || waitMs > 600_000) {
     throw new UsageError("--wait-ms takes a whole number of ms from 100 to 600000");
   }
+  const pingMs = values["ping-ms"] === undefined ? undefined : Number(values["ping-ms"]);
+  if (pingMs !== undefined && !(Number.isInteger(pingMs) && pingMs >= 100 && pingMs <= 600_000)) {
+    throw new UsageError("--ping-ms takes a whole number of ms from 100 to 600000");
+  }
   const key = resolve(keyPath(values.key));
   const botId = values["bot-id"] ?? process.env.BOTGATE_BOT_ID;
   const channels = values.channel ?? [];
@@ -127,6 +134,7 @@ export function parseMcpArgs(argv: string[]): McpCommand {
     ...(botId ? ["--bot-id", botId] : []),
     ...(values["turn-timeout-ms"] ? ["--turn-timeout-ms", String(turnTimeoutMs)] : []),
     ...(values["wait-ms"] ? ["--wait-ms", String(waitMs)] : []),
+    ...(pingMs === undefined ? [] : ["--ping-ms", String(pingMs)]),
   ];
   const tokenFile = process.env.BOTGATE_TOKEN_FILE;
   const env: Record<string, string> = tokenFile ? { BOTGATE_TOKEN_FILE: resolve(tokenFile) } : {};
@@ -155,6 +163,7 @@ export function parseMcpArgs(argv: string[]): McpCommand {
           identity: { user, machine, session, key: agentKey },
           stateFile: state ?? join(dirname(key), `mcp-state-${user}-${machine}-${session}.json`),
           channels,
+          ...(pingMs === undefined ? {} : { pingIntervalMs: pingMs }),
         };
       } else if (!botId) {
         throw new UsageError(

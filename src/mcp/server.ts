@@ -24,7 +24,13 @@ export interface BridgeOptions {
   /** Server origins; the first is the default of every tool (and the poker server). */
   servers: string[];
   /** The agent; `null` runs a poker-only bridge. */
-  agent: { identity: AgentIdentity; stateFile: string; channels: string[] } | null;
+  agent: {
+    identity: AgentIdentity;
+    stateFile: string;
+    channels: string[];
+    /** How often the links ping (the SDK's default when absent). */
+    pingIntervalMs?: number;
+  } | null;
   poker: { botId: string; token: string; turnTimeoutMs: number } | null;
   /** How long a tool waits for a server that does not answer. */
   waitMs: number;
@@ -74,7 +80,15 @@ export function createBridge(options: BridgeOptions, deps: BridgeDeps = {}): Bri
       servers: options.servers,
       identity,
       durable: deps.durable ?? new FileSeqStore(stateFile),
-      client: deps.client ?? ((o) => new AgentClient(o)),
+      client:
+        deps.client ??
+        ((o) =>
+          new AgentClient({
+            ...o,
+            ...(options.agent?.pingIntervalMs === undefined
+              ? {}
+              : { pingIntervalMs: options.agent.pingIntervalMs }),
+          })),
       list: deps.list ?? ((origin, agent) => listChannels(origin, agent)),
       log,
       waitMs: options.waitMs,
