@@ -30,6 +30,12 @@ export interface PokerOptions {
   turnTimeoutMs: number;
   /** How long `challenge` waits for the lobby and `act` for the server's answer (default 15 s). */
   waitMs?: number;
+  /**
+   * How long after the lobby is up a bridge that knows no match still waits for one: a
+   * restarted bridge's match comes back as a `matched` re-announced by the lobby, which may
+   * hold it for a settle window first (default 5 s).
+   */
+  resumeSettleMs?: number;
   /** Injected in unit tests; `runBot` and `challengeHouseBot` otherwise. */
   run?: typeof runBot;
   challenge?: typeof challengeHouseBot;
@@ -83,6 +89,8 @@ export class PokerTable {
   readonly #past = new Map<string, "answered" | "timed out">();
   readonly #wakers = new Set<() => void>();
   #lobby: "connecting" | "ready" | "reconnecting" = "connecting";
+  /** When the lobby last became ready (`null` while it is not). */
+  #readySince: number | null = null;
   #stopped: string | null = null;
   #done: Promise<void> = Promise.resolve();
 
@@ -122,9 +130,13 @@ export class PokerTable {
   }
 
   #onLog(event: string, data: Record<string, unknown> | undefined): void {
-    if (event === "lobby_ready") this.#lobby = "ready";
-    else if (event === "lobby_redial") this.#lobby = "reconnecting";
-    else if (event === "match_over") {
+    if (event === "lobby_ready") {
+      this.#lobby = "ready";
+      this.#readySince = Date.now();
+    } else if (event === "lobby_redial") {
+      this.#lobby = "reconnecting";
+      this.#readySince = null;
+    } else if (event === "match_over") {
       const seat = this.#seats.get(String(data?.match_id));
       if (seat && !seat.end) seat.lost = String(data?.status);
     }
@@ -289,9 +301,17 @@ export class PokerTable {
       const found = this.#next();
       if (found) return found;
       const inPlay = [...this.#seats.values()].filter((s) => !s.end && !s.lost);
+      let wake = deadline;
       if (inPlay.length === 0 && this.#dispatching.size === 0) {
         this.#ensureRunning();
-        throw new BridgeError("no match in progress: call poker_challenge first");
+        // Until the lobby has been up a while, a match of an earlier run may still come back.
+        if (this.#readySince !== null) {
+          const settledAt = this.#readySince + (this.#o.resumeSettleMs ?? 5000);
+          if (Date.now() >= settledAt) {
+            throw new BridgeError("no match in progress: call poker_challenge first");
+          }
+          wake = Math.min(wake, settledAt);
+        }
       }
       if (Date.now() >= deadline || signal?.aborted) {
         return {
@@ -299,7 +319,7 @@ export class PokerTable {
           pending: [...inPlay.map((s) => s.matchId), ...this.#dispatching.keys()],
         };
       }
-      await this.#changed(deadline - Date.now(), signal);
+      await this.#changed(wake - Date.now(), signal);
     }
   }
 

@@ -44,6 +44,7 @@ export interface BridgeDeps {
   durable?: SeqStore;
   runBot?: PokerOptions["run"];
   challenge?: PokerOptions["challenge"];
+  resumeSettleMs?: number;
 }
 
 export interface Bridge {
@@ -107,6 +108,7 @@ export function createBridge(options: BridgeOptions, deps: BridgeDeps = {}): Bri
       log,
       ...(deps.runBot ? { run: deps.runBot } : {}),
       ...(deps.challenge ? { challenge: deps.challenge } : {}),
+      ...(deps.resumeSettleMs === undefined ? {} : { resumeSettleMs: deps.resumeSettleMs }),
       waitMs: options.waitMs,
     });
     poker.start();
@@ -149,5 +151,7 @@ export async function runBridge(options: BridgeOptions, signal: AbortSignal): Pr
   await bridge.server.connect(transport);
   options.log("mcp_ready", { servers: options.servers.join(","), agent: bridge.hub?.path ?? null });
   await stopped;
-  await bridge.close();
+  // Close what can be closed, but a host that went away is not kept waiting on close
+  // handshakes: the process exits after this returns.
+  await Promise.race([bridge.close(), new Promise((resolve) => setTimeout(resolve, 1000))]);
 }

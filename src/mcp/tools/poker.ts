@@ -73,7 +73,9 @@ export function registerPokerTools(
       const found = await table.waitTurn((wait_s ?? DEFAULT_WAIT_S) * 1000);
       if (found.kind === "waiting") {
         return ok(
-          `No turn yet (match ${found.pending.join(", ")} is in progress: the opponent is acting or the match is starting). Call poker_wait_turn again.`,
+          found.pending.length === 0
+            ? "No turn yet: the bot is (re)connecting to the lobby, where a match in progress would come back. Call poker_wait_turn again."
+            : `No turn yet (match ${found.pending.join(", ")} is in progress: the opponent is acting or the match is starting). Call poker_wait_turn again.`,
           { status: "waiting", matches: found.pending },
         );
       }

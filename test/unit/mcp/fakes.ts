@@ -224,6 +224,7 @@ export async function unitBridge(
     poker?: boolean;
     agent?: boolean;
     waitMs?: number;
+    resumeSettleMs?: number;
     prepare?: (agent: FakeAgent) => void;
     list?: () => Promise<ListedChannel[]>;
   } = {},
@@ -260,6 +261,7 @@ export async function unitBridge(
       durable: store,
       runBot: lobby.run,
       challenge: lobby.challenge,
+      resumeSettleMs: options.resumeSettleMs ?? 0,
     },
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

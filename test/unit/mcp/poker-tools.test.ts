@@ -75,6 +75,30 @@ describe("poker tools", () => {
     );
   });
 
+  it("after a (re)start, waits for the lobby to re-announce a match before saying there is none", async () => {
+    b = await unitBridge({ poker: true, agent: false, resumeSettleMs: 60_000 });
+    expect((await b.call("poker_wait_turn", { wait_s: 1 })).text).toBe(
+      "No turn yet: the bot is (re)connecting to the lobby, where a match in progress would come back. Call poker_wait_turn again.",
+    );
+    b.lobby.ready();
+    const waiting = b.call("poker_wait_turn", { wait_s: 5 });
+    // The lobby re-announces the match of the bridge's earlier run, and its turn comes again.
+    b.lobby.matched("m-old");
+    void b.lobby.turn("m-old", { request_id: "r_again" });
+    expect((await waiting).structured).toMatchObject({ status: "turn", turn_id: "r_again" });
+  });
+
+  it("says there is no match as soon as the settle window after the lobby's start is over", async () => {
+    b = await unitBridge({ poker: true, agent: false, resumeSettleMs: 300 });
+    b.lobby.ready();
+    // Within wait_s: at the window's end it is the error; only past wait_s would it be "waiting".
+    const answer = await b.call("poker_wait_turn", { wait_s: 30 });
+    expect(answer).toMatchObject({
+      isError: true,
+      text: "no match in progress: call poker_challenge first",
+    });
+  });
+
   it("waits for a turn and shows it compactly with a turn_id", async () => {
     await started();
     expect((await b.call("poker_wait_turn", { wait_s: 1 })).text).toBe(
