@@ -342,7 +342,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           user: `mcpchaos${i}`,
           channel: channels[i % channels.length] ?? "chaos-0",
           random: new Prng(options.seed, `bridge/${i}`),
-          everyMs: [300, 900],
+          everyMs: [500, 1200],
           // The run's agent heartbeat is short: the bridge's links ping well inside it.
           pingMs: Math.floor(AGENT_HEARTBEAT_MS / 4),
         }),

@@ -452,7 +452,7 @@ describe("who, whisper and inbox", () => {
       /^the inbox on http:\/\/127\.0\.0\.1:8787 is closed: another connection/,
     );
     expect((await b.call("whisper", { to: "bob/box/mcp", text: "x" })).text).toMatch(
-      /^the inbox is closed: another connection with the same session path/,
+      /^the inbox on http:\/\/127\.0\.0\.1:8787 is closed: another connection with the same session path/,
     );
   });
 });
