@@ -93,7 +93,7 @@ export class ApiContract {
       const listed = Object.keys(operation.responses).join(", ");
       throw new Error(`${where}: ${operation.operationId} documents only ${listed}`);
     }
-    const pointer = `#/paths/${escape(template)}/${verb}/responses/${answer.status}`;
+    const pointer = `#/paths/${pointerSegment(template)}/${verb}/responses/${answer.status}`;
     const [response, at] = this.#resolve(documented, pointer);
     this.#checkResponse(where, at, response, answer, method);
   }
@@ -146,7 +146,7 @@ export class ApiContract {
 }
 
 /** A path template as a JSON pointer segment. */
-function escape(path: string): string {
+function pointerSegment(path: string): string {
   return path.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
