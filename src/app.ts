@@ -61,16 +61,22 @@ app.get(
   async (c) => c.json(await apiDocument(app)),
 );
 
-app.notFound((c) =>
-  c.json(
+// No route: a GET or HEAD may be a static asset (public/, wrangler.toml [assets]); a miss
+// there, and any other method, is the 404 envelope.
+app.notFound(async (c) => {
+  if (c.req.method === "GET" || c.req.method === "HEAD") {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    if (asset.status !== 404) return asset;
+  }
+  return c.json(
     {
       error_code: "NOT_FOUND",
       message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
       request_id: c.get("requestId"),
     } satisfies ErrorEnvelope,
     404,
-  ),
-);
+  );
+});
 
 app.onError((err, c) => {
   const request_id = c.get("requestId");
