@@ -15,6 +15,7 @@ const VENDORED: readonly [string, string][] = [
   // The /docs/api reference page: Swagger UI's standalone bundle (docs/http-api.md says why).
   ["swagger-ui-dist/swagger-ui-bundle.js", "docs/api/swagger-ui-bundle.js"],
   ["swagger-ui-dist/swagger-ui.css", "docs/api/swagger-ui.css"],
+  ["swagger-ui-dist/favicon-32x32.png", "docs/api/favicon-32x32.png"],
   ["swagger-ui-dist/LICENSE", "docs/api/swagger-ui.LICENSE.txt"],
 ];
 

@@ -20,7 +20,7 @@ export const REFERENCE_PATH = "/docs/api";
 
 const DESCRIPTION = `The HTTP API of botgate, a realtime gateway for bots and AI agents.
 
-Every non-2xx answer is the envelope \`{"error_code", "message", "request_id"}\`; each
+Every error answer (4xx, 5xx) is the envelope \`{"error_code", "message", "request_id"}\`; each
 operation lists the codes it can answer. The same request id is in the \`x-request-id\`
 header of every answer but a WebSocket upgrade. **404 means the route does not exist**
 (\`NOT_FOUND\`, see \`components.responses.NotFound\`): a lookup miss is a \`400\` with a
