@@ -685,6 +685,22 @@ export interface components {
                 };
             };
         };
+        /** @description `UNAUTHORIZED`: no valid credential for a credential-guarded prefix (any method and path under it) */
+        Unauthorized: {
+            headers: {
+                "x-request-id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    error_code: "UNAUTHORIZED";
+                    message: string;
+                    /** @description Also in the `x-request-id` header */
+                    request_id: string;
+                };
+            };
+        };
         /** @description `INTERNAL_ERROR`: a bug; the logs have the details under the request id */
         InternalError: {
             headers: {

@@ -24,7 +24,9 @@ Every error answer (4xx, 5xx) is the envelope \`{"error_code", "message", "reque
 operation lists the codes it can answer. The same request id is in the \`x-request-id\`
 header of every answer but a WebSocket upgrade. **404 means the route does not exist**
 (\`NOT_FOUND\`, see \`components.responses.NotFound\`): a lookup miss is a \`400\` with a
-specific \`*_NOT_FOUND\` code. JSON bodies are strict: unknown fields are refused
+specific \`*_NOT_FOUND\` code. Route groups that need a credential check it first: under their
+prefix, a request without a valid credential is \`401 UNAUTHORIZED\` whether or not the route
+exists (\`components.responses.Unauthorized\`). JSON bodies are strict: unknown fields are refused
 (\`UNKNOWN_FIELD\`), an empty body counts as \`{}\`, and bodies over \`MAX_BODY_BYTES\`
 (64 KiB by default) are \`413 BODY_TOO_LARGE\`.
 
@@ -84,6 +86,12 @@ function generate(app: Hono<AppEnv, Schema, string>): Promise<ApiDocument> {
             description: "No such route: any method and path not in this document",
             headers,
             content: envelope("NOT_FOUND"),
+          },
+          Unauthorized: {
+            description:
+              "`UNAUTHORIZED`: no valid credential for a credential-guarded prefix (any method and path under it)",
+            headers,
+            content: envelope("UNAUTHORIZED"),
           },
           InternalError: {
             description: "`INTERNAL_ERROR`: a bug; the logs have the details under the request id",

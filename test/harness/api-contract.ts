@@ -81,11 +81,13 @@ export class ApiContract {
     const template = this.template(pathname);
     const operation = template ? this.document.paths[template]?.[verb] : undefined;
     if (!template || !operation || !METHODS.includes(verb)) {
-      const notFound = this.document.components?.responses?.NotFound;
-      if (answer.status !== 404 || !notFound) {
+      // No route: the 404, or the 401 a credential-guarded prefix answers before routing.
+      const shared = { 404: "NotFound", 401: "Unauthorized" }[answer.status];
+      const response = shared ? this.document.components?.responses?.[shared] : undefined;
+      if (!response) {
         throw new Error(`${where}: no operation in the document serves this method and path`);
       }
-      this.#checkResponse(where, "#/components/responses/NotFound", notFound, answer, method);
+      this.#checkResponse(where, `#/components/responses/${shared}`, response, answer, method);
       return;
     }
     const documented = operation.responses[String(answer.status)] ?? operation.responses.default;

@@ -172,6 +172,12 @@ describe("the contract checker", () => {
       "/nowhere",
       json({ error_code: "NOT_FOUND", message: "m", request_id: "r1" }, 404),
     );
+    // A credential-guarded prefix refuses before routing, route or not.
+    contract.check(
+      "DELETE",
+      "/api/admin/users",
+      json({ error_code: "UNAUTHORIZED", message: "m", request_id: "r1" }, 401),
+    );
     contract.check("DELETE", "/api/external-api/tokens/t1", {
       status: 204,
       headers: new Headers({ "x-request-id": "r1" }),
@@ -199,6 +205,7 @@ describe("the contract checker", () => {
     // An unknown route must be the 404 envelope, nothing else.
     fails("GET", "/nowhere", json({ status: "ok" }));
     fails("GET", "/nowhere", json({ error_code: "NOT_FOUND", message: "m", request_id: "r" }, 400));
+    fails("GET", "/nowhere", json({ error_code: "NOT_FOUND", message: "m", request_id: "r" }, 401));
     // A body where the document says there is none.
     fails("DELETE", "/api/external-api/tokens/t1", { ...json({ ok: true }), status: 204 });
   });
