@@ -5,7 +5,7 @@ import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
 import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
-import { apiDocument, OPENAPI_PATH } from "./api/openapi";
+import { apiDocument, OPENAPI_PATH, REFERENCE_PATH } from "./api/openapi";
 import { tokenRoutes } from "./api/tokens";
 import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
@@ -53,7 +53,7 @@ app.get(
   route({
     id: "getOpenApiDocument",
     summary: "This document (OpenAPI 3.1)",
-    description: "The browsable reference of the same document is served at `/docs/api`.",
+    description: `The browsable reference of the same document is served at \`${REFERENCE_PATH}\`.`,
     tag: "Service",
     auth: "public",
     responses: { 200: { description: "The OpenAPI 3.1 document", media: "application/json" } },
