@@ -1976,16 +1976,11 @@ export interface operations {
                         created_at: string;
                         ended_at: string | null;
                         result: {
+                            /** @constant */
+                            type: "match_end";
                             match_id: string;
                             /** @enum {string} */
-                            status: "completed" | "cancelled" | "error";
-                            /** Format: date-time */
-                            ended_at: string;
-                            match_end: {
-                                /** @constant */
-                                type: "match_end";
-                                reason: string;
-                            };
+                            reason: "complete" | "cancelled" | "error";
                         } | null;
                         participants: {
                             participant_id: string;

@@ -39,15 +39,14 @@ const MatchRecordSchema = v.strictObject({
   created_at: IsoTimestamp,
   ended_at: v.nullable(IsoTimestamp),
   /**
-   * `null` until the match ends; then its outcome, with the `match_end` payload every
-   * connected seat received (without `seq`/`server_ts`; bot protocol §5.11).
+   * `null` until the match ends; then the `match_end` payload every connected seat received
+   * (bot protocol §5.4.7, without the envelope's `seq`/`server_ts`).
    */
   result: v.nullable(
     v.looseObject({
+      type: v.literal("match_end"),
       match_id: v.string(),
-      status: v.picklist(["completed", "cancelled", "error"]),
-      ended_at: IsoTimestamp,
-      match_end: v.looseObject({ type: v.literal("match_end"), reason: v.string() }),
+      reason: v.picklist(["complete", "cancelled", "error"]),
     }),
   ),
   participants: v.array(ParticipantSchema),
