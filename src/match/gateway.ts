@@ -23,6 +23,8 @@ const SEAT_PARAMS = {
 };
 const REFUSALS = `Every refusal finishes the upgrade and closes with a code (bot protocol §4, §5.12): ${CloseCode.authFailed} \`${CloseReason[CloseCode.authFailed]}\`, ${CloseCode.matchNotFound} \`${CloseReason[CloseCode.matchNotFound]}\`, ${CloseCode.policy} over the per-IP connect limit, ${CloseCode.unavailable} when the match cannot be reached.`;
 
+const UPGRADED = { 101: { description: "Upgraded (refusals close with a code)" } };
+
 /** `/ws/external/match/…`, `/ws/match/…` and the spectator socket. */
 export const matchSocketRoutes = new Hono<AppEnv>()
   .get(
@@ -35,7 +37,7 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       auth: "public",
       upgrade: true,
       params: SEAT_PARAMS,
-      responses: { 101: { description: "Upgraded (refusals close with a code)" } },
+      responses: UPGRADED,
     }),
     async (c) => {
       const request = c.req.raw;
@@ -69,7 +71,7 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       auth: "public",
       upgrade: true,
       params: { match_id: SEAT_PARAMS.match_id },
-      responses: { 101: { description: "Upgraded (refusals close with a code)" } },
+      responses: UPGRADED,
     }),
     async (c) => {
       const request = c.req.raw;
@@ -105,7 +107,7 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       auth: "public",
       upgrade: true,
       params: SEAT_PARAMS,
-      responses: { 101: { description: "Upgraded (refusals close with a code)" } },
+      responses: UPGRADED,
     }),
     async (c) => {
       // The credential arrives in the `authenticate` frame; the object verifies it.
