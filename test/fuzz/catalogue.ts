@@ -10,10 +10,12 @@ import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
 import { mcpGroup } from "./cases/mcp.ts";
+import { openApiGroup } from "./cases/openapi.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
   httpGroup,
+  openApiGroup,
   lobbyGroup,
   matchConnectGroup,
   matchPlayGroup,
