@@ -70,3 +70,8 @@ export function operatorPresence(
     },
   };
 }
+
+/** The bot's lobby is gone (no online socket is left). */
+export function lobbyGone(botId: string): { instanceId: string; gone: true } {
+  return { instanceId: lobbyPresence(botId).instanceId, gone: true };
+}
