@@ -4,7 +4,13 @@
  * that records every frame the server sends, Ed25519 device identities from `node:crypto`,
  * and the official `protocol.schema.json` compiled with ajv to validate what botgate sends.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+} from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
   buildDeviceAuthPayloadV3,
@@ -99,6 +105,8 @@ export interface RealClient {
   /** The next event (after those already returned) matching `match`. */
   waitFor(match: (event: Frame) => boolean, timeoutMs: number, what: string): Promise<Frame>;
   request<T = unknown>(method: string, params?: unknown): Promise<T>;
+  /** The first close of the socket (the client may reconnect after it). */
+  closed(timeoutMs: number): Promise<{ code: number; reason: string }>;
   stop(): Promise<void>;
 }
 
@@ -176,6 +184,22 @@ export async function connectRealClient(
       }
     },
     request: (method, params) => client.request(method, params ?? {}) as never,
+    async closed(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (closes.length === 0) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`the socket did not close within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          wake = () => {
+            clearTimeout(t);
+            wake = null;
+            resolve();
+          };
+        });
+      }
+      return closes[0] as { code: number; reason: string };
+    },
     stop: () => client.stopAndWait({ timeoutMs: 2000 }),
   };
 }
@@ -205,9 +229,16 @@ export function signedDevice(
   params: Record<string, unknown>,
   nonce: string,
   signedAt: number,
-  payload: (fields: Parameters<typeof buildDeviceAuthPayloadV3>[0]) => string = buildDeviceAuthPayloadV3,
+  payload: (
+    fields: Parameters<typeof buildDeviceAuthPayloadV3>[0],
+  ) => string = buildDeviceAuthPayloadV3,
 ): Record<string, unknown> {
-  const client = params.client as { id: string; mode: string; platform?: string; deviceFamily?: string };
+  const client = params.client as {
+    id: string;
+    mode: string;
+    platform?: string;
+    deviceFamily?: string;
+  };
   const auth = params.auth as { token?: string } | undefined;
   const text = payload({
     deviceId: identity.deviceId,
@@ -238,7 +269,8 @@ export async function openRaw(
   const socket = await TestSocket.open(gateway.wsUrl("/ws/operator"), { headers });
   const challenge = await socket.next(5000, "connect.challenge");
   const payload = challenge.payload as { nonce: string; ts: number };
-  if (challenge.event !== "connect.challenge") throw new Error(`not a challenge: ${JSON.stringify(challenge)}`);
+  if (challenge.event !== "connect.challenge")
+    throw new Error(`not a challenge: ${JSON.stringify(challenge)}`);
   return { socket, nonce: payload.nonce, ts: payload.ts };
 }
 
@@ -247,7 +279,10 @@ export async function connectRaw(
   gateway: Gateway,
   token: string,
   overrides: Record<string, unknown> = {},
-  options: { device?: DeviceIdentity & { publicKeyRaw: string }; headers?: Record<string, string> } = {},
+  options: {
+    device?: DeviceIdentity & { publicKeyRaw: string };
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ socket: TestSocket; res: Frame; nonce: string }> {
   const { socket, nonce, ts } = await openRaw(gateway, options.headers);
   const params = connectParams(token, overrides);

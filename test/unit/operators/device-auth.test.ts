@@ -53,7 +53,9 @@ function proof(signedAt = NOW, nonce = NONCE, build = buildDeviceAuthPayloadV3) 
 describe("signed strings", () => {
   it("match the reference client's v3 and v2 builders", () => {
     const signed = { ...fields, deviceId: "ab".repeat(32), signedAtMs: NOW, nonce: NONCE };
-    expect(signedStringV3(signed)).toBe(buildDeviceAuthPayloadV3({ ...signed, token: fields.token }));
+    expect(signedStringV3(signed)).toBe(
+      buildDeviceAuthPayloadV3({ ...signed, token: fields.token }),
+    );
     expect(signedStringV2(signed)).toBe(buildDeviceAuthPayload({ ...signed, token: fields.token }));
     expect(signedStringV3(signed)).toBe(
       `v3|${"ab".repeat(32)}|cli|cli|operator|operator.read,operator.approvals|${NOW}|bgop_secret|${NONCE}|linux|desktop`,
@@ -84,7 +86,9 @@ describe("verifyDevice", () => {
     expect(await verifyDevice({ ...device, id: "0".repeat(64) }, fields, NONCE, NOW)).toBe(
       "DEVICE_AUTH_DEVICE_ID_MISMATCH",
     );
-    expect(await verifyDevice(device, fields, "another-nonce", NOW)).toBe("DEVICE_AUTH_NONCE_MISMATCH");
+    expect(await verifyDevice(device, fields, "another-nonce", NOW)).toBe(
+      "DEVICE_AUTH_NONCE_MISMATCH",
+    );
     expect(await verifyDevice(device, { ...fields, scopes: ["operator.admin"] }, NONCE, NOW)).toBe(
       "DEVICE_AUTH_SIGNATURE_INVALID",
     );

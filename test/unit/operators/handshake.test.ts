@@ -2,7 +2,11 @@
 // is 1002), the role, the credential (missing, wrong, another kind, the password field),
 // a required device identity, and the granted scopes.
 import { describe, expect, it } from "vitest";
-import { decideConnect, type HandshakeDeps, negotiateProtocol } from "../../../src/operators/handshake.ts";
+import {
+  decideConnect,
+  type HandshakeDeps,
+  negotiateProtocol,
+} from "../../../src/operators/handshake.ts";
 import type { ConnectParams } from "../../../src/protocol/operator-frames.ts";
 
 const deps: HandshakeDeps = {
@@ -34,17 +38,26 @@ describe("negotiateProtocol", () => {
 describe("decideConnect", () => {
   it("grants the admin every scope it asks for, and a token what it allows", async () => {
     const admin = await decideConnect(params(), "n", deps);
-    expect(admin).toMatchObject({ ok: true, protocol: 4, caller: { tokenId: null, label: "admin" } });
+    expect(admin).toMatchObject({
+      ok: true,
+      protocol: 4,
+      caller: { tokenId: null, label: "admin" },
+    });
     const reader = await decideConnect(
       params({ auth: { token: "bgop_read" }, scopes: ["operator.admin"] }),
       "n",
       deps,
     );
-    expect(reader).toMatchObject({ ok: true, caller: { tokenId: "t1", label: "reader", scopes: ["operator.read"] } });
+    expect(reader).toMatchObject({
+      ok: true,
+      caller: { tokenId: "t1", label: "reader", scopes: ["operator.read"] },
+    });
   });
 
   it("accepts the secret in auth.password like the reference gateway", async () => {
-    expect(await decideConnect(params({ auth: { password: "admin-secret" } }), "n", deps)).toMatchObject({ ok: true });
+    expect(
+      await decideConnect(params({ auth: { password: "admin-secret" } }), "n", deps),
+    ).toMatchObject({ ok: true });
   });
 
   it("refuses a version range without 3 or 4 with 1002", async () => {
@@ -62,14 +75,24 @@ describe("decideConnect", () => {
 
   it("refuses a missing, a wrong and another kind of credential with 1008", async () => {
     const codes = [];
-    for (const auth of [undefined, { token: "" }, { token: "nope" }, { token: "cz_extbot_" + "a".repeat(32) }]) {
+    for (const auth of [
+      undefined,
+      { token: "" },
+      { token: "nope" },
+      { token: "cz_extbot_" + "a".repeat(32) },
+    ]) {
       const decided = await decideConnect(params(auth ? { auth } : { auth: {} }), "n", deps);
       if (decided.ok) throw new Error("accepted");
       expect(decided.close).toBe(1008);
       expect(decided.authFailure).toBe(true);
       codes.push(decided.error.details?.code);
     }
-    expect(codes).toEqual(["AUTH_TOKEN_MISSING", "AUTH_TOKEN_MISSING", "AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH"]);
+    expect(codes).toEqual([
+      "AUTH_TOKEN_MISSING",
+      "AUTH_TOKEN_MISSING",
+      "AUTH_TOKEN_MISMATCH",
+      "AUTH_TOKEN_MISMATCH",
+    ]);
   });
 
   it("refuses another role and, when required, a missing device", async () => {

@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import { PresenceTable } from "../../../src/operators/presence-table.ts";
 import { memorySql } from "../channels/sqlite.ts";
 
-const bot = (id: string, at: number) => ({ instanceId: `bot:${id}`, at, entry: { mode: "bot", text: id } });
+const bot = (id: string, at: number) => ({
+  instanceId: `bot:${id}`,
+  at,
+  entry: { mode: "bot", text: id },
+});
 const gone = (id: string, at: number) => ({ instanceId: `bot:${id}`, at, gone: true as const });
 
 describe("apply", () => {
@@ -50,10 +54,18 @@ describe("apply", () => {
     });
     table.apply([facet("b", 10, 5), facet("a", 12, 7)]);
     expect(table.entries()).toEqual([
-      { instanceId: "agent:u/m/s", ts: 12, mode: "agent", tags: ["channel:a", "channel:b"], onlineSince: 5 },
+      {
+        instanceId: "agent:u/m/s",
+        ts: 12,
+        mode: "agent",
+        tags: ["channel:a", "channel:b"],
+        onlineSince: 5,
+      },
     ]);
     expect(table.apply([{ instanceId: "agent:u/m/s", facet: "b", at: 20, gone: true }])).toEqual({
-      added: [{ instanceId: "agent:u/m/s", ts: 12, mode: "agent", tags: ["channel:a"], onlineSince: 7 }],
+      added: [
+        { instanceId: "agent:u/m/s", ts: 12, mode: "agent", tags: ["channel:a"], onlineSince: 7 },
+      ],
       removed: [],
     });
     expect(table.apply([{ instanceId: "agent:u/m/s", facet: "a", at: 21, gone: true }])).toEqual({
@@ -64,7 +76,12 @@ describe("apply", () => {
 
   it("counts live entries per prefix", () => {
     const table = new PresenceTable(memorySql());
-    table.apply([bot("a", 1), bot("b", 1), { instanceId: "agent:x", at: 1, entry: {} }, gone("b", 2)]);
+    table.apply([
+      bot("a", 1),
+      bot("b", 1),
+      { instanceId: "agent:x", at: 1, entry: {} },
+      gone("b", 2),
+    ]);
     expect(table.count("bot:")).toBe(1);
     expect(table.count("agent:")).toBe(1);
     expect(table.count("sled:")).toBe(0);
@@ -89,7 +106,16 @@ describe("reconcile", () => {
     });
     expect(table.has("agent:x")).toBe(true);
     // The same read again changes nothing.
-    expect(table.reconcile("bot:", [{ instanceId: "bot:kept", entry: { mode: "bot", text: "kept" } }, { instanceId: "bot:new", entry: { mode: "bot", text: "new" } }], 200)).toBeNull();
+    expect(
+      table.reconcile(
+        "bot:",
+        [
+          { instanceId: "bot:kept", entry: { mode: "bot", text: "kept" } },
+          { instanceId: "bot:new", entry: { mode: "bot", text: "new" } },
+        ],
+        200,
+      ),
+    ).toBeNull();
   });
 
   it("keeps a report that is newer than the read", () => {

@@ -48,7 +48,9 @@ describe("ReportBuffer", () => {
 
   it("keeps only the newest report of a facet, and every event", async () => {
     const h = harness();
-    const first = h.buffer.add({ presence: { instanceId: "bot:a", at: 5, entry: { text: "new" } } });
+    const first = h.buffer.add({
+      presence: { instanceId: "bot:a", at: 5, entry: { text: "new" } },
+    });
     h.buffer.add({ presence: { instanceId: "bot:a", at: 3, gone: true } });
     h.buffer.add({ event: { event: "x", payload: 1, at: 1 } });
     h.buffer.add({ event: { event: "x", payload: 2, at: 1 } });

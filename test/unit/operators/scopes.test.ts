@@ -14,7 +14,9 @@ describe("scopes", () => {
   });
 
   it("grants the intersection of what is asked and what is allowed", () => {
-    expect(grantScopes(["operator.read", "operator.write"], ["operator.read"])).toEqual(["operator.read"]);
+    expect(grantScopes(["operator.read", "operator.write"], ["operator.read"])).toEqual([
+      "operator.read",
+    ]);
     expect(grantScopes(["operator.admin"], ["operator.read", "operator.approvals"])).toEqual([
       "operator.approvals",
       "operator.read",
