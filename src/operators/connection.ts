@@ -3,8 +3,9 @@
  * hibernation and eviction): the handshake phase and nonce, then the caller with its granted
  * scopes, the per-connection event `seq`, its topic subscriptions and its rate-limit record.
  */
+
+import type { Caller } from "./caller.ts";
 import type { PresenceFields } from "./hub-types.ts";
-import type { Caller } from "./methods/registry.ts";
 
 /** Subscriptions one connection may hold (the attachment is limited to 16 KiB). */
 export const MAX_TOPICS = 64;

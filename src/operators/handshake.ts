@@ -10,8 +10,8 @@ import {
   OperatorClose,
   PROTOCOLS,
 } from "../protocol/operator-frames.ts";
+import type { Caller } from "./caller.ts";
 import { DEVICE_FAILURE_MESSAGES, verifyDevice } from "./device-auth.ts";
-import type { Caller } from "./methods/registry.ts";
 import { grantScopes, OPERATOR_ROLE, SCOPES, type Scope } from "./scopes.ts";
 
 /** What the handshake looks up. */

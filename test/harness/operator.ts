@@ -16,6 +16,7 @@ import {
   buildDeviceAuthPayloadV3,
   type DeviceIdentity,
   GatewayClient,
+  type GatewayClientHostDeps,
   type GatewayClientOptions,
 } from "@openclaw/gateway-client";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -88,7 +89,7 @@ export function signDevicePayload(privateKeyPem: string, payload: string): strin
 }
 
 /** The host dependencies the reference client needs to sign with a device identity. */
-export const deviceHostDeps: GatewayClientOptions["hostDeps"] = {
+export const deviceHostDeps: GatewayClientHostDeps = {
   signDevicePayload,
   publicKeyRawBase64UrlFromPem: (pem: string) => rawPublicKey(pem).toString("base64url"),
 };
@@ -98,6 +99,10 @@ export const deviceHostDeps: GatewayClientOptions["hostDeps"] = {
 export interface RealClient {
   client: GatewayClient;
   hello: Record<string, unknown>;
+  /** Every hello-ok, the first included (the client reconnects by itself after a drop). */
+  hellos: Array<Record<string, unknown>>;
+  /** Resolves with the `n`-th hello-ok (1-based). */
+  nthHello(n: number, timeoutMs: number): Promise<Record<string, unknown>>;
   /** Every event frame received, in order. */
   events: Frame[];
   gaps: Array<{ expected: number; received: number }>;
@@ -124,6 +129,7 @@ export async function connectRealClient(
   let wake: (() => void) | null = null;
   const { device, ...rest } = options;
   const hello = Promise.withResolvers<Record<string, unknown>>();
+  const hellos: Array<Record<string, unknown>> = [];
   const client = new GatewayClient({
     url: gateway.wsUrl("/ws/operator"),
     clientName: "cli",
@@ -133,7 +139,11 @@ export async function connectRealClient(
     deviceIdentity: device ?? null,
     ...(device ? { hostDeps: deviceHostDeps } : {}),
     ...rest,
-    onHelloOk: (h) => hello.resolve(h as unknown as Record<string, unknown>),
+    onHelloOk: (h) => {
+      hellos.push(h as unknown as Record<string, unknown>);
+      hello.resolve(h as unknown as Record<string, unknown>);
+      wake?.();
+    },
     onConnectError: (err) => hello.reject(err),
     onEvent: (event) => {
       events.push(event as unknown as Frame);
@@ -157,47 +167,51 @@ export async function connectRealClient(
     clearTimeout(timer);
   }
   let cursor = 0;
+  const until = async (ready: () => boolean, timeoutMs: number, what: string) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!ready()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(t);
+          wake = null;
+          resolve();
+        };
+      });
+    }
+  };
   return {
     client,
     hello: helloOk,
+    hellos,
+    async nthHello(n, timeoutMs) {
+      await until(() => hellos.length >= n, timeoutMs, `hello-ok #${n}`);
+      return hellos[n - 1] as Record<string, unknown>;
+    },
     events,
     gaps,
     closes,
     async waitFor(match, timeoutMs, what) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        while (cursor < events.length) {
-          const event = events[cursor] as Frame;
-          cursor += 1;
-          if (match(event)) return event;
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(t);
-            wake = null;
-            resolve();
-          };
-        });
-      }
+      let found: Frame | null = null;
+      await until(
+        () => {
+          while (found === null && cursor < events.length) {
+            const event = events[cursor] as Frame;
+            cursor += 1;
+            if (match(event)) found = event;
+          }
+          return found !== null;
+        },
+        timeoutMs,
+        what,
+      );
+      return found as unknown as Frame;
     },
     request: (method, params) => client.request(method, params ?? {}) as never,
     async closed(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (closes.length === 0) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`the socket did not close within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          wake = () => {
-            clearTimeout(t);
-            wake = null;
-            resolve();
-          };
-        });
-      }
+      await until(() => closes.length > 0, timeoutMs, "the socket to close");
       return closes[0] as { code: number; reason: string };
     },
     stop: () => client.stopAndWait({ timeoutMs: 2000 }),
@@ -249,8 +263,8 @@ export function signedDevice(
     signedAtMs: signedAt,
     token: auth?.token ?? null,
     nonce,
-    platform: client.platform,
-    deviceFamily: client.deviceFamily,
+    ...(client.platform === undefined ? {} : { platform: client.platform }),
+    ...(client.deviceFamily === undefined ? {} : { deviceFamily: client.deviceFamily }),
   });
   return {
     id: identity.deviceId,
