@@ -51,7 +51,6 @@ import { holds, OPERATOR_ROLE, type Scope } from "./scopes.ts";
 export const MAX_PAYLOAD = 262_144;
 /** Outbound bytes a socket may have queued before it is cut as a slow consumer. */
 export const MAX_BUFFERED = 1_048_576;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 const HEALTH_EVERY_MS = 60_000;
 const RECONCILE_EVERY_MS = 5 * 60_000;
 /** How long a `connect` waits for a rebuild in progress before answering from the table. */
@@ -77,6 +76,7 @@ export class OperatorHubObject extends DurableObject<Env> {
   readonly #failures: AuthFailures;
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #tickIntervalMs: number;
+  readonly #handshakeTimeoutMs: number;
   readonly #requireDevice: boolean;
   #rebuilding: Promise<void> | null = null;
   #armedAt: number | null | undefined;
@@ -89,6 +89,7 @@ export class OperatorHubObject extends DurableObject<Env> {
     this.#presence = new PresenceTable(sql);
     this.#failures = new AuthFailures(sql, AUTH_FAILURES_PER_MINUTE);
     this.#tickIntervalMs = positiveIntVar(env.OPERATOR_TICK_INTERVAL_MS, 15_000);
+    this.#handshakeTimeoutMs = positiveIntVar(env.OPERATOR_HANDSHAKE_TIMEOUT_MS, 10_000);
     this.#requireDevice = String(env.OPERATOR_REQUIRE_DEVICE) === "true";
     isolateBoot ??= crypto.randomUUID();
     if (ctx.storage.kv.get<string>("boot") !== isolateBoot) {
@@ -122,7 +123,7 @@ export class OperatorHubObject extends DurableObject<Env> {
       nonce,
     });
     server.send(challengeText(nonce, now));
-    this.#schedule.atLatest("handshake", now + HANDSHAKE_TIMEOUT_MS);
+    this.#schedule.atLatest("handshake", now + this.#handshakeTimeoutMs);
     await this.#arm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -245,15 +246,10 @@ export class OperatorHubObject extends DurableObject<Env> {
     }
     const parsed = v.safeParse(RequestFrameSchema, json);
     if (!parsed.success) {
-      const id = frameIdOf(json);
-      if (!live) {
-        if (id !== null) {
-          this.#sendError(ws, id, `invalid request frame: ${describeIssues(parsed.issues)}`, 4);
-        }
-        return this.#close(ws, OperatorClose.policy, "invalid request frame");
-      }
+      // Before `connect` only a request is answered (like the reference gateway).
+      if (!live) return this.#close(ws, OperatorClose.policy, "invalid request frame");
       const text = `invalid request frame: ${describeIssues(parsed.issues)}`;
-      return this.#sendError(ws, id ?? "invalid", text, live.caller.protocol);
+      return this.#sendError(ws, frameIdOf(json) ?? "invalid", text, live.caller.protocol);
     }
     const frame = parsed.output;
     if (attachment.phase === "challenged") {
@@ -414,7 +410,7 @@ export class OperatorHubObject extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = this.#attachments.read(ws);
       if (attachment?.phase !== "challenged" && attachment?.phase !== "verifying") continue;
-      const deadline = attachment.openedAt + HANDSHAKE_TIMEOUT_MS;
+      const deadline = attachment.openedAt + this.#handshakeTimeoutMs;
       if (deadline <= now) this.#close(ws, OperatorClose.policy, "handshake timeout");
       else next = Math.min(next ?? deadline, deadline);
     }

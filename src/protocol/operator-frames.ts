@@ -25,10 +25,21 @@ export const OperatorClose = {
 export type ErrorCode = "INVALID_REQUEST" | "FORBIDDEN" | "UNAVAILABLE" | "AGENT_TIMEOUT";
 
 const NonEmpty = v.pipe(v.string(), v.minLength(1));
+
+/** A JSON object (valibot's object schemas alone also accept arrays). */
+const PlainObject = v.custom<Record<string, unknown>>(
+  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+  "must be an object",
+);
+
+/** A strict object schema that refuses arrays too. */
+export function strict<const E extends v.ObjectEntries>(entries: E) {
+  return v.pipe(PlainObject, v.strictObject(entries));
+}
 const StringList = v.array(NonEmpty);
 
 /** `req` (schema `RequestFrame`): strict, like the real gateway. */
-export const RequestFrameSchema = v.strictObject({
+export const RequestFrameSchema = strict({
   type: v.literal("req"),
   id: NonEmpty,
   method: NonEmpty,
@@ -44,10 +55,10 @@ export type RequestFrame = v.InferOutput<typeof RequestFrameSchema>;
  * (`id:"control-center"`, `mode:"operator"`). Node-only keys (`commands`, `permissions`,
  * `pathEnv`, `computerUse`, `workerRuns`) are accepted and ignored.
  */
-export const ConnectParamsSchema = v.strictObject({
+export const ConnectParamsSchema = strict({
   minProtocol: v.pipe(v.number(), v.integer(), v.minValue(1)),
   maxProtocol: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  client: v.strictObject({
+  client: strict({
     id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
     displayName: v.optional(NonEmpty),
     version: NonEmpty,
@@ -63,12 +74,12 @@ export const ConnectParamsSchema = v.strictObject({
   commands: v.optional(StringList),
   computerUse: v.optional(v.unknown()),
   workerRuns: v.optional(v.unknown()),
-  permissions: v.optional(v.record(v.string(), v.boolean())),
+  permissions: v.optional(v.pipe(PlainObject, v.record(v.string(), v.boolean()))),
   pathEnv: v.optional(v.string()),
   role: v.optional(NonEmpty),
   scopes: v.optional(v.pipe(StringList, v.maxLength(32))),
   device: v.optional(
-    v.strictObject({
+    strict({
       id: NonEmpty,
       publicKey: NonEmpty,
       signature: NonEmpty,
@@ -77,7 +88,7 @@ export const ConnectParamsSchema = v.strictObject({
     }),
   ),
   auth: v.optional(
-    v.strictObject({
+    strict({
       token: v.optional(v.string()),
       bootstrapToken: v.optional(v.string()),
       deviceToken: v.optional(v.string()),

@@ -9,6 +9,7 @@ import { inboxGroup } from "./cases/inbox.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
+import { operatorGroup } from "./cases/operator.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
@@ -21,6 +22,7 @@ export const GROUPS: readonly AnyGroup[] = [
   channelHandshakeGroup,
   channelLiveGroup,
   inboxGroup,
+  operatorGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */

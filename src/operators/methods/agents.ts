@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { listUsers } from "../../agents/registry.ts";
 import { describeError, log } from "../../lib/log.ts";
 import { mapLimit } from "../../lib/pool.ts";
+import { strict } from "../../protocol/operator-frames.ts";
 import { channelSessionPresence, PRESENCE_PREFIX } from "../presence-kinds.ts";
 import { defineMethod, type MethodGroup, NoParams } from "./registry.ts";
 
@@ -45,7 +46,7 @@ const IGNORED_LIST_KEYS = [
   "archived",
 ] as const;
 
-const SessionsListParams = v.strictObject({
+const SessionsListParams = strict({
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000))),
   offset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   search: v.optional(v.pipe(v.string(), v.maxLength(256))),

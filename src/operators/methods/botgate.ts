@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import { describeError, log } from "../../lib/log.ts";
 import { mapLimit } from "../../lib/pool.ts";
+import { strict } from "../../protocol/operator-frames.ts";
 import { listBots } from "../../registry/bots.ts";
 import { spectatePath } from "../match-events.ts";
 import { lobbyPresence, PRESENCE_PREFIX } from "../presence-kinds.ts";
@@ -14,12 +15,12 @@ import { defineMethod, type MethodGroup, NoParams, notFound, unavailable } from 
 
 const MATCH_ID = /^[0-9a-f-]{36}$/;
 
-const ListParams = v.strictObject({
+const ListParams = strict({
   status: v.optional(v.picklist(["live", "recent", "all"])),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(200))),
 });
 
-const GetParams = v.strictObject({
+const GetParams = strict({
   matchId: v.pipe(v.string(), v.regex(MATCH_ID, "not a match id")),
 });
 

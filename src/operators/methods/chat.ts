@@ -8,6 +8,7 @@
 import * as v from "valibot";
 import { CHANNEL_NAME } from "../../agents/names.ts";
 import { describeError, log } from "../../lib/log.ts";
+import { strict } from "../../protocol/operator-frames.ts";
 import { type ChannelMessage, chatTopic } from "../chat-events.ts";
 import { MAX_TOPICS } from "../connection.ts";
 import { defineMethod, MethodError, type MethodGroup, notFound, unavailable } from "./registry.ts";
@@ -25,7 +26,7 @@ const Named = {
 const ignored = (keys: readonly string[]) =>
   Object.fromEntries(keys.map((key) => [key, v.optional(v.unknown())]));
 
-const HistoryParams = v.strictObject({
+const HistoryParams = strict({
   ...Named,
   since: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000))),
@@ -41,7 +42,7 @@ const HistoryParams = v.strictObject({
   ]),
 });
 
-const SendParams = v.strictObject({
+const SendParams = strict({
   ...Named,
   payload: v.optional(v.unknown()),
   message: v.optional(v.string()),
@@ -49,7 +50,7 @@ const SendParams = v.strictObject({
   ...ignored(["agentId", "sessionId", "thinking", "deliver", "attachments", "timeoutMs"]),
 });
 
-const SubscribeParams = v.strictObject(Named);
+const SubscribeParams = strict(Named);
 
 /** The channel a request names, or an `INVALID_REQUEST`. */
 function channelOf(params: {

@@ -8,7 +8,8 @@
  * every call is checked against its method's scope, and every event is fanned out only to
  * sockets holding the event's scope.
  */
-import * as v from "valibot";
+import type * as v from "valibot";
+import { strict } from "../../protocol/operator-frames.ts";
 import type { Caller } from "../caller.ts";
 import type { PresenceEntry, PresenceFields } from "../hub-types.ts";
 import { holds, type Scope } from "../scopes.ts";
@@ -114,7 +115,7 @@ export function defineMethod<P>(def: MethodDef<P>): MethodDef {
 }
 
 /** Params of a method that takes none: `{}` (or no params at all). */
-export const NoParams = v.strictObject({});
+export const NoParams = strict({});
 
 /** The merged catalogue of every group. */
 export class MethodRegistry {
