@@ -44,10 +44,9 @@ export function normalizeDeviceMetadata(value: string | undefined): string {
   return (value ?? "").trim().replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
-/** `v3|deviceId|clientId|clientMode|role|scopesCSV|signedAtMs|token|nonce|platform|deviceFamily` */
-export function signedStringV3(f: SignedFields): string {
+/** The fields both versions sign, in order, after the version tag. */
+function common(f: SignedFields): string[] {
   return [
-    "v3",
     f.deviceId,
     f.clientId,
     f.clientMode,
@@ -56,24 +55,18 @@ export function signedStringV3(f: SignedFields): string {
     String(f.signedAtMs),
     f.token,
     f.nonce,
-    normalizeDeviceMetadata(f.platform),
-    normalizeDeviceMetadata(f.deviceFamily),
-  ].join("|");
+  ];
+}
+
+/** `v3|deviceId|clientId|clientMode|role|scopesCSV|signedAtMs|token|nonce|platform|deviceFamily` */
+export function signedStringV3(f: SignedFields): string {
+  const metadata = [normalizeDeviceMetadata(f.platform), normalizeDeviceMetadata(f.deviceFamily)];
+  return ["v3", ...common(f), ...metadata].join("|");
 }
 
 /** `v2|deviceId|clientId|clientMode|role|scopesCSV|signedAtMs|token|nonce` */
 export function signedStringV2(f: SignedFields): string {
-  return [
-    "v2",
-    f.deviceId,
-    f.clientId,
-    f.clientMode,
-    f.role,
-    f.scopes.join(","),
-    String(f.signedAtMs),
-    f.token,
-    f.nonce,
-  ].join("|");
+  return ["v2", ...common(f)].join("|");
 }
 
 /**

@@ -2,8 +2,9 @@
 // valid GatewayFrame (hello-ok a valid HelloOk) and never carries the protocol-3 keys; an
 // early protocol-3 control centre (client.id "control-center", mode "operator", decoding
 // `result`, an integer `error.code`, `event.params` and a top-level `connId`) completes the
-// handshake, lists agents and sessions, survives an error response and receives events; and
-// a deployment with OPERATOR_REQUIRE_DEVICE refuses a connect without a device identity.
+// handshake, lists agents and sessions, survives an error response and receives events; a
+// deployment with OPERATOR_REQUIRE_DEVICE refuses a connect without a device identity; and a
+// planned close sends a valid `shutdown` event before closing 1012.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { assertOfficial, connectRaw, newDeviceIdentity, rawRequest } from "../harness/operator.ts";
@@ -110,5 +111,29 @@ describe("OPERATOR_REQUIRE_DEVICE", () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe("a planned close", () => {
+  it("sends a valid shutdown event to every operator, then closes 1012", async () => {
+    const { socket } = await connectRaw(gateway, gateway.adminToken);
+    const res = await fetch(new URL("/api/operators/shutdown", gateway.url), {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${gateway.adminToken}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ reason: "deploy", restart_expected_ms: 30_000 }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { closed: number }).closed).toBeGreaterThanOrEqual(1);
+    let shutdown: Frame;
+    do {
+      shutdown = await socket.nextOfType("event", 5000);
+    } while (shutdown.event !== "shutdown");
+    assertOfficial("EventFrame", shutdown);
+    assertOfficial("ShutdownEvent", shutdown.payload);
+    expect(shutdown.payload).toEqual({ reason: "deploy", restartExpectedMs: 30_000 });
+    expect(await socket.closed(5000)).toEqual({ code: 1012, reason: "service restart" });
   });
 });
