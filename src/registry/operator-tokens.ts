@@ -2,21 +2,40 @@
  * Operator tokens in D1: minted with a name and a scope set, stored hashed, revoked by id.
  * The plaintext exists only in the answer to `issueOperatorToken`.
  */
+import * as v from "valibot";
 import { randomBase62, sha256Hex, timingSafeEqualText } from "../lib/crypto.ts";
-import { isoNow } from "../lib/time.ts";
-import { expandScopes, type Scope } from "../operators/scopes.ts";
+import { IsoTimestamp, isoNow } from "../lib/time.ts";
+import { expandScopes, SCOPES, type Scope } from "../operators/scopes.ts";
 
 export const OPERATOR_TOKEN_PREFIX = "bgop";
 export const OPERATOR_TOKEN_PATTERN = /^bgop_[0-9A-Za-z]{32}$/;
 
 /** A token as the admin API lists it (never the plaintext or the hash). */
-export interface OperatorTokenInfo {
-  id: string;
-  name: string;
-  scopes: Scope[];
-  created_at: string;
-  revoked_at: string | null;
-}
+export const OperatorTokenInfoSchema = v.pipe(
+  v.strictObject({
+    id: v.string(),
+    name: v.string(),
+    scopes: v.array(v.picklist(SCOPES)),
+    created_at: IsoTimestamp,
+    revoked_at: v.nullable(IsoTimestamp),
+  }),
+  v.metadata({ ref: "OperatorToken" }),
+);
+export type OperatorTokenInfo = v.InferOutput<typeof OperatorTokenInfoSchema>;
+
+/** The one-time answer to a mint: the token's metadata, the plaintext and the warning. */
+export const IssuedOperatorTokenSchema = v.pipe(
+  v.strictObject({
+    token: v.pipe(v.string(), v.regex(/^bgop_[0-9A-Za-z]{32}$/), v.description("Shown only here")),
+    id: v.string(),
+    name: v.string(),
+    scopes: v.array(v.picklist(SCOPES)),
+    created_at: IsoTimestamp,
+    revoked_at: v.null(),
+    warning: v.string(),
+  }),
+  v.metadata({ ref: "IssuedOperatorToken" }),
+);
 
 /** A presented token that is valid: whose it is and what it allows. */
 export interface VerifiedOperatorToken {
