@@ -642,7 +642,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an operator token
-         * @description Idempotent. The token's live operator sockets close with `1008 token revoked` at once (and on the hub's next tick should that call be lost).
+         * @description Idempotent. The token's live operator sockets close with `1008 token revoked` right away; the hub's next tick catches them should that call be lost.
          */
         delete: operations["revokeOperatorToken"];
         options?: never;

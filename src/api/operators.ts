@@ -86,7 +86,7 @@ export const operatorRoutes = new Hono<AppEnv>()
       id: "revokeOperatorToken",
       summary: "Revoke an operator token",
       description:
-        "Idempotent. The token's live operator sockets close with `1008 token revoked` at once (and on the hub's next tick should that call be lost).",
+        "Idempotent. The token's live operator sockets close with `1008 token revoked` right away; the hub's next tick catches them should that call be lost.",
       tag: "Operators",
       auth: "admin",
       params: { id: { description: "The token's id" } },
