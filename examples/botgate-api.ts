@@ -606,6 +606,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operators/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List operator tokens
+         * @description Newest first, revoked ones included with their revocation time; never a plaintext.
+         */
+        get: operations["listOperatorTokens"];
+        put?: never;
+        /**
+         * Mint an operator token
+         * @description For the operator gateway (`/ws/operator`, docs/operator-gateway.md). The plaintext appears only in this answer; D1 keeps its SHA-256.
+         */
+        post: operations["issueOperatorToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an operator token
+         * @description Idempotent. The token's live operator sockets close with `1008 token revoked` right away; the hub's next tick catches them should that call be lost.
+         */
+        delete: operations["revokeOperatorToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operators/shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close every operator socket before a planned restart
+         * @description Each operator gets a `shutdown` event (`{reason, restartExpectedMs?}`), then its socket closes with `1012 service restart`.
+         */
+        post: operations["shutdownOperators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ws/operator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The operator gateway socket (OpenClaw gateway protocol)
+         * @description docs/operator-gateway.md: the server sends `connect.challenge`, the client's first frame is a `connect` request carrying the credential (the admin token or an operator token) and optionally an Ed25519 device proof; then `req`/`res` and `event` frames. Refusals after the upgrade are `res` errors and close codes.
+         */
+        get: operations["connectOperator"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -666,6 +750,25 @@ export interface components {
             hand_cap: unknown;
             house_think_ms: unknown;
             max_messages_per_second: unknown;
+        };
+        IssuedOperatorToken: {
+            /** @description Shown only here */
+            token: string;
+            id: string;
+            name: string;
+            scopes: ("operator.read" | "operator.write" | "operator.admin" | "operator.approvals")[];
+            /** Format: date-time */
+            created_at: string;
+            revoked_at: null;
+            warning: string;
+        };
+        OperatorToken: {
+            id: string;
+            name: string;
+            scopes: ("operator.read" | "operator.write" | "operator.admin" | "operator.approvals")[];
+            /** Format: date-time */
+            created_at: string;
+            revoked_at: string | null;
         };
     };
     responses: {
@@ -3037,6 +3140,299 @@ export interface operations {
                         request_id: string;
                     };
                 };
+            };
+            /** @description `UPGRADE_REQUIRED` */
+            426: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UPGRADE_REQUIRED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listOperatorTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every operator token */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tokens: components["schemas"]["OperatorToken"][];
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    issueOperatorToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Who holds the token (shown as `resolvedBy` and in presence) */
+                    name: string;
+                    /** @description `operator.admin` implies every other scope */
+                    scopes: ("operator.read" | "operator.write" | "operator.admin" | "operator.approvals")[];
+                };
+            };
+        };
+        responses: {
+            /** @description The new token */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedOperatorToken"];
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeOperatorToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked) */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `TOKEN_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOKEN_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    shutdownOperators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    restart_expected_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description How many sockets were closed */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        closed: number;
+                    };
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    connectOperator: {
+        parameters: {
+            query?: never;
+            header: {
+                Upgrade: "websocket";
+                Connection: "Upgrade";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Upgraded: the server sends `connect.challenge` */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `UPGRADE_REQUIRED` */
             426: {

@@ -6,6 +6,7 @@ import { botRoutes } from "./api/bots";
 import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
 import { apiDocument, OPENAPI_PATH, REFERENCE_PATH } from "./api/openapi";
+import { operatorRoutes } from "./api/operators";
 import { tokenRoutes } from "./api/tokens";
 import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
@@ -16,6 +17,7 @@ import { describeError, log } from "./lib/log";
 import { wsConnectRateLimit } from "./lobby/connect-limit";
 import { lobbyRoutes } from "./lobby/lobby-route";
 import { matchSocketRoutes } from "./match/gateway";
+import { operatorSocketRoutes } from "./operators/routes";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
@@ -45,7 +47,9 @@ export const app = new Hono<AppEnv>()
   .route("/api/agents", agentRoutes)
   .route("/api/channels", channelDirectoryRoutes)
   .route("/api/admin", agentAdminRoutes)
-  .route("/ws", agentSocketRoutes);
+  .route("/ws", agentSocketRoutes)
+  .route("/api/operators", operatorRoutes)
+  .route("/", operatorSocketRoutes);
 
 // Registered after the chain: the handler reads the finished app.
 app.get(

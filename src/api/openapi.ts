@@ -49,7 +49,9 @@ const SECURITY_SCHEMES = {
   operatorToken: {
     type: "http",
     scheme: "bearer",
-    description: "An operator token (operator gateway): scoped to the operator routes.",
+    bearerFormat: "bgop_ + 32 base62",
+    description:
+      "An operator token (docs/operator-gateway.md), minted by the admin with `POST /api/operators/tokens`. It is the credential of the operator gateway's `connect` frame on `/ws/operator`, not of an HTTP route.",
   },
   agentSignature: {
     type: "apiKey",

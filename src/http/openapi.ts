@@ -26,6 +26,7 @@ export const TAGS = {
   Matches: "Matches: create, read, hand histories",
   Agents: "Agent registration and channel discovery",
   Admin: "Agent-channel server administration (agent channels §8)",
+  Operators: "Operator tokens and the planned close of the operator gateway, admin only",
   WebSockets: "WebSocket upgrades; the frames are in the protocol documents",
 } as const;
 export type Tag = keyof typeof TAGS;

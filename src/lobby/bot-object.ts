@@ -6,6 +6,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { describeError, log } from "../lib/log";
+import { reportPresence } from "../operators/hub-reporter";
+import { lobbyGone, lobbyPresence } from "../operators/presence-kinds";
 import {
   LobbyClose,
   type LobbyServerFrame,
@@ -188,6 +190,7 @@ export class BotObject extends DurableObject<Env> {
     this.#schedule.set(scheduleKey.ping(connId), now + this.#config.pingIntervalMs);
     this.#send(ws, lobbyHello(botId, now));
     log("info", "lobby_online", { bot_id: botId, token_id: verified.tokenId });
+    reportPresence(this.env, lobbyPresence(botId));
     this.#resume(ws, botId);
     this.#recordTokenUse(verified.tokenId, now);
   }
@@ -303,5 +306,8 @@ export class BotObject extends DurableObject<Env> {
     if (!state) return;
     for (const key of scheduleKey.all(state.connId)) this.#schedule.delete(key);
     if (state.phase === "online") log("info", "lobby_offline", { bot_id: state.botId });
+    // Operators: a replaced socket closes after its successor is online; only the last leaves.
+    if (state.phase === "online" && !this.isOnline())
+      reportPresence(this.env, lobbyGone(state.botId));
   }
 }

@@ -9,6 +9,7 @@ import { randomHex } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
 import { isoNow } from "../lib/time.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
+import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.ts";
 import { type Bot, BotKindSchema, getBot } from "../registry/bots.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
 import { isHouseStrategy } from "./house-bots.ts";
@@ -158,6 +159,7 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
     seats,
   };
   await announceMatch(env, result, request.decision_clock === true);
+  reportMatchStarted(env, result, request.source);
   return result;
 }
 
@@ -209,6 +211,7 @@ export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<voi
     return;
   }
   await settleMatch(env, outcome);
+  reportMatchEnded(env, outcome);
 }
 
 /**

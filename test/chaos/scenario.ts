@@ -32,6 +32,7 @@ import {
   checkChips,
   checkClients,
   checkMatchEnds,
+  checkOperators,
   checkPresence,
   checkSeq,
   checkTurns,
@@ -43,6 +44,7 @@ import {
   type Verdict,
 } from "./invariants.ts";
 import { ChaosBridge } from "./mcp-bridge.ts";
+import { OperatorWatch } from "./operator-watch.ts";
 import { Prng } from "./prng.ts";
 
 export interface ChaosOptions {
@@ -187,7 +189,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const inboxes: ChaosAgent[] = [];
   const bridges: ChaosBridge[] = [];
   const bots: ChaosBot[] = [];
+  let watch: OperatorWatch | null = null;
   try {
+    // An operator watches everything from the start, straight to the gateway.
+    watch = await OperatorWatch.start(gateway);
     const plan = planFaults(options.seed, {
       durationMs: options.durationMs,
       gapMs: options.faultGapMs,
@@ -658,6 +663,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       sleep(5000),
     ]);
     say(`${elapsed()} clients stopped`);
+    const operators = await watch.settle(20_000);
+    say(`${elapsed()} operator view settled (${operators.connections.length} connections)`);
     const ids = new Set(matches.keys());
     for (const bot of bots) {
       const res = await api(gateway, "GET", `/api/bots/${bot.botId}/matches?limit=100`);
@@ -705,6 +712,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         inboxes.map((a) => a.record),
       ),
       checkPresence(whos, leaves),
+      checkOperators(operators),
     ];
     return {
       seed: options.seed,
@@ -718,6 +726,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ok: verdicts.every((v) => v.ok),
     };
   } finally {
+    await watch?.stop();
     for (const timer of timers) clearTimeout(timer);
     for (const agent of [...agents, ...inboxes]) agent.dispose();
     await Promise.all(bridges.map((b) => b.dispose()));

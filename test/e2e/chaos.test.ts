@@ -16,6 +16,7 @@ import {
   checkChips,
   checkClients,
   checkMatchEnds,
+  checkOperators,
   checkPresence,
   checkSeq,
   checkTurns,
@@ -372,6 +373,26 @@ describe("the channel, whisper and presence checks", () => {
   it("catch a ghost in who", () => {
     const leaves = new Map([["by close", 1]]);
     expect(checkPresence([{ channel: "c", asker: "x", sessions: ["x"] }], leaves).ok).toBe(true);
+    const watched = {
+      connections: [
+        [1, 2, 3],
+        [1, 2],
+      ],
+      gaps: [],
+      view: ["operator:a"],
+      present: ["operator:a"],
+    };
+    expect(checkOperators(watched).ok).toBe(true);
+    expect(checkOperators({ ...watched, connections: [[1, 3]] }).ok).toBe(false);
+    expect(checkOperators({ ...watched, view: ["bot:x", "operator:a"] }).ok).toBe(false);
+    expect(checkOperators({ ...watched, view: [], present: ["operator:a"] }).ok).toBe(false);
+    expect(
+      checkOperators({
+        ...watched,
+        view: ["bot:x", "operator:a"],
+        present: ["bot:x", "operator:a"],
+      }).ok,
+    ).toBe(false);
     expect(checkPresence([{ channel: "c", asker: "x", sessions: ["a", "x"] }], leaves).ok).toBe(
       false,
     );

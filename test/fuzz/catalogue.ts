@@ -11,6 +11,7 @@ import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
 import { mcpGroup } from "./cases/mcp.ts";
 import { openApiGroup } from "./cases/openapi.ts";
+import { operatorGroup } from "./cases/operator.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
@@ -25,6 +26,7 @@ export const GROUPS: readonly AnyGroup[] = [
   channelLiveGroup,
   inboxGroup,
   mcpGroup,
+  operatorGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */

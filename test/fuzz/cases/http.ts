@@ -32,6 +32,8 @@ interface HttpState {
   systemBot: BotCreds;
   /** Registration codes a valid mutated body created (the one documented change). */
   codesCreated: number;
+  /** Operator tokens minted by valid bodies (each a documented new row). */
+  operatorTokensCreated: number;
 }
 type Ctx = CaseContext<HttpState>;
 
@@ -336,6 +338,58 @@ const ROUTES: Route[] = [
   },
   {
     method: "POST",
+    path: "/api/operators/tokens",
+    auth: "admin",
+    body: {
+      shape: {
+        fields: {
+          name: { required: true, invalid: name(USER_NAME) },
+          scopes: {
+            required: true,
+            invalid: [
+              ...Invalid.notString,
+              '["operator.root"]',
+              '["operator.read","operator.read","operator.read","operator.read","operator.read"]',
+              '"operator.read"',
+            ],
+          },
+        },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      base: (world) => ({ name: `op${world.tag}`, scopes: ["operator.read"] }),
+      valid: { status: 201 },
+    },
+  },
+  { method: "GET", path: "/api/operators/tokens", auth: "admin" },
+  {
+    method: "DELETE",
+    path: "/api/operators/tokens/{id}",
+    auth: "admin",
+    miss: { id: notFound("TOKEN_NOT_FOUND") },
+  },
+  {
+    method: "POST",
+    path: "/api/operators/shutdown",
+    auth: "admin",
+    body: {
+      shape: {
+        fields: {
+          reason: {
+            required: true,
+            invalid: [...Invalid.notString, '""', JSON.stringify("r".repeat(201))],
+          },
+          restart_expected_ms: { invalid: int(0, 3_600_000) },
+        },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      base: () => ({ reason: "fuzz", restart_expected_ms: 1000 }),
+      valid: { status: 200 },
+    },
+  },
+  {
+    method: "POST",
     path: "/api/agents/register",
     auth: "none",
     body: {
@@ -461,6 +515,7 @@ function checkBodyAnswer(
     );
     if (valid.code) assertEnvelope(answer, valid.status, valid.code, ctx.world.secrets);
     if (route.path === "/api/admin/registration-codes") ctx.state.codesCreated += 1;
+    if (route.path === "/api/operators/tokens") ctx.state.operatorTokensCreated += 1;
     return;
   }
   const expected = BODY_ANSWERS[outcome];
@@ -941,6 +996,7 @@ export const httpGroup = defineGroup<HttpState>({
     return {
       systemBot: { botId, name: "system", token, tokenId: token_id },
       codesCreated: 0,
+      operatorTokensCreated: 0,
     };
   },
   objects: () => [{ binding: "MATCHMAKER", name: "nlhe-hu" }],
@@ -1072,9 +1128,15 @@ export const httpGroup = defineGroup<HttpState>({
   ],
   explain(diff, state) {
     const gained = diff.filter((line) => line.startsWith("d1.agent_registration_codes gained"));
-    const rest = diff.filter((line) => !gained.includes(line));
+    const minted = diff.filter((line) => line.startsWith("d1.operator_tokens gained"));
+    const rest = diff.filter((line) => !gained.includes(line) && !minted.includes(line));
     if (gained.length !== state.codesCreated) {
       rest.push(`${gained.length} registration codes stored, ${state.codesCreated} answered 201`);
+    }
+    if (minted.length !== state.operatorTokensCreated) {
+      rest.push(
+        `${minted.length} operator tokens stored, ${state.operatorTokensCreated} answered 201`,
+      );
     }
     return rest;
   },
