@@ -4,7 +4,9 @@ import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
 import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
+import { ratingRoutes } from "./api/ratings";
 import { tokenRoutes } from "./api/tokens";
+import { tournamentEntryRoutes, tournamentRoutes } from "./api/tournaments";
 import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
@@ -20,11 +22,15 @@ export const app = new Hono<AppEnv>()
   .use("/ws/external/*", wsConnectRateLimit)
   .use("/ws/match/*", wsConnectRateLimit)
   .get("/health", (c) => c.json({ status: "ok" }))
+  // Public reads first: the admin /api/bots group below guards every path under it.
+  .route("/api", ratingRoutes)
   .route("/api/bots", botRoutes)
   .route("/api/bots", botLobbyRoutes)
   .route("/api/external-api", tokenRoutes)
   .route("/api/external-api", externalRoutes)
+  .route("/api/external-api", tournamentEntryRoutes)
   .route("/api/matches", matchRoutes)
+  .route("/api/tournaments", tournamentRoutes)
   .route("/", lobbyRoutes)
   .route("/", matchSocketRoutes)
   .route("/api/agents", agentRoutes)

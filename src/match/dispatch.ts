@@ -9,6 +9,7 @@ import { describeError, log } from "../lib/log.ts";
 import { isoNow } from "../lib/time.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
 import { type Bot, getBot } from "../registry/bots.ts";
+import { settleCompetitions } from "../tournaments/match-end.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
 import { isHouseStrategy } from "./house-bots.ts";
 import type { MatchOutcome } from "./results.ts";
@@ -193,6 +194,7 @@ export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<voi
     return;
   }
   await settleMatch(env, outcome);
+  await settleCompetitions(env, outcome);
 }
 
 /**
