@@ -39,10 +39,21 @@ export interface RunningBot {
   stop(): void;
 }
 
+/** Checks or calls after `delayMs`, so a match lasts until its hand cap (long enough to interrupt). */
+export function slowCaller(delayMs: number): Bot {
+  return {
+    decide: async (turn) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return { action: turn.valid_actions.includes("check") ? "check" : "call" };
+    },
+  };
+}
+
 /** Starts one SDK bot on its own lobby; resolves `ready` at its first hello. */
 export function startBot(
   gateway: Gateway,
   bot: { botId: string; token: string; name: string },
+  play: Bot = shover,
 ): RunningBot {
   const stop = new AbortController();
   let markReady!: () => void;
@@ -56,7 +67,7 @@ export function startBot(
     done: Promise.resolve({ reason: "aborted", matches: [] }),
     stop: () => stop.abort(),
   };
-  running.done = runBot(() => shover, {
+  running.done = runBot(() => play, {
     url: gateway.url.href,
     botId: bot.botId,
     token: bot.token,
