@@ -1,3 +1,4 @@
+/// <reference path="./edmonds-blossom-fixed.d.ts" />
 /**
  * Pairing rules of the three formats (docs/tournaments.md "Formats"), pure: round-robin by
  * the circle method (Berger tables), Swiss by maximum-weight matching (Edmonds' blossom

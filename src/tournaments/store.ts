@@ -92,7 +92,6 @@ export function openTournamentStore(storage: DurableObjectStorage) {
     PRIMARY KEY (round, table_no)
   )`);
   sql.exec("CREATE TABLE IF NOT EXISTS reports (match_id TEXT PRIMARY KEY, report TEXT NOT NULL)");
-  let spec: TournamentSpec | null = null;
   const state = (): StateRow | null =>
     sql.exec<StateRow>("SELECT * FROM state").toArray()[0] ?? null;
   const required = (): StateRow => {
@@ -124,10 +123,8 @@ export function openTournamentStore(storage: DurableObjectStorage) {
       );
     },
     spec(): TournamentSpec | null {
-      if (spec) return spec;
       const row = state();
-      spec = row ? (JSON.parse(row.spec) as TournamentSpec) : null;
-      return spec;
+      return row ? (JSON.parse(row.spec) as TournamentSpec) : null;
     },
     status: (): TournamentStatus => required().status,
     mirrored: (): string | null => required().mirrored,

@@ -195,8 +195,7 @@ export async function storedMatch(gateway: Gateway, matchId: string): Promise<St
  */
 export function storedWinner(match: StoredMatch): string | "draw" | null {
   const result = match.result;
-  if (!result || result.reason !== "complete" || result.terminal_status !== "completed")
-    return null;
+  if (result?.reason !== "complete" || result.terminal_status !== "completed") return null;
   const botAt = (seat: number) => match.participants.find((p) => p.seat === seat)?.bot_id ?? null;
   if (result.forfeit_winner_seat !== undefined) return botAt(result.forfeit_winner_seat);
   const [s0, s1] = [0, 1].map(
