@@ -1,12 +1,13 @@
 /**
  * `MatchmakerObject`: one per queue (`nlhe-hu`), RPC only. Holds the FIFO queue with its TTLs
- * in SQLite and pairs eligible external bots into rated matches (bot protocol §8.1). TTL
- * expiry and pairing retries run on the alarm.
+ * in SQLite and pairs eligible external bots of close ratings into rated matches (bot
+ * protocol §8.1). TTL expiry and pairing retries run on the alarm.
  */
 import { DurableObject } from "cloudflare:workers";
 import { describeError, log } from "../lib/log";
 import { lobbyConfig } from "./config";
 import { dispatchEligibility, dispatchQueuedPair } from "./dispatch-paths";
+import { queueProfiles } from "./match-index";
 import { MatchQueue, type PairingDeps, type QueueStatus } from "./queue";
 import { Schedule } from "./schedule";
 
@@ -34,6 +35,7 @@ export class MatchmakerObject extends DurableObject<Env> {
     this.#queue = new MatchQueue(ctx.storage.sql, this.#schedule, {
       ttlMs: config.queueTtlSeconds * 1000,
       retryMs: config.matchmakingRetryMs,
+      sameOwner: config.matchmakingSameOwner,
     });
   }
 
@@ -94,6 +96,7 @@ export class MatchmakerObject extends DurableObject<Env> {
     const env = this.env;
     const deps: PairingDeps = {
       eligibility: (entry) => dispatchEligibility(env, entry.botId, entry.tokenId),
+      profiles: (botIds) => queueProfiles(env.DB, botIds),
       dispatch: async (first, second) => {
         await dispatchQueuedPair(env, first, second);
       },

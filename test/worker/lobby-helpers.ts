@@ -17,10 +17,11 @@ export function freshIp(): string {
   return `198.51.${Math.floor(counter / 250)}.${counter % 250}`;
 }
 
-/** A new external bot with one token. */
+/** A new external bot with one token, of its own owner (the queue never pairs one owner's bots). */
 export async function newBot(): Promise<{ botId: string; token: string; tokenId: string }> {
   counter += 1;
-  const bot = await createBot(env.DB, `lobby-${counter}-${crypto.randomUUID().slice(0, 8)}`, "t");
+  const suffix = `${counter}-${crypto.randomUUID().slice(0, 8)}`;
+  const bot = await createBot(env.DB, `lobby-${suffix}`, `t-${suffix}`);
   if (!bot) throw new Error("bot name collision");
   const issued = await issueToken(env.DB, bot.id);
   return { botId: bot.id, token: issued.token, tokenId: issued.token_id };
