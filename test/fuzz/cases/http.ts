@@ -1055,10 +1055,10 @@ async function hostileParam(ctx: Ctx, route: Route, segment: string): Promise<vo
 export const httpGroup = defineGroup<HttpState>({
   id: "http",
   entry: "every HTTP route",
-  ref: "docs/http-api.md, docs/lobby.md, docs/match.md, docs/agent-channels.md, bot protocol §8",
-  target: "the Worker, the D1 registry and the matchmaking queue object",
+  ref: "docs/http-api.md, docs/lobby.md, docs/match.md, docs/agent-channels.md, docs/tournaments.md, docs/ratings.md, bot protocol §8",
+  target: "the Worker, the D1 registry, the matchmaking queue object and a tournament object",
   legitFlow:
-    "the admin creates a bot, issues, lists, rotates and revokes its token; a new agent registers; anonymous discovery lists the public channel",
+    "the admin creates a bot, issues, lists, rotates and revokes its token; a new agent registers; anonymous discovery lists the public channel; the admin creates a tournament, the bot enters it, anyone reads it and the leaderboard, the admin cancels it",
   async setup(world) {
     const created = await api(world.gateway, "POST", "/api/bots", {
       body: { name: `fuzz-system-${world.tag}-${Date.now()}`, owner: "system" },
@@ -1098,7 +1098,7 @@ export const httpGroup = defineGroup<HttpState>({
         "seeded mutations of a valid body on every body route (drop/add/retype fields, duplicate keys, escapes, truncation, junk, non-objects, deep nesting, huge and fractional numbers, NaN-like strings, padding past 64 KiB)",
       outcomes: {
         valid:
-          "the route's answer to its base body (a documented refusal such as 409 BOT_NAME_TAKEN, or 201 for a registration code)",
+          "the route's answer to its base body (a documented refusal such as 409 BOT_NAME_TAKEN or 400 INVALID_TOURNAMENT, or 201 for a registration code or a tournament the rules accept)",
         too_large: "413 BODY_TOO_LARGE",
         not_json: "400 MALFORMED_JSON",
         unknown_field: "400 UNKNOWN_FIELD",
@@ -1263,5 +1263,37 @@ export const httpGroup = defineGroup<HttpState>({
       (c) => c.name,
     );
     assert.ok(names.includes(world.publicChannel));
+    const cup = await api(world.gateway, "POST", "/api/tournaments", {
+      body: {
+        name: "legit cup",
+        format: "swiss",
+        rounds: 2,
+        starts_at: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    });
+    assert.equal(cup.status, 201);
+    const cupId = (cup.body as { id: string }).id;
+    const entered = await api(
+      world.gateway,
+      "POST",
+      `/api/external-api/tournaments/${cupId}/entries`,
+      {
+        token: world.victim.token,
+      },
+    );
+    assert.equal(entered.status, 201);
+    const read = await api(world.gateway, "GET", `/api/tournaments/${cupId}`, { token: null });
+    assert.deepEqual(
+      (read.body as { entrants: { bot_id: string }[] }).entrants.map((e) => e.bot_id),
+      [world.victim.botId],
+    );
+    assert.equal(
+      (await api(world.gateway, "GET", "/api/leaderboard", { token: null })).status,
+      200,
+    );
+    assert.equal(
+      (await api(world.gateway, "POST", `/api/tournaments/${cupId}/cancel`)).status,
+      200,
+    );
   },
 });
