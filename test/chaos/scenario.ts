@@ -38,6 +38,7 @@ import {
   type Verdict,
 } from "./invariants.ts";
 import { Prng } from "./prng.ts";
+import { checkTournament, type TournamentRecord } from "./tournament.ts";
 
 export interface ChaosOptions {
   seed: number;
@@ -56,6 +57,8 @@ export interface ChaosOptions {
   slowDecisionRate: number;
   /** Overrides of the match configuration below. */
   match?: Record<string, number>;
+  /** SDK bots of their own that play a 2-round Swiss during the run (0: no tournament). */
+  tournamentBots?: number;
   /** Progress lines (faults as they happen, phases). */
   log?: (line: string) => void;
 }
@@ -178,6 +181,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const agents: ChaosAgent[] = [];
   const inboxes: ChaosAgent[] = [];
   const bots: ChaosBot[] = [];
+  const entrants: ChaosBot[] = [];
   try {
     const plan = planFaults(options.seed, {
       durationMs: options.durationMs,
@@ -324,6 +328,34 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       [...agents, ...inboxes].map((a) => a.until(() => a.caughtUp, 15_000, "the first caught_up")),
     );
     say(`${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox`);
+
+    // ---- a tournament of bots of its own, through the same proxy ----
+    let tournamentId: string | null = null;
+    for (let i = 0; i < (options.tournamentBots ?? 0); i += 1) {
+      const name = `chaos-${options.seed}-t${i}`;
+      const created = await createBotWithToken(gateway, name);
+      entrants.push({ name, ...created, available: false, runners: [] });
+    }
+    if (entrants.length >= 2) {
+      await Promise.all(entrants.map((bot) => startRunner(bot)));
+      const created = await api(gateway, "POST", "/api/tournaments", {
+        body: {
+          name: `chaos ${options.seed}`,
+          format: "swiss",
+          rounds: 2,
+          match_config: matchConfig,
+          starts_at: new Date(Date.now() + 1000).toISOString(),
+          check_in_seconds: 10,
+        },
+      });
+      tournamentId = (created.body as { id: string }).id;
+      for (const bot of entrants) {
+        await api(gateway, "POST", `/api/external-api/tournaments/${tournamentId}/entries`, {
+          token: bot.token,
+        });
+      }
+      say(`${elapsed()} a 2-round Swiss of ${entrants.length} more SDK bots`);
+    }
 
     // ---- matches ----
     const matches = new Map<string, LiveMatch>();
@@ -523,6 +555,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // ---- the fault phase: faults on their schedule, matches kept in play ----
     const phaseStart = Date.now();
     const phaseEnd = phaseStart + options.durationMs;
+    if (tournamentId !== null) {
+      // Besides the plan's faults (a restart among them), the tournament object is evicted
+      // once in the middle of the phase.
+      const id = tournamentId;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        gateway.evict("TOURNAMENT", id).then(
+          () => say(`${elapsed()} evict_tournament: ${id.slice(0, 13)}`),
+          (err: unknown) => say(`${elapsed()} evict_tournament skipped: ${String(err)}`),
+        );
+      }, options.durationMs / 2);
+      timers.add(timer);
+    }
     const dispatcher = (async () => {
       let lastRefresh = 0;
       while (Date.now() < phaseEnd) {
@@ -562,6 +607,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await refreshLive();
     }
     say(`${elapsed()} drained (${live.size} still live)`);
+    let tournament: TournamentRecord | null = null;
+    if (tournamentId !== null) {
+      const until = Date.now() + matchConfig.connection_wait_ms + 60_000;
+      for (;;) {
+        const res = await api(gateway, "GET", `/api/tournaments/${tournamentId}`, { token: null });
+        tournament = res.status === 200 ? (res.body as TournamentRecord) : null;
+        if (tournament?.status === "completed" || tournament?.status === "cancelled") break;
+        if (Date.now() > until) break;
+        await sleep(500);
+      }
+      say(`${elapsed()} tournament ${tournament?.status ?? "unreadable"}`);
+    }
 
     // ---- agents: settle, resume once more, leave three ways, then ask who is left ----
     for (const agent of agents) agent.stopPosting();
@@ -617,20 +674,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const agent of agents) agent.dispose();
 
     // ---- collect ----
-    const clients = checkClients(bots.map((b) => b.runners));
-    for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
+    const clients = checkClients([...bots, ...entrants].map((b) => b.runners));
+    for (const bot of [...bots, ...entrants]) for (const runner of bot.runners) runner.stop.abort();
     // The clients are done: drop their sockets rather than wait for close handshakes.
     botProxy.cutAll();
     await Promise.race([
-      Promise.all(bots.flatMap((b) => b.runners.map((r) => r.done))),
+      Promise.all([...bots, ...entrants].flatMap((b) => b.runners.map((r) => r.done))),
       sleep(5000),
     ]);
     say(`${elapsed()} clients stopped`);
     const ids = new Set(matches.keys());
-    for (const bot of bots) {
+    const sources = new Map<string, string>();
+    for (const bot of [...bots, ...entrants]) {
       const res = await api(gateway, "GET", `/api/bots/${bot.botId}/matches?limit=100`);
-      for (const m of (res.body as { matches: { match_id: string }[] }).matches)
+      for (const m of (res.body as { matches: { match_id: string; source: string }[] }).matches) {
         ids.add(m.match_id);
+        if (tournamentId !== null && m.source.startsWith(`tournament:${tournamentId}:`)) {
+          sources.set(m.match_id, m.source);
+        }
+      }
     }
     const evidence: MatchEvidence[] = [];
     for (const id of ids) {
@@ -672,6 +734,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         inboxes.map((a) => a.record),
       ),
       checkPresence(whos, leaves),
+      ...(tournamentId === null
+        ? []
+        : [
+            checkTournament({
+              tournament,
+              sources,
+              records: new Map(evidence.map((e) => [e.matchId, e.record])),
+            }),
+          ]),
     ];
     return {
       seed: options.seed,
@@ -687,7 +758,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     for (const timer of timers) clearTimeout(timer);
     for (const agent of [...agents, ...inboxes]) agent.dispose();
-    for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
+    for (const bot of [...bots, ...entrants]) for (const runner of bot.runners) runner.stop.abort();
     await botProxy.close();
     await agentProxy.close();
     await gateway.close();
