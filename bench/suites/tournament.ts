@@ -14,7 +14,8 @@ import { type Figure, percentile, pool, round, type Suite, sleep } from "../lib.
 const BOTS = Number(process.env.TOURNAMENT_BENCH_BOTS ?? 64);
 const ROUNDS = Number(process.env.TOURNAMENT_BENCH_ROUNDS ?? 12);
 const TIME_BUDGET_MS = Number(process.env.TOURNAMENT_BENCH_BUDGET_MS ?? 180_000);
-const START_DELAY_MS = 5000;
+/** Time to enter every bot before the start (entries close at the start; the figures start at the first matched). */
+const START_DELAY_MS = 20_000;
 
 /** Short matches: tiny stacks, no jitter, the contract's message limit lifted for instant bots. */
 const MATCH_CONFIG = {
@@ -101,11 +102,12 @@ const tournament: Suite = async () => {
     });
     if (created.status !== 201) throw new Error(`bench: create ${created.status}`);
     const id = (created.body as { id: string }).id;
-    await pool(BOTS, 8, async (i) => {
+    await pool(BOTS, 16, async (i) => {
       const res = await api(gateway, "POST", `/api/external-api/tournaments/${id}/entries`, {
         token: bots[i]?.token ?? "",
       });
-      if (res.status !== 201) throw new Error(`bench: entry ${res.status}`);
+      if (res.status !== 201)
+        throw new Error(`bench: entry ${res.status} ${JSON.stringify(res.body)}`);
     });
     const measured = Math.min(ROUNDS, BOTS - 1);
     let view: View;

@@ -4,8 +4,8 @@
  */
 import { displayRating, INITIAL_SKILL, rateHeadsUp, type SeatResult, type Skill } from "./model.ts";
 
-interface RatingRow {
-  bot_id: string;
+/** A bot's standing as the API shows it. */
+export interface BotRating {
   mu: number;
   sigma: number;
   rating: number;
@@ -13,6 +13,12 @@ interface RatingRow {
   wins: number;
   losses: number;
   draws: number;
+  updated_at: string | null;
+}
+
+/** A row of `ratings`: a bot that has played at least one rated match. */
+interface RatingRow extends BotRating {
+  bot_id: string;
   updated_at: string;
 }
 
@@ -143,18 +149,6 @@ export async function skillsOf(
       return [id, row ? { mu: row.mu, sigma: row.sigma } : INITIAL_SKILL];
     }),
   );
-}
-
-/** A bot's standing as the API shows it. */
-export interface BotRating {
-  mu: number;
-  sigma: number;
-  rating: number;
-  matches: number;
-  wins: number;
-  losses: number;
-  draws: number;
-  updated_at: string | null;
 }
 
 /** A bot's rating, or the initial one (with no matches) if it was never rated. */

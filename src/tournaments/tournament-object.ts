@@ -62,8 +62,10 @@ export class TournamentObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     let failed = false;
     try {
-      await this.#tournament.poll();
+      // What is known first (a report just delivered moves the round on at once), then the
+      // safety poll, and whatever it found.
       await this.#tournament.advance();
+      if (await this.#tournament.poll()) await this.#tournament.advance();
     } catch (err) {
       failed = true;
       log("error", "tournament_alarm_failed", {

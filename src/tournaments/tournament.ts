@@ -310,11 +310,14 @@ export class Tournament {
     }
   }
 
-  /** The safety net: asks D1 for matches of this round that ended without a notification. */
-  async poll(): Promise<void> {
-    if (this.#store.status() !== "running" || this.#store.phase() !== "play") return;
+  /**
+   * The safety net: at most every `SAFETY_POLL_MS`, asks D1 for matches of this round that
+   * ended without a notification. True when it found any.
+   */
+  async poll(): Promise<boolean> {
+    if (this.#store.status() !== "running" || this.#store.phase() !== "play") return false;
     const now = this.#deps.now();
-    if (now - this.#store.lastPollAt() < SAFETY_POLL_MS) return;
+    if (now - this.#store.lastPollAt() < SAFETY_POLL_MS) return false;
     this.#store.setLastPollAt(now);
     const waiting = this.#store
       .tables(this.#store.round())
@@ -322,8 +325,10 @@ export class Tournament {
         (t) => t.status === "playing" && t.match_id !== null && !this.#store.report(t.match_id),
       )
       .map((t) => t.match_id as string);
-    if (waiting.length === 0) return;
-    for (const report of await this.#deps.finished(waiting)) this.#store.putReport(report);
+    if (waiting.length === 0) return false;
+    const found = await this.#deps.finished(waiting);
+    for (const report of found) this.#store.putReport(report);
+    return found.length > 0;
   }
 
   #closeRound(spec: TournamentSpec, round: number): void {

@@ -5,6 +5,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { MATCHMAKING_QUEUE } from "../../src/lobby/matchmaker-object";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
 
@@ -149,6 +150,22 @@ export async function elapse(stub: DurableObjectStub, ms: number): Promise<void>
     state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
   });
   await runDurableObjectAlarm(stub);
+}
+
+/**
+ * Moves the matchmaking queue's clock `ms` forward — every entry's join and expiry and every
+ * deadline — then fires its alarm.
+ */
+export async function elapseQueue(ms: number): Promise<void> {
+  const matchmaker = env.MATCHMAKER.getByName(MATCHMAKING_QUEUE);
+  await runInDurableObject(matchmaker, (_i, state) => {
+    state.storage.sql.exec(
+      "UPDATE queue SET joined_at = joined_at - ?1, expires_at = expires_at - ?1",
+      ms,
+    );
+    state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
+  });
+  await runDurableObjectAlarm(matchmaker);
 }
 
 /** Polls `check` (inside the object) until it holds; every wait says what it waited for. */

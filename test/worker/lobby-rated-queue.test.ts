@@ -1,14 +1,14 @@
 // Proves rated pairing in the matchmaking queue inside workerd: the longest waiter is paired
 // with the nearest rating within its window (not simply the next in line), the window
 // widens with waiting time until anyone will do, and two bots of one owner never meet.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { MATCHMAKING_QUEUE } from "../../src/lobby/matchmaker-object";
 import { ratingWindow } from "../../src/lobby/queue";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
-import { type Client, call, connectLobby, newBot, quiet } from "./lobby-helpers";
+import { type Client, call, connectLobby, elapseQueue, newBot, quiet } from "./lobby-helpers";
 
 const JOIN = "/api/external-api/matchmaking/join";
 const RETRY_MS = Number(env.MATCHMAKING_RETRY_MS);
@@ -21,18 +21,6 @@ beforeEach(async () => {
     }
   });
 });
-
-/** Moves the queue's clock `ms` forward, then fires its alarm. */
-async function elapseQueue(ms: number): Promise<void> {
-  await runInDurableObject(matchmaker(), (_i, state) => {
-    state.storage.sql.exec(
-      "UPDATE queue SET joined_at = joined_at - ?1, expires_at = expires_at - ?1",
-      ms,
-    );
-    state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
-  });
-  await runDurableObjectAlarm(matchmaker());
-}
 
 /** An online bot with the given rating mean. */
 async function ratedBot(mu: number, bot?: Awaited<ReturnType<typeof newBot>>) {

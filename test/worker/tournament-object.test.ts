@@ -2,7 +2,8 @@
 // `matched` frames on the lobbies), scoring and the next round, with the object evicted
 // mid-round and match-end notifications delivered twice; an absent entrant forfeiting
 // after the check-in window; a dispatch cut short by a restart adopted instead of
-// repeated; a restart of every object mid-round; and a start with one entrant cancelled.
+// repeated; a restart of every object mid-round; a lost notification made up for by the
+// safety poll; and a start with one entrant cancelled.
 import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -173,6 +174,42 @@ describe("TournamentObject", () => {
     const done = await settle(t.id, "the final scored", (v) => v.status === "completed");
     expect(done.standings[0]?.bot_id).toBe(tables(round1, 1)[0]?.seats[0]);
     expect(await sourceCount(tableKey(t.id, 1, 1))).toBe(1);
+    for (const lobby of lobbies) lobby.close();
+  });
+
+  it("scores a match whose end notification never came, from the registry (the safety poll)", async () => {
+    const { bots, lobbies } = await field(2);
+    const t = await createTournament({
+      name: "w poll",
+      format: "knockout",
+      match_config: IDLE_MATCH,
+    });
+    for (const bot of bots) await enter(t.id, bot.token);
+    await startNow(t.id);
+    const round1 = await settle(t.id, "round 1 dispatched", inPlay(1));
+    const table = tables(round1, 1)[0];
+    const matchId = table?.match_id ?? "";
+    // The match ended and was recorded, but the tournament was never told.
+    const report = wonReport(matchId, table?.seats as [string, string], 1);
+    await env.DB.batch([
+      env.DB.prepare(
+        "UPDATE matches SET status = 'completed', ended_at = ?, result = ? WHERE id = ?",
+      ).bind(new Date().toISOString(), JSON.stringify(report.match_end), matchId),
+      ...report.seats.map((seat) =>
+        env.DB.prepare(
+          "UPDATE participants SET net_chips = ? WHERE match_id = ? AND seat = ?",
+        ).bind(seat.net_chips, matchId, seat.seat),
+      ),
+    ]);
+    await runInDurableObject(tournamentStub(t.id), (_i, state) => {
+      state.storage.sql.exec("UPDATE state SET last_poll_at = 0");
+    });
+    const done = await settle(
+      t.id,
+      "the final scored from the registry",
+      (v) => v.status === "completed",
+    );
+    expect(tables(done, 1)[0]).toMatchObject({ kind: "played", winner: table?.seats[1] });
     for (const lobby of lobbies) lobby.close();
   });
 
