@@ -12,7 +12,7 @@ import { api, createBotWithToken, startGateway } from "../../test/harness/gatewa
 import { type Figure, percentile, pool, round, type Suite, sleep } from "../lib.ts";
 
 const BOTS = Number(process.env.TOURNAMENT_BENCH_BOTS ?? 64);
-const ROUNDS = Number(process.env.TOURNAMENT_BENCH_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.TOURNAMENT_BENCH_ROUNDS ?? 10);
 const TIME_BUDGET_MS = Number(process.env.TOURNAMENT_BENCH_BUDGET_MS ?? 180_000);
 /** Time to enter every bot before the start (entries close at the start; the figures start at the first matched). */
 const START_DELAY_MS = 20_000;
