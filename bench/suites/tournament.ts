@@ -14,8 +14,6 @@ import { type Figure, percentile, pool, round, type Suite, sleep } from "../lib.
 const BOTS = Number(process.env.TOURNAMENT_BENCH_BOTS ?? 64);
 const ROUNDS = Number(process.env.TOURNAMENT_BENCH_ROUNDS ?? 10);
 const TIME_BUDGET_MS = Number(process.env.TOURNAMENT_BENCH_BUDGET_MS ?? 180_000);
-/** Time to enter every bot before the start (entries close at the start; the figures start at the first matched). */
-const START_DELAY_MS = 20_000;
 
 /** Short matches: tiny stacks, no jitter, the contract's message limit lifted for instant bots. */
 const MATCH_CONFIG = {
@@ -96,7 +94,7 @@ const tournament: Suite = async () => {
         format: "round_robin",
         max_entrants: BOTS,
         match_config: MATCH_CONFIG,
-        starts_at: new Date(Date.now() + START_DELAY_MS).toISOString(),
+        starts_at: new Date(Date.now() + 3600_000).toISOString(),
         check_in_seconds: 30,
       },
     });
@@ -109,6 +107,7 @@ const tournament: Suite = async () => {
       if (res.status !== 201)
         throw new Error(`bench: entry ${res.status} ${JSON.stringify(res.body)}`);
     });
+    await api(gateway, "POST", `/api/tournaments/${id}/start`);
     const measured = Math.min(ROUNDS, BOTS - 1);
     let view: View;
     for (;;) {

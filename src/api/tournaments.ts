@@ -58,8 +58,8 @@ async function viewOf(env: Env, id: string): Promise<TournamentView> {
 }
 
 /**
- * `/api/tournaments`: admins create and cancel; anyone reads the list and a tournament's
- * rounds and standings (as public as the leaderboard).
+ * `/api/tournaments`: admins create, start early and cancel; anyone reads the list and a
+ * tournament's rounds and standings (as public as the leaderboard).
  */
 export const tournamentRoutes = new Hono<AppEnv>()
   .post("/", requireAdmin, async (c) => {
@@ -117,6 +117,14 @@ export const tournamentRoutes = new Hono<AppEnv>()
   })
   .get("/:id", async (c) => {
     const row = await requireTournament(c.env.DB, c.req.param("id"));
+    return c.json(await viewOf(c.env, row.id));
+  })
+  .post("/:id/start", requireAdmin, async (c) => {
+    await readJsonBody(c, EmptySchema);
+    const row = await requireTournament(c.env.DB, c.req.param("id"));
+    if (!(await c.env.TOURNAMENT.getByName(row.id).start())) {
+      throw new ApiError(409, "TOURNAMENT_STARTED", "The tournament has already started or ended");
+    }
     return c.json(await viewOf(c.env, row.id));
   })
   .post("/:id/cancel", requireAdmin, async (c) => {

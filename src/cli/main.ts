@@ -41,7 +41,7 @@ Admin (BOTGATE_ADMIN_TOKEN or BOTGATE_ADMIN_TOKEN_FILE; locally .dev.vars is rea
   tokens issue <bot_id> | tokens list <bot_id> | tokens rotate <token_id> | tokens revoke <token_id>
   tournaments create --name N --format round_robin|swiss|knockout [--rounds N (swiss)]
       [--starts-at ISO] [--check-in SECONDS] [--max-entrants N] [--rated] [--match-config JSON]
-  tournaments list | tournaments show <id> | tournaments cancel <id>
+  tournaments list | tournaments show <id> | tournaments start <id> (now) | tournaments cancel <id>
 Public: leaderboard
 
 Common options: --url URL (default BOTGATE_URL or http://127.0.0.1:8787)`;

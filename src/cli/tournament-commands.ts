@@ -1,7 +1,7 @@
 /**
  * Tournament commands: `bot run … --tournament <id>` (enter, stay checked in on the lobby,
  * print the standings as rounds end, stop at the end) and the admin's `tournaments
- * create|list|show|cancel`, plus the public `leaderboard`.
+ * create|list|show|start|cancel`, plus the public `leaderboard`.
  */
 import { type BotCommandOptions, botRun } from "./bot-commands.ts";
 import { CommandError, devVarsAdminToken, request, secret, UsageError } from "./config.ts";
@@ -191,7 +191,7 @@ export function createBody(flags: CreateFlags): Record<string, unknown> {
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 }
 
-/** `tournaments create|list|show|cancel` (admin) and `leaderboard` (public). */
+/** `tournaments create|list|show|start|cancel` (admin) and `leaderboard` (public). */
 export async function tournamentCommand(
   url: string,
   group: string,
@@ -220,6 +220,9 @@ export async function tournamentCommand(
       for (const line of formatStandings(view)) out(line);
       return;
     }
+    case "start":
+      await request(url, "POST", `/api/tournaments/${id()}/start`, admin, {});
+      return out("started");
     case "cancel":
       await request(url, "POST", `/api/tournaments/${id()}/cancel`, admin, {});
       return out("cancelled");

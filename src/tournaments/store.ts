@@ -127,6 +127,7 @@ export function openTournamentStore(storage: DurableObjectStorage) {
       return row ? (JSON.parse(row.spec) as TournamentSpec) : null;
     },
     status: (): TournamentStatus => required().status,
+    setStartsAt: (at: number) => update("spec = json_set(spec, '$.starts_at', ?)", at),
     mirrored: (): string | null => required().mirrored,
     setMirrored: (status: TournamentStatus) => update("mirrored = ?", status),
     round: (): number => required().round,

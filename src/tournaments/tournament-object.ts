@@ -39,6 +39,14 @@ export class TournamentObject extends DurableObject<Env> {
     return this.#tournament.enter(entry);
   }
 
+  /** Admin start now; `false` unless still scheduled. */
+  async start(): Promise<boolean> {
+    if (!this.#tournament.exists) return false;
+    const started = this.#tournament.startNow();
+    await this.#arm(false);
+    return started;
+  }
+
   /** Admin cancel; `false` when already over. */
   async cancel(): Promise<boolean> {
     if (!this.#tournament.exists) return false;

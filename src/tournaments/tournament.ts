@@ -122,6 +122,13 @@ export class Tournament {
     return { ok: true, entrants: this.#store.entryCount() };
   }
 
+  /** Admin start: moves the start time to now (entries close); `false` unless still scheduled. */
+  startNow(): boolean {
+    if (this.#store.status() !== "scheduled") return false;
+    this.#store.setStartsAt(this.#deps.now());
+    return true;
+  }
+
   /** Admin cancel: `false` when the tournament is already over. Matches in play finish unscored. */
   cancel(reason: string): boolean {
     const status = this.#store.status();
@@ -195,6 +202,8 @@ export class Tournament {
     const ratings = spec.rated
       ? await this.#deps.ratings(entries.map((e) => e.bot_id))
       : new Map<string, number>();
+    // The input gate opened during the D1 read: a cancel may have come in.
+    if (this.#store.status() !== "scheduled") return true;
     const order = [...entries].sort(
       (a, b) =>
         (ratings.get(b.bot_id) ?? 0) - (ratings.get(a.bot_id) ?? 0) ||

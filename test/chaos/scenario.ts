@@ -344,7 +344,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           format: "swiss",
           rounds: 2,
           match_config: matchConfig,
-          starts_at: new Date(Date.now() + 1000).toISOString(),
+          starts_at: new Date(Date.now() + 3600_000).toISOString(),
           check_in_seconds: 10,
         },
       });
@@ -354,6 +354,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           token: bot.token,
         });
       }
+      await api(gateway, "POST", `/api/tournaments/${tournamentId}/start`);
       say(`${elapsed()} a 2-round Swiss of ${entrants.length} more SDK bots`);
     }
 

@@ -1,7 +1,8 @@
 // Proves the tournament commands of the `botgate` CLI as spawned processes against the real
 // Worker: the admin creates a round-robin, three `bot run --tournament` processes enter it,
-// play every round on their one lobby, print the standings as each round ends and exit at
-// the end; `tournaments show`, `list`, `cancel` and `leaderboard` answer as documented.
+// the admin starts it, the bots play every round on their one lobby, print the standings as
+// each round ends and exit at the end; `tournaments show`, `list`, `start` and `cancel` of a
+// finished one, and `leaderboard` answer as documented.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../harness/cli.ts";
@@ -30,7 +31,7 @@ describe("botgate tournament commands", () => {
         "--format",
         "round_robin",
         "--starts-at",
-        new Date(Date.now() + 4000).toISOString(),
+        new Date(Date.now() + 3600_000).toISOString(),
         "--check-in",
         "10",
         "--rated",
@@ -54,6 +55,8 @@ describe("botgate tournament commands", () => {
     );
     for (const run of runs)
       await run.waitFor(/Entered tournament [0-9a-f-]{36} \(\d entrants so far\)\./);
+    const started = await runCli(["tournaments", "start", id], admin);
+    expect(started.stdout.trim()).toBe("started");
     for (const run of runs) {
       await run.waitFor(/Round 1 of 3 complete:/, 60_000);
       await run.waitFor(/Tournament cli cup is over\. Final standings:\n(?:.*\n){3}/, 90_000);
@@ -70,6 +73,9 @@ describe("botgate tournament commands", () => {
     expect(show.stdout).toMatch(/^cli cup \(round_robin\) — completed\n/);
     const list = await runCli(["tournaments", "list"], admin);
     expect(JSON.parse(list.stdout).tournaments[0].id).toBe(id);
+    const again = await runCli(["tournaments", "start", id], admin);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain("TOURNAMENT_STARTED");
     const cancel = await runCli(["tournaments", "cancel", id], admin);
     expect(cancel.code).toBe(1);
     expect(cancel.stdout).toContain("TOURNAMENT_FINISHED");

@@ -127,9 +127,11 @@ export interface TournamentView {
   entrants: { bot_id: string; seed: number }[];
 }
 
-/** Creates a tournament as the admin; throws unless 201. */
+/** Creates a tournament as the admin, starting in an hour unless said; throws unless 201. */
 export async function createTournament(gateway: Gateway, body: Record<string, unknown>) {
-  const res = await api(gateway, "POST", "/api/tournaments", { body });
+  const res = await api(gateway, "POST", "/api/tournaments", {
+    body: { starts_at: new Date(Date.now() + 3600_000).toISOString(), ...body },
+  });
   if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as TournamentView;
 }
@@ -142,6 +144,12 @@ export async function enterAll(gateway: Gateway, id: string, bots: readonly { to
     });
     if (res.status !== 201) throw new Error(`entry: ${res.status} ${JSON.stringify(res.body)}`);
   }
+}
+
+/** The admin starts the tournament now (entries close); throws unless 200. */
+export async function startTournament(gateway: Gateway, id: string) {
+  const res = await api(gateway, "POST", `/api/tournaments/${id}/start`);
+  if (res.status !== 200) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 export async function getTournament(gateway: Gateway, id: string): Promise<TournamentView> {

@@ -12,6 +12,7 @@ import {
   recomputePoints,
   SHORT_MATCH,
   startBot,
+  startTournament,
   storedMatch,
   storedWinner,
   type TournamentView,
@@ -31,7 +32,6 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
 const matchIds = (view: TournamentView) =>
   view.rounds.flatMap((r) => r.tables.flatMap((t) => (t.match_id ? [t.match_id] : [])));
 
@@ -43,11 +43,11 @@ describe("a tournament played by SDK bots through their lobbies", () => {
       rounds: 3,
       rated: true,
       match_config: SHORT_MATCH,
-      starts_at: soon(1500),
       check_in_seconds: 10,
     });
     expect(created.status).toBe("scheduled");
     await enterAll(gateway, created.id, bots);
+    await startTournament(gateway, created.id);
     const done = await waitForTournament(gateway, created.id, "the Swiss to finish", (v) =>
       ["completed", "cancelled"].includes(v.status),
     );
@@ -107,10 +107,10 @@ describe("a tournament played by SDK bots through their lobbies", () => {
       name: "e2e knockout",
       format: "knockout",
       match_config: SHORT_MATCH,
-      starts_at: soon(1000),
       check_in_seconds: 10,
     });
     await enterAll(gateway, created.id, bots);
+    await startTournament(gateway, created.id);
     const done = await waitForTournament(gateway, created.id, "the knockout to finish", (v) =>
       ["completed", "cancelled"].includes(v.status),
     );

@@ -12,6 +12,7 @@ import {
   SHORT_MATCH,
   slowCaller,
   startBot,
+  startTournament,
   type TournamentView,
   waitForTournament,
 } from "./tournament-bots.ts";
@@ -27,7 +28,6 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
 const playing = (round: number) => (view: TournamentView) =>
   view.current_round === round &&
   (view.rounds.find((r) => r.round === round)?.tables.some((t) => t.status === "playing") ?? false);
@@ -56,10 +56,10 @@ describe("tournaments across evictions and restarts", () => {
       name: "e2e restart",
       format: "round_robin",
       match_config: { ...SHORT_MATCH, starting_stack: 1000, hand_cap: 25 },
-      starts_at: soon(1000),
       check_in_seconds: 30,
     });
     await enterAll(gateway, created.id, bots);
+    await startTournament(gateway, created.id);
 
     await waitForTournament(gateway, created.id, "round 1 in play", playing(1));
     await gateway.evict("TOURNAMENT", created.id);
@@ -100,10 +100,10 @@ describe("tournaments across evictions and restarts", () => {
       format: "swiss",
       rounds: 2,
       match_config: SHORT_MATCH,
-      starts_at: soon(1000),
       check_in_seconds: 1,
     });
     await enterAll(gateway, created.id, [late, ...others]);
+    await startTournament(gateway, created.id);
 
     const paired = await waitForTournament(
       gateway,

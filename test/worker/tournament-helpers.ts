@@ -28,11 +28,9 @@ export async function enter(id: string, token: string) {
   return call("POST", `/api/external-api/tournaments/${id}/entries`, { token });
 }
 
-/** The start time moves into the past, then the alarm runs. */
+/** The admin's start (now), then the alarm runs. */
 export async function startNow(id: string): Promise<void> {
-  await runInDurableObject(tournamentStub(id), (_instance, state) => {
-    state.storage.sql.exec("UPDATE state SET spec = json_set(spec, '$.starts_at', 0)");
-  });
+  await tournamentStub(id).start();
   await runDurableObjectAlarm(tournamentStub(id));
 }
 

@@ -11,7 +11,7 @@ import { applyRatedMatch } from "../../src/ratings/store";
 import { createBot } from "../../src/registry/bots";
 import { issueToken, revokeToken } from "../../src/registry/tokens";
 import { call, newBot } from "./lobby-helpers";
-import { createTournament, enter, tournamentStub } from "./tournament-helpers";
+import { createTournament, enter, settle, tournamentStub } from "./tournament-helpers";
 
 const later = () => new Date(Date.now() + 3600_000).toISOString();
 
@@ -164,6 +164,30 @@ describe("entries", () => {
       body: { bot_id: bot.botId },
     });
     expect(withBody.json.error_code).toBe("UNKNOWN_FIELD");
+  });
+});
+
+describe("start", () => {
+  it("starts a scheduled tournament now (admin only); entries close; a second start is 409", async () => {
+    const t = await createTournament({ name: "s", format: "round_robin" });
+    const [a, b, late] = [await newBot(), await newBot(), await newBot()];
+    await enter(t.id, a.token);
+    await enter(t.id, b.token);
+    expect((await call("POST", `/api/tournaments/${t.id}/start`, { token: a.token })).status).toBe(
+      401,
+    );
+    const res = await call("POST", `/api/tournaments/${t.id}/start`);
+    expect(res.status).toBe(200);
+    expect(Date.parse(res.json.starts_at as string)).toBeLessThanOrEqual(Date.now());
+    expect((await enter(t.id, late.token)).json.error_code).toBe("TOURNAMENT_STARTED");
+    const view = await settle(t.id, "the start", (v) => v.status === "running");
+    expect(view.rounds_planned).toBe(1);
+    const again = await call("POST", `/api/tournaments/${t.id}/start`);
+    expect(again.status).toBe(409);
+    expect(again.json.error_code).toBe("TOURNAMENT_STARTED");
+    expect(
+      (await call("POST", `/api/tournaments/${crypto.randomUUID()}/start`)).json.error_code,
+    ).toBe("TOURNAMENT_NOT_FOUND");
   });
 });
 

@@ -440,6 +440,13 @@ const ROUTES: Route[] = [
   },
   {
     method: "POST",
+    path: "/api/tournaments/{id}/start",
+    auth: "admin",
+    miss: { id: notFound("TOURNAMENT_NOT_FOUND") },
+    body: { shape: empty, base: () => ({}), valid: { status: 400, code: "TOURNAMENT_NOT_FOUND" } },
+  },
+  {
+    method: "POST",
     path: "/api/tournaments/{id}/cancel",
     auth: "admin",
     miss: { id: notFound("TOURNAMENT_NOT_FOUND") },
