@@ -3,7 +3,7 @@
 // with socket cuts, delays and stalls, object evictions, a runtime restart and a token
 // revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
 // seed; and that each invariant check really fails on the violation it exists to catch.
-// A 2-round Swiss of four more SDK bots runs through the same faults (and one eviction of
+// A 2-round Swiss of three more SDK bots runs through the same faults (and one eviction of
 // its object) and must finish with one match per table and exact standings.
 import { describe, expect, it } from "vitest";
 import type { ActionEntry, RoundResult } from "../../src/client/types.ts";
@@ -40,7 +40,7 @@ describe("a short seeded chaos run", () => {
       restarts: 1,
       revocations: 1,
       slowDecisionRate: 0.05,
-      tournamentBots: 4,
+      tournamentBots: 3,
       log: (line) => lines.push(line),
     });
     const printed = formatReport(report);
