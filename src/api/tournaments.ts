@@ -1,33 +1,48 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { requireAdmin, requireBotToken } from "../http/auth";
-import { EmptySchema, readJsonBody, validationError } from "../http/body";
+import { EmptySchema } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
+import { route } from "../http/openapi";
 import { describeError, log } from "../lib/log";
 import { isoNow } from "../lib/time";
 import { getBot } from "../registry/bots";
 import { CreateTournamentSchema, resolveTournament } from "../tournaments/config";
-import type { TournamentView } from "../tournaments/tournament";
+import {
+  TournamentStatusSchema,
+  TournamentSummarySchema,
+  type TournamentView,
+  TournamentViewSchema,
+} from "../tournaments/view";
 
 /** Tournament ids are `crypto.randomUUID()` values; anything else is never a tournament. */
 const TOURNAMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ID_PARAM = { id: { description: "The tournament's id (a UUID)" } };
+
+const pageNumber = (digits: number, min: number, max: number, what: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(new RegExp(`^\\d{1,${digits}}$`)),
+      v.description(what),
+      v.transform(Number),
+      v.minValue(min),
+      v.maxValue(max),
+    ),
+  );
 
 const ListQuerySchema = v.strictObject({
-  status: v.optional(v.picklist(["scheduled", "running", "completed", "cancelled"])),
-  limit: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(100)),
-  ),
-  offset: v.optional(
-    v.pipe(v.string(), v.regex(/^\d{1,6}$/), v.transform(Number), v.maxValue(100_000)),
-  ),
+  status: v.optional(TournamentStatusSchema),
+  limit: pageNumber(3, 1, 100, "1–100, default 20"),
+  offset: pageNumber(6, 0, 100_000, "0–100000, default 0"),
 });
 
 interface TournamentRow {
   id: string;
   name: string;
-  format: string;
-  status: string;
+  format: "round_robin" | "swiss" | "knockout";
+  status: TournamentView["status"];
   rated: number;
   starts_at: string;
   created_at: string;
@@ -57,84 +72,164 @@ async function viewOf(env: Env, id: string): Promise<TournamentView> {
   return view;
 }
 
+const THE_TOURNAMENT = { description: "The tournament", body: TournamentViewSchema };
+
 /**
  * `/api/tournaments`: admins create, start early and cancel; anyone reads the list and a
  * tournament's rounds and standings (as public as the leaderboard).
  */
 export const tournamentRoutes = new Hono<AppEnv>()
-  .post("/", requireAdmin, async (c) => {
-    const body = await readJsonBody(c, CreateTournamentSchema);
-    const id = crypto.randomUUID();
-    const spec = resolveTournament(body, id, Date.now());
-    if (typeof spec === "string") throw new ApiError(400, "INVALID_TOURNAMENT", spec);
-    // The object first, then its directory row: a create cut short in between leaves an
-    // object nobody can find (it cancels itself at its start for want of entrants), never a
-    // listed tournament without an object.
-    let view: TournamentView | null;
-    try {
-      view = await c.env.TOURNAMENT.getByName(id).create(spec);
-    } catch (err) {
-      log("error", "tournament_create_failed", { tournament_id: id, error: describeError(err) });
-      throw new ApiError(
-        503,
-        "TOURNAMENT_BACKEND_UNAVAILABLE",
-        "The tournament could not be created",
-      );
-    }
-    await c.env.DB.prepare(
-      `INSERT INTO tournaments (id, name, format, status, rated, starts_at, created_at)
-       VALUES (?, ?, ?, 'scheduled', ?, ?, ?)`,
-    )
-      .bind(
-        id,
-        spec.name,
-        spec.format,
-        spec.rated ? 1 : 0,
-        isoNow(spec.starts_at),
-        isoNow(spec.created_at),
+  .post(
+    "/",
+    requireAdmin,
+    route({
+      id: "createTournament",
+      summary: "Create a tournament",
+      description:
+        "Formats, scoring, tie-breaks and limits: docs/tournaments.md. Entries are open until `starts_at` (absent: now).",
+      tag: "Tournaments",
+      auth: "admin",
+      body: CreateTournamentSchema,
+      responses: { 201: { description: "The scheduled tournament", body: TournamentViewSchema } },
+      errors: { 400: ["INVALID_TOURNAMENT"], 503: ["TOURNAMENT_BACKEND_UNAVAILABLE"] },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const id = crypto.randomUUID();
+      const spec = resolveTournament(body, id, Date.now());
+      if (typeof spec === "string") throw new ApiError(400, "INVALID_TOURNAMENT", spec);
+      // The object first, then its directory row: a create cut short in between leaves an
+      // object nobody can find (it cancels itself at its start for want of entrants), never
+      // a listed tournament without an object.
+      let view: TournamentView | null;
+      try {
+        view = await c.env.TOURNAMENT.getByName(id).create(spec);
+      } catch (err) {
+        log("error", "tournament_create_failed", { tournament_id: id, error: describeError(err) });
+        throw new ApiError(
+          503,
+          "TOURNAMENT_BACKEND_UNAVAILABLE",
+          "The tournament could not be created",
+        );
+      }
+      await c.env.DB.prepare(
+        `INSERT INTO tournaments (id, name, format, status, rated, starts_at, created_at)
+         VALUES (?, ?, ?, 'scheduled', ?, ?, ?)`,
       )
-      .run();
-    return c.json(view, 201);
-  })
-  .get("/", async (c) => {
-    const query = v.safeParse(ListQuerySchema, c.req.query());
-    if (!query.success) throw validationError(query.issues);
-    const limit = query.output.limit ?? 20;
-    const offset = query.output.offset ?? 0;
-    const status = query.output.status ?? null;
-    const { results } = await c.env.DB.prepare(
-      `SELECT id, name, format, status, rated, starts_at, created_at, ended_at FROM tournaments
-       WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3`,
-    )
-      .bind(status, limit, offset)
-      .all<TournamentRow>();
-    return c.json({
-      tournaments: results.map((row) => ({ ...row, rated: row.rated === 1 })),
-      limit,
-      offset,
-      next_offset: results.length === limit ? offset + limit : null,
-    });
-  })
-  .get("/:id", async (c) => {
-    const row = await requireTournament(c.env.DB, c.req.param("id"));
-    return c.json(await viewOf(c.env, row.id));
-  })
-  .post("/:id/start", requireAdmin, async (c) => {
-    await readJsonBody(c, EmptySchema);
-    const row = await requireTournament(c.env.DB, c.req.param("id"));
-    if (!(await c.env.TOURNAMENT.getByName(row.id).start())) {
-      throw new ApiError(409, "TOURNAMENT_STARTED", "The tournament has already started or ended");
-    }
-    return c.json(await viewOf(c.env, row.id));
-  })
-  .post("/:id/cancel", requireAdmin, async (c) => {
-    await readJsonBody(c, EmptySchema);
-    const row = await requireTournament(c.env.DB, c.req.param("id"));
-    if (!(await c.env.TOURNAMENT.getByName(row.id).cancel())) {
-      throw new ApiError(409, "TOURNAMENT_FINISHED", "The tournament is already over");
-    }
-    return c.json(await viewOf(c.env, row.id));
-  });
+        .bind(
+          id,
+          spec.name,
+          spec.format,
+          spec.rated ? 1 : 0,
+          isoNow(spec.starts_at),
+          isoNow(spec.created_at),
+        )
+        .run();
+      return c.json(view, 201);
+    },
+  )
+  .get(
+    "/",
+    route({
+      id: "listTournaments",
+      summary: "List tournaments, newest first",
+      tag: "Tournaments",
+      auth: "public",
+      query: ListQuerySchema,
+      responses: {
+        200: {
+          description: "A page of the directory",
+          body: v.strictObject({
+            tournaments: v.array(TournamentSummarySchema),
+            limit: v.number(),
+            offset: v.number(),
+            next_offset: v.nullable(v.number()),
+          }),
+        },
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const limit = query.limit ?? 20;
+      const offset = query.offset ?? 0;
+      const { results } = await c.env.DB.prepare(
+        `SELECT id, name, format, status, rated, starts_at, created_at, ended_at FROM tournaments
+         WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3`,
+      )
+        .bind(query.status ?? null, limit, offset)
+        .all<TournamentRow>();
+      return c.json({
+        tournaments: results.map((row) => ({ ...row, rated: row.rated === 1 })),
+        limit,
+        offset,
+        next_offset: results.length === limit ? offset + limit : null,
+      });
+    },
+  )
+  .get(
+    "/:id",
+    route({
+      id: "getTournament",
+      summary: "A tournament: entrants, rounds with their tables, standings",
+      tag: "Tournaments",
+      auth: "public",
+      params: ID_PARAM,
+      responses: { 200: THE_TOURNAMENT },
+      errors: { 400: ["TOURNAMENT_NOT_FOUND"] },
+    }),
+    async (c) => {
+      const row = await requireTournament(c.env.DB, c.req.param("id"));
+      return c.json(await viewOf(c.env, row.id));
+    },
+  )
+  .post(
+    "/:id/start",
+    requireAdmin,
+    route({
+      id: "startTournament",
+      summary: "Start a scheduled tournament now",
+      description: "The start time moves to now: entries close and round 1's check-in opens.",
+      tag: "Tournaments",
+      auth: "admin",
+      params: ID_PARAM,
+      body: EmptySchema,
+      responses: { 200: THE_TOURNAMENT },
+      errors: { 400: ["TOURNAMENT_NOT_FOUND"], 409: ["TOURNAMENT_STARTED"] },
+    }),
+    async (c) => {
+      const row = await requireTournament(c.env.DB, c.req.param("id"));
+      if (!(await c.env.TOURNAMENT.getByName(row.id).start())) {
+        throw new ApiError(
+          409,
+          "TOURNAMENT_STARTED",
+          "The tournament has already started or ended",
+        );
+      }
+      return c.json(await viewOf(c.env, row.id));
+    },
+  )
+  .post(
+    "/:id/cancel",
+    requireAdmin,
+    route({
+      id: "cancelTournament",
+      summary: "Cancel a tournament",
+      description: "Matches in play finish (and count for ratings) but are not scored.",
+      tag: "Tournaments",
+      auth: "admin",
+      params: ID_PARAM,
+      body: EmptySchema,
+      responses: { 200: THE_TOURNAMENT },
+      errors: { 400: ["TOURNAMENT_NOT_FOUND"], 409: ["TOURNAMENT_FINISHED"] },
+    }),
+    async (c) => {
+      const row = await requireTournament(c.env.DB, c.req.param("id"));
+      if (!(await c.env.TOURNAMENT.getByName(row.id).cancel())) {
+        throw new ApiError(409, "TOURNAMENT_FINISHED", "The tournament is already over");
+      }
+      return c.json(await viewOf(c.env, row.id));
+    },
+  );
 
 const ENTRY_ERRORS = {
   TOURNAMENT_NOT_FOUND: [400, "No tournament with that id"],
@@ -147,9 +242,34 @@ const ENTRY_ERRORS = {
 export const tournamentEntryRoutes = new Hono<AppEnv>().post(
   "/tournaments/:id/entries",
   requireBotToken,
+  route({
+    id: "enterTournament",
+    summary: "Enter the token's bot in a tournament",
+    description:
+      "At every round start the bot must hold a live lobby (checked in by presence); an absent bot forfeits that round.",
+    tag: "Tournaments",
+    auth: "botToken",
+    params: ID_PARAM,
+    body: EmptySchema,
+    responses: {
+      201: {
+        description: "Registered",
+        body: v.strictObject({
+          tournament_id: v.string(),
+          bot_id: v.string(),
+          status: v.literal("registered"),
+          entrants: v.number(),
+        }),
+      },
+    },
+    errors: {
+      400: ["TOURNAMENT_NOT_FOUND"],
+      403: ["TOURNAMENT_INELIGIBLE"],
+      409: ["TOURNAMENT_ALREADY_ENTERED", "TOURNAMENT_STARTED", "TOURNAMENT_FULL"],
+    },
+  }),
   async (c) => {
     const { botId, tokenId } = c.get("bot");
-    await readJsonBody(c, EmptySchema);
     const row = await requireTournament(c.env.DB, c.req.param("id"));
     const bot = await getBot(c.env.DB, botId);
     if (!bot?.active || bot.kind !== "external_api" || bot.owner === "system") {
@@ -165,7 +285,12 @@ export const tournamentEntryRoutes = new Hono<AppEnv>().post(
       throw new ApiError(status, answer.code, message);
     }
     return c.json(
-      { tournament_id: row.id, bot_id: botId, status: "registered", entrants: answer.entrants },
+      {
+        tournament_id: row.id,
+        bot_id: botId,
+        status: "registered" as const,
+        entrants: answer.entrants,
+      },
       201,
     );
   },

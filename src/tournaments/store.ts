@@ -7,7 +7,7 @@ import type { TournamentSpec } from "./config.ts";
 import type { Table } from "./formats.ts";
 import type { MatchReport, TableScore } from "./scoring.ts";
 import type { ScoredTable } from "./standings.ts";
-import type { TournamentStatus } from "./tournament.ts";
+import type { TournamentStatus } from "./view.ts";
 
 export interface EntryRow {
   bot_id: string;

@@ -18,10 +18,11 @@ import {
   type Table,
 } from "./formats.ts";
 import { type MatchReport, scoreCheckIn, scoreReport, type TableScore } from "./scoring.ts";
-import { computeStandings, type Entrant, type ScoredTable, type Standing } from "./standings.ts";
+import { computeStandings, type Entrant, type Standing } from "./standings.ts";
 import { openTournamentStore, type TableRow, type TournamentStore } from "./store.ts";
+import type { TournamentStatus, TournamentView } from "./view.ts";
 
-export type TournamentStatus = "scheduled" | "running" | "completed" | "cancelled";
+export type { TournamentStatus, TournamentView } from "./view.ts";
 
 /** What the tournament needs from the rest of the system. */
 export interface TournamentDeps {
@@ -56,40 +57,6 @@ export const SAFETY_POLL_MS = 5000;
 /** A failed dispatch is retried this often, this many times, before the table is void. */
 const DISPATCH_RETRY_MS = 1000;
 const MAX_DISPATCH_ATTEMPTS = 5;
-
-/** The full view `GET /api/tournaments/{id}` returns. */
-export interface TournamentView {
-  id: string;
-  name: string;
-  format: TournamentSpec["format"];
-  status: TournamentStatus;
-  cancel_reason: string | null;
-  rated: boolean;
-  starts_at: string;
-  created_at: string;
-  ended_at: string | null;
-  check_in_seconds: number;
-  max_entrants: number;
-  match_config: MatchConfig;
-  rounds_planned: number | null;
-  current_round: number | null;
-  entrants: (Entrant & { entered_at: string })[];
-  rounds: {
-    round: number;
-    status: "check_in" | "playing" | "completed";
-    tables: {
-      table: number;
-      /** Seat 0's bot, then seat 1's (null: a bye or an absentee). Arrays, as RPC carries them. */
-      seats: (string | null)[];
-      status: TableRow["status"];
-      match_id: string | null;
-      kind: ScoredTable["kind"] | null;
-      winner: string | null;
-      points: number[] | null;
-    }[];
-  }[];
-  standings: Standing[];
-}
 
 export class Tournament {
   readonly #store: TournamentStore;

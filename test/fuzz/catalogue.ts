@@ -9,10 +9,12 @@ import { inboxGroup } from "./cases/inbox.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
+import { openApiGroup } from "./cases/openapi.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
   httpGroup,
+  openApiGroup,
   lobbyGroup,
   matchConnectGroup,
   matchPlayGroup,
