@@ -5,17 +5,20 @@
 // finished one, and `leaderboard` answer as documented.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, startCli } from "../harness/cli.ts";
+import { type CliProcess, runCli, startCli } from "../harness/cli.ts";
 import { createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { SHORT_MATCH } from "./tournament-bots.ts";
 
 const SHOVE = fileURLToPath(new URL("./fixtures/shove-bot.ts", import.meta.url));
 
 let gateway: Gateway;
+/** The bot processes, killed at the end even if the test failed (they would re-dial for ever). */
+const processes: CliProcess[] = [];
 beforeAll(async () => {
   gateway = await startGateway({ vars: { WS_CONNECTS_PER_IP_PER_MINUTE: "1000" } });
 });
 afterAll(async () => {
+  for (const run of processes) run.kill();
   await gateway?.close();
 });
 
@@ -46,13 +49,14 @@ describe("botgate tournament commands", () => {
     const bots = await Promise.all(
       [1, 2, 3].map((i) => createBotWithToken(gateway, `cli-cup-${i}-${Date.now()}`)),
     );
-    const runs = bots.map((bot) =>
+    const runs: CliProcess[] = bots.map((bot) =>
       startCli(["bot", "run", SHOVE, "--tournament", id], {
         BOTGATE_URL: gateway.url.href,
         BOTGATE_BOT_ID: bot.botId,
         BOTGATE_TOKEN: bot.token,
       }),
     );
+    processes.push(...runs);
     for (const run of runs)
       await run.waitFor(/Entered tournament [0-9a-f-]{36} \(\d entrants so far\)\./);
     const started = await runCli(["tournaments", "start", id], admin);
