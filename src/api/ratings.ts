@@ -2,29 +2,18 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../http/context";
 import { route } from "../http/openapi";
+import { queryInteger } from "../http/query";
 import { IsoTimestamp } from "../lib/time";
 import { botRating, leaderboard, ratingHistory } from "../ratings/store";
 import { BOT_ID_PARAM, requireBot } from "./bots";
 
-const pageNumber = (digits: number, min: number, max: number, what: string) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(new RegExp(`^\\d{1,${digits}}$`)),
-      v.description(what),
-      v.transform(Number),
-      v.minValue(min),
-      v.maxValue(max),
-    ),
-  );
-
 const LeaderboardQuerySchema = v.strictObject({
-  limit: pageNumber(3, 1, 100, "1–100, default 50"),
-  offset: pageNumber(6, 0, 100_000, "0–100000, default 0"),
+  limit: queryInteger(3, 1, 100, "1–100, default 50"),
+  offset: queryInteger(6, 0, 100_000, "0–100000, default 0"),
 });
 
 const RatingQuerySchema = v.strictObject({
-  history: pageNumber(3, 0, 100, "0–100 most recent changes, default 20"),
+  history: queryInteger(3, 0, 100, "0–100 most recent changes, default 20"),
 });
 
 const count = v.pipe(v.number(), v.integer());

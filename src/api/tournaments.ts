@@ -5,6 +5,7 @@ import { EmptySchema } from "../http/body";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
 import { route } from "../http/openapi";
+import { queryInteger } from "../http/query";
 import { describeError, log } from "../lib/log";
 import { isoNow } from "../lib/time";
 import { getBot } from "../registry/bots";
@@ -20,22 +21,10 @@ import {
 const TOURNAMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_PARAM = { id: { description: "The tournament's id (a UUID)" } };
 
-const pageNumber = (digits: number, min: number, max: number, what: string) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(new RegExp(`^\\d{1,${digits}}$`)),
-      v.description(what),
-      v.transform(Number),
-      v.minValue(min),
-      v.maxValue(max),
-    ),
-  );
-
 const ListQuerySchema = v.strictObject({
   status: v.optional(TournamentStatusSchema),
-  limit: pageNumber(3, 1, 100, "1–100, default 20"),
-  offset: pageNumber(6, 0, 100_000, "0–100000, default 0"),
+  limit: queryInteger(3, 1, 100, "1–100, default 20"),
+  offset: queryInteger(6, 0, 100_000, "0–100000, default 0"),
 });
 
 interface TournamentRow {
