@@ -209,7 +209,7 @@ export interface paths {
         put?: never;
         /**
          * Challenge a house bot
-         * @description A casual (unrated) match against a house bot with the 30 s decision clock. The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.
+         * @description A casual (unrated) match against a house bot with the 30 s decision clock (or `turn_timeout_ms`, a botgate addition). The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.
          */
         post: operations["challengeHouseBot"];
         delete?: never;
@@ -1728,6 +1728,7 @@ export interface operations {
                 "application/json": {
                     bot_id?: string;
                     opponent?: string;
+                    turn_timeout_ms?: number;
                 };
             };
         };

@@ -26,6 +26,13 @@ const ChallengeSchema = v.strictObject({
   bot_id: v.optional(v.string()),
   /** A house bot's UUID or exact name; the earliest-created active one when absent. */
   opponent: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(100))),
+  /**
+   * botgate addition: the decision clock of this casual match (default 30000), within the
+   * bounds of any match's `turn_timeout_ms` — a bot that reasons slowly (an LLM) asks for more.
+   */
+  turn_timeout_ms: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(600_000)),
+  ),
 });
 
 /** The `200` of the house-bot challenge (§8.1). */
@@ -94,7 +101,7 @@ export const externalRoutes = new Hono<AppEnv>()
       id: "challengeHouseBot",
       summary: "Challenge a house bot",
       description:
-        "A casual (unrated) match against a house bot with the 30 s decision clock. The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.",
+        "A casual (unrated) match against a house bot with the 30 s decision clock (or `turn_timeout_ms`, a botgate addition). The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.",
       tag: "Lobby",
       auth: "botToken",
       body: ChallengeSchema,
@@ -108,7 +115,8 @@ export const externalRoutes = new Hono<AppEnv>()
       if (body.bot_id !== undefined && body.bot_id !== botId) throw unauthorized();
       const house = await resolveHouseBot(c.env.DB, body.opponent);
       await requireDispatchable(c, botId, tokenId);
-      const result = await dispatchChallenge(c.env, { botId, tokenId }, house);
+      const turnTimeoutMs = body.turn_timeout_ms ?? LOBBY_DECISION_TIMEOUT_MS;
+      const result = await dispatchChallenge(c.env, { botId, tokenId }, house, turnTimeoutMs);
       const seat = result.seats.find((s) => s.bot_id === botId);
       if (!seat) throw new Error("dispatched challenge has no seat for the challenger");
       return c.json({
@@ -119,7 +127,7 @@ export const externalRoutes = new Hono<AppEnv>()
         opponent: house.name,
         opponent_bot_id: house.id,
         rated: false,
-        decision_timeout_ms: LOBBY_DECISION_TIMEOUT_MS,
+        decision_timeout_ms: turnTimeoutMs,
       } satisfies v.InferOutput<typeof ChallengeAnswerSchema>);
     },
   )

@@ -565,6 +565,38 @@ export function checkChannel(agents: AgentRecord[]): Verdict {
   return t.verdict("every acked channel message received exactly once by every subscriber");
 }
 
+/** What a `botgate mcp` bridge's tools answered in a run: the `seq`s of each `read`, in call order. */
+export interface BridgeReads {
+  path: string;
+  reads: number[][];
+  /** Tool calls that answered `isError` (a post not stored within the bridge's wait, say). */
+  failedCalls: string[];
+}
+
+/**
+ * The bridge's side of exactly-once: `read` returned each message once and in `seq` order
+ * across all its calls (the channel check then holds the sum of its reads to the channel's
+ * acked messages), and its tools answered without errors through every fault.
+ */
+export function checkBridgeReads(bridges: BridgeReads[]): Verdict {
+  const t = new Tally();
+  t.declare("bridges", "read calls", "messages read");
+  for (const bridge of bridges) {
+    t.add("bridges");
+    let last = 0;
+    for (const batch of bridge.reads) {
+      t.add("read calls");
+      for (const seq of batch) {
+        t.add("messages read");
+        if (seq <= last) t.fail(`${bridge.path}: read returned seq ${seq} after seq ${last}`);
+        last = Math.max(last, seq);
+      }
+    }
+    for (const failed of bridge.failedCalls) t.fail(`${bridge.path}: ${failed}`);
+  }
+  return t.verdict("a bridge's read returns each message once, in seq order; its tools answer");
+}
+
 /**
  * Every acknowledged whisper (`delivered` or `queued`) reached its target's inbox exactly
  * once: each inbox received its `seq`s 1…latest in order over all its sockets (resumed with

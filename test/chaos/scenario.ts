@@ -1,11 +1,15 @@
 /**
  * The chaos scenario: the real Worker (wrangler's test harness, the same workerd as
  * `wrangler dev`, storage kept across runtime restarts), SDK bots playing many concurrent
- * matches and channel agents posting, all through fault proxies, while the seeded fault
+ * matches and channel agents posting (one of them a `botgate mcp` bridge driven through
+ * its tools), all through fault proxies, while the seeded fault
  * plan cuts, delays and stalls sockets, evicts objects, restarts the runtime and revokes
  * tokens mid-match. Then it drains every match, lets the agents catch up and leave, reads
  * back what the server stored, and checks the invariants.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Backoff } from "../../src/client/backoff.ts";
 import { type RunBotResult, runBot } from "../../src/client/run-bot.ts";
 import { type Agent, createChannel, registerAgent } from "../harness/agent.ts";
@@ -23,6 +27,7 @@ import {
 } from "./faults.ts";
 import {
   checkActions,
+  checkBridgeReads,
   checkChannel,
   checkChips,
   checkClients,
@@ -37,6 +42,7 @@ import {
   type StoredHand,
   type Verdict,
 } from "./invariants.ts";
+import { ChaosBridge } from "./mcp-bridge.ts";
 import { Prng } from "./prng.ts";
 import { checkTournament, type TournamentRecord } from "./tournament.ts";
 
@@ -50,6 +56,8 @@ export interface ChaosOptions {
   concurrentMatches: number;
   channels: number;
   agentsPerChannel: number;
+  /** `botgate mcp` bridges posting and reading through their tools (default 1). */
+  bridges?: number;
   faultGapMs: [number, number];
   restarts: number;
   revocations: number;
@@ -180,6 +188,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const timers = new Set<NodeJS.Timeout>();
   const agents: ChaosAgent[] = [];
   const inboxes: ChaosAgent[] = [];
+  const bridges: ChaosBridge[] = [];
   const bots: ChaosBot[] = [];
   const entrants: ChaosBot[] = [];
   try {
@@ -327,7 +336,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(
       [...agents, ...inboxes].map((a) => a.until(() => a.caughtUp, 15_000, "the first caught_up")),
     );
-    say(`${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox`);
+    const bridgeDir = mkdtempSync(join(tmpdir(), "botgate-chaos-mcp-"));
+    for (let i = 0; i < (options.bridges ?? 1); i += 1) {
+      bridges.push(
+        new ChaosBridge({
+          gatewayOrigin: gateway.url.origin,
+          proxyOrigin: agentProxy.origin,
+          dir: bridgeDir,
+          user: `mcpchaos${i}`,
+          channel: channels[i % channels.length] ?? "chaos-0",
+          random: new Prng(options.seed, `bridge/${i}`),
+          everyMs: [500, 1200],
+          // The run's agent heartbeat is short: the bridge's links ping well inside it.
+          pingMs: Math.floor(AGENT_HEARTBEAT_MS / 4),
+        }),
+      );
+    }
+    await Promise.all(bridges.map((b) => b.start()));
+    say(
+      `${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox; ${bridges.length} MCP bridge(s)`,
+    );
 
     // ---- a tournament of bots of its own, through the same proxy ----
     let tournamentId: string | null = null;
@@ -624,6 +652,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // ---- agents: settle, resume once more, leave three ways, then ask who is left ----
     for (const agent of agents) agent.stopPosting();
     for (const inbox of inboxes) inbox.stopNapping();
+    await Promise.all(bridges.map((b) => b.stopPosting()));
     await Promise.all(
       agents.map((a) =>
         a
@@ -632,7 +661,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ),
     );
     const latest = new Map<string, number>();
-    for (const agent of agents) {
+    for (const agent of [...agents, ...bridges]) {
       for (const post of agent.record.posts.values()) {
         const seq = post.seq ?? 0;
         latest.set(agent.record.channel, Math.max(latest.get(agent.record.channel) ?? 0, seq));
@@ -650,7 +679,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }),
       // Every whisper is acknowledged by now: one more resume replays whatever is still due.
       ...inboxes.map((a) => a.resume(15_000).catch((err: unknown) => say(String(err)))),
+      ...bridges.map((b) => b.drain(latest.get(b.record.channel) ?? 0, 20_000)),
     ]);
+    // The bridges leave before anyone asks who is left.
+    await Promise.all(bridges.map((b) => b.dispose()));
     for (const inbox of inboxes) inbox.leave("close");
     say(`${elapsed()} agents and inboxes caught up after a final resume`);
     const leaves = new Map<string, number>();
@@ -729,7 +761,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       checkTurns(evidence),
       checkSeq(evidence),
       clients,
-      checkChannel(agents.map((a) => a.record)),
+      checkChannel([...agents, ...bridges].map((a) => a.record)),
+      checkBridgeReads(bridges.map((b) => b.reads)),
       checkWhispers(
         agents.map((a) => a.record),
         inboxes.map((a) => a.record),
@@ -759,6 +792,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     for (const timer of timers) clearTimeout(timer);
     for (const agent of [...agents, ...inboxes]) agent.dispose();
+    await Promise.all(bridges.map((b) => b.dispose()));
     for (const bot of [...bots, ...entrants]) for (const runner of bot.runners) runner.stop.abort();
     await botProxy.close();
     await agentProxy.close();

@@ -9,6 +9,7 @@ import { inboxGroup } from "./cases/inbox.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
+import { mcpGroup } from "./cases/mcp.ts";
 import { openApiGroup } from "./cases/openapi.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
@@ -23,6 +24,7 @@ export const GROUPS: readonly AnyGroup[] = [
   channelHandshakeGroup,
   channelLiveGroup,
   inboxGroup,
+  mcpGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */
