@@ -19,6 +19,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The leaderboard, by display rating
+         * @description Active bots with at least one rated match; ranks count from 1.
+         */
+        get: operations["getLeaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bots/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bot's rating with its history
+         * @description A bot never rated answers the initial rating with `matches: 0`.
+         */
+        get: operations["getBotRating"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/bots": {
         parameters: {
             query?: never;
@@ -258,6 +298,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/external-api/tournaments/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter the token's bot in a tournament
+         * @description At every round start the bot must hold a live lobby (checked in by presence); an absent bot forfeits that round.
+         */
+        post: operations["enterTournament"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/matches": {
         parameters: {
             query?: never;
@@ -309,6 +369,84 @@ export interface paths {
         get: operations["listMatchHands"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tournaments, newest first */
+        get: operations["listTournaments"];
+        put?: never;
+        /**
+         * Create a tournament
+         * @description Formats, scoring, tie-breaks and limits: docs/tournaments.md. Entries are open until `starts_at` (absent: now).
+         */
+        post: operations["createTournament"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tournament: entrants, rounds with their tables, standings */
+        get: operations["getTournament"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a scheduled tournament now
+         * @description The start time moves to now: entries close and round 1's check-in opens.
+         */
+        post: operations["startTournament"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tournaments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a tournament
+         * @description Matches in play finish (and count for ratings) but are not scored.
+         */
+        post: operations["cancelTournament"];
         delete?: never;
         options?: never;
         head?: never;
@@ -751,6 +889,66 @@ export interface components {
             house_think_ms: unknown;
             max_messages_per_second: unknown;
         };
+        Tournament: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            format: "round_robin" | "swiss" | "knockout";
+            /** @enum {string} */
+            status: "scheduled" | "running" | "completed" | "cancelled";
+            cancel_reason: string | null;
+            rated: boolean;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            created_at: string;
+            ended_at: string | null;
+            check_in_seconds: number;
+            max_entrants: number;
+            match_config: components["schemas"]["MatchConfig"];
+            rounds_planned: number | null;
+            current_round: number | null;
+            entrants: {
+                bot_id: string;
+                name: string;
+                seed: number;
+                /** Format: date-time */
+                entered_at: string;
+            }[];
+            rounds: {
+                round: number;
+                /** @enum {string} */
+                status: "check_in" | "playing" | "completed";
+                tables: {
+                    table: number;
+                    /** @description Seat 0's bot, then seat 1's (null: a bye or an absentee) */
+                    seats: (string | null)[];
+                    /** @enum {string} */
+                    status: "pending" | "dispatching" | "playing" | "done";
+                    match_id: string | null;
+                    kind: ("played" | "draw" | "void" | "forfeit" | "double_forfeit" | "bye") | null;
+                    winner: string | null;
+                    points: number[] | null;
+                }[];
+            }[];
+            standings: {
+                rank: number;
+                bot_id: string;
+                name: string;
+                seed: number;
+                points: number;
+                played: number;
+                wins: number;
+                draws: number;
+                losses: number;
+                byes: number;
+                forfeits: number;
+                buchholz: number;
+                sonneborn_berger: number;
+                net_chips: number;
+                eliminated_in: number | null;
+            }[];
+        };
         IssuedOperatorToken: {
             /** @description Shown only here */
             token: string;
@@ -850,6 +1048,139 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "ok";
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getLeaderboard: {
+        parameters: {
+            query?: {
+                /** @description 1–100, default 50 */
+                limit?: string;
+                /** @description 0–100000, default 0 */
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the leaderboard */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total: number;
+                        limit: number;
+                        offset: number;
+                        next_offset: number | null;
+                        entries: {
+                            rank: number;
+                            bot_id: string;
+                            name: string;
+                            mu: number;
+                            sigma: number;
+                            /** @description The display rating: mu − 3 sigma */
+                            rating: number;
+                            matches: number;
+                            wins: number;
+                            losses: number;
+                            draws: number;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `INVALID_BODY`, `UNKNOWN_FIELD` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "INVALID_BODY" | "UNKNOWN_FIELD";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getBotRating: {
+        parameters: {
+            query?: {
+                /** @description 0–100 most recent changes, default 20 */
+                history?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The bot's id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rating, newest change first */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bot_id: string;
+                        name: string;
+                        mu: number;
+                        sigma: number;
+                        /** @description The display rating: mu − 3 sigma */
+                        rating: number;
+                        matches: number;
+                        wins: number;
+                        losses: number;
+                        draws: number;
+                        updated_at: string | null;
+                        history: {
+                            match_id: string;
+                            opponent_id: string;
+                            /** @enum {string} */
+                            result: "win" | "loss" | "draw";
+                            mu_before: number;
+                            sigma_before: number;
+                            rating_before: number;
+                            mu: number;
+                            sigma: number;
+                            rating: number;
+                            /** Format: date-time */
+                            rated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `INVALID_BODY`, `UNKNOWN_FIELD`, `BOT_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "INVALID_BODY" | "UNKNOWN_FIELD" | "BOT_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
                     };
                 };
             };
@@ -1912,6 +2243,122 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    enterTournament: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tournament's id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tournament_id: string;
+                        bot_id: string;
+                        /** @constant */
+                        status: "registered";
+                        entrants: number;
+                    };
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `TOURNAMENT_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "TOURNAMENT_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `TOURNAMENT_INELIGIBLE` */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOURNAMENT_INELIGIBLE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `TOURNAMENT_ALREADY_ENTERED`, `TOURNAMENT_STARTED`, `TOURNAMENT_FULL` */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOURNAMENT_ALREADY_ENTERED" | "TOURNAMENT_STARTED" | "TOURNAMENT_FULL";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
     createMatch: {
         parameters: {
             query?: never;
@@ -2199,6 +2646,414 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listTournaments: {
+        parameters: {
+            query?: {
+                status?: "scheduled" | "running" | "completed" | "cancelled";
+                /** @description 1–100, default 20 */
+                limit?: string;
+                /** @description 0–100000, default 0 */
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the directory */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tournaments: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            format: "round_robin" | "swiss" | "knockout";
+                            /** @enum {string} */
+                            status: "scheduled" | "running" | "completed" | "cancelled";
+                            rated: boolean;
+                            /** Format: date-time */
+                            starts_at: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            ended_at: string | null;
+                        }[];
+                        limit: number;
+                        offset: number;
+                        next_offset: number | null;
+                    };
+                };
+            };
+            /** @description `INVALID_BODY`, `UNKNOWN_FIELD` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "INVALID_BODY" | "UNKNOWN_FIELD";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createTournament: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    format: "round_robin" | "swiss" | "knockout";
+                    rounds?: number;
+                    match_config?: {
+                        starting_stack?: number;
+                        small_blind?: number;
+                        big_blind?: number;
+                        ante?: number;
+                        turn_timeout_ms?: number;
+                        reconnect_grace_ms?: number;
+                        reconnect_budget?: number;
+                        connection_wait_ms?: number;
+                        jitter_min_ms?: number;
+                        jitter_max_ms?: number;
+                        rated?: boolean;
+                        hand_cap?: number;
+                        house_think_ms?: number;
+                        max_messages_per_second?: number;
+                    };
+                    /** Format: date-time */
+                    starts_at?: string;
+                    check_in_seconds?: number;
+                    max_entrants?: number;
+                    rated?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The scheduled tournament */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tournament"];
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `INVALID_TOURNAMENT` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "INVALID_TOURNAMENT";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description `TOURNAMENT_BACKEND_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOURNAMENT_BACKEND_UNAVAILABLE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+        };
+    };
+    getTournament: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tournament's id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tournament */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tournament"];
+                };
+            };
+            /** @description `TOURNAMENT_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOURNAMENT_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    startTournament: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tournament's id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The tournament */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tournament"];
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `TOURNAMENT_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "TOURNAMENT_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `TOURNAMENT_STARTED` */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOURNAMENT_STARTED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    cancelTournament: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tournament's id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The tournament */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tournament"];
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `TOURNAMENT_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "TOURNAMENT_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `TOURNAMENT_FINISHED` */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "TOURNAMENT_FINISHED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
                         message: string;
                         /** @description Also in the `x-request-id` header */
                         request_id: string;

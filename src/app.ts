@@ -7,7 +7,9 @@ import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
 import { apiDocument, OPENAPI_PATH, REFERENCE_PATH } from "./api/openapi";
 import { operatorRoutes } from "./api/operators";
+import { ratingRoutes } from "./api/ratings";
 import { tokenRoutes } from "./api/tokens";
+import { tournamentEntryRoutes, tournamentRoutes } from "./api/tournaments";
 import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
@@ -37,11 +39,15 @@ export const app = new Hono<AppEnv>()
     }),
     (c) => c.json({ status: "ok" }),
   )
+  // Public reads first: the admin /api/bots group below guards every path under it.
+  .route("/api", ratingRoutes)
   .route("/api/bots", botRoutes)
   .route("/api/bots", botLobbyRoutes)
   .route("/api/external-api", tokenRoutes)
   .route("/api/external-api", externalRoutes)
+  .route("/api/external-api", tournamentEntryRoutes)
   .route("/api/matches", matchRoutes)
+  .route("/api/tournaments", tournamentRoutes)
   .route("/", lobbyRoutes)
   .route("/", matchSocketRoutes)
   .route("/api/agents", agentRoutes)

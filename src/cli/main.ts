@@ -13,11 +13,15 @@ import { joinChannel, keygen, register, tail, whisper, who } from "./agent-comma
 import { botPlayHouse, botRun } from "./bot-commands.ts";
 import { CommandError, gatewayUrl, UsageError } from "./config.ts";
 import { mcpCommand } from "./mcp-command.ts";
+import { botRunTournament, tournamentCommand } from "./tournament-commands.ts";
 
 export const USAGE = `usage: botgate <command> [options]
 
 Bots (BOTGATE_BOT_ID or --bot-id, BOTGATE_TOKEN or BOTGATE_TOKEN_FILE):
   bot run <file> [--matches N]          run a bot module on every match the lobby delivers
+  bot run <file> --tournament ID        enter the tournament, play every round from the one
+                                        lobby, print the standings as rounds end; exits at
+                                        its end
   bot play --house [--opponent NAME] [--bot FILE] [--matches N]
                                         challenge a house bot and print the match as text,
                                         N times in a row (default 1); the default bot is
@@ -39,6 +43,10 @@ MCP (for agent hosts such as Claude Code; botgate mcp --help for its options):
 Admin (BOTGATE_ADMIN_TOKEN or BOTGATE_ADMIN_TOKEN_FILE; locally .dev.vars is read):
   bots list | bots create <name>
   tokens issue <bot_id> | tokens list <bot_id> | tokens rotate <token_id> | tokens revoke <token_id>
+  tournaments create --name N --format round_robin|swiss|knockout [--rounds N (swiss)]
+      [--starts-at ISO] [--check-in SECONDS] [--max-entrants N] [--rated] [--match-config JSON]
+  tournaments list | tournaments show <id> | tournaments start <id> (now) | tournaments cancel <id>
+Public: leaderboard
 
 Common options: --url URL (default BOTGATE_URL or http://127.0.0.1:8787)`;
 
@@ -72,6 +80,15 @@ export async function main(
         invite: { type: "string" },
         code: { type: "string" },
         "no-follow": { type: "boolean" },
+        tournament: { type: "string" },
+        name: { type: "string" },
+        format: { type: "string" },
+        rounds: { type: "string" },
+        "starts-at": { type: "string" },
+        "check-in": { type: "string" },
+        "max-entrants": { type: "string" },
+        rated: { type: "boolean" },
+        "match-config": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -88,7 +105,8 @@ export async function main(
     const common = { url, botId: values["bot-id"], matches, out, signal };
     if (group === "bot" && verb === "run") {
       if (!arg) throw new UsageError("botgate bot run needs a bot module file");
-      await botRun(arg, common);
+      if (values.tournament !== undefined) await botRunTournament(arg, common, values.tournament);
+      else await botRun(arg, common);
     } else if (group === "bot" && verb === "play") {
       if (!values.house) throw new UsageError("botgate bot play needs --house");
       await botPlayHouse({ ...common, opponent: values.opponent, file: values.bot });
@@ -124,6 +142,24 @@ export async function main(
         );
     } else if (group === "bots" || group === "tokens") {
       await adminCommand(url, group, verb, arg, out);
+    } else if (group === "tournaments" || group === "leaderboard") {
+      await tournamentCommand(
+        url,
+        group,
+        verb,
+        arg,
+        {
+          name: values.name,
+          format: values.format,
+          rounds: values.rounds,
+          startsAt: values["starts-at"],
+          checkIn: values["check-in"],
+          maxEntrants: values["max-entrants"],
+          rated: values.rated,
+          matchConfig: values["match-config"],
+        },
+        out,
+      );
     } else {
       throw new UsageError(`unknown command: ${positionals.join(" ")}`);
     }

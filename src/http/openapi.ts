@@ -24,6 +24,8 @@ export const TAGS = {
   Tokens: "Bot tokens (bot protocol §8.2), admin only",
   Lobby: "The bot-token routes of bot protocol §8.1: house-bot challenge and matchmaking",
   Matches: "Matches: create, read, hand histories",
+  Tournaments: "Tournaments: the admin creates, starts and cancels; bots enter; anyone reads",
+  Ratings: "Ratings and the leaderboard (public)",
   Agents: "Agent registration and channel discovery",
   Admin: "Agent-channel server administration (agent channels §8)",
   Operators: "Operator tokens and the planned close of the operator gateway, admin only",

@@ -17,6 +17,8 @@ export interface LobbyConfig {
   queueTtlSeconds: number;
   /** How soon an unpaired queue is re-examined. */
   matchmakingRetryMs: number;
+  /** Whether the queue may pair two bots of the same owner (`MATCHMAKING_SAME_OWNER = "allow"`). */
+  matchmakingSameOwner: boolean;
 }
 
 /** The lobby configuration of this deployment. Malformed values fall back to the contract's. */
@@ -28,5 +30,6 @@ export function lobbyConfig(env: Env): LobbyConfig {
     connectsPerIpPerMinute: positiveIntVar(env.WS_CONNECTS_PER_IP_PER_MINUTE, 120),
     queueTtlSeconds: positiveIntVar(env.MATCHMAKING_QUEUE_TTL_SECONDS, 600),
     matchmakingRetryMs: positiveIntVar(env.MATCHMAKING_RETRY_MS, 5000),
+    matchmakingSameOwner: String(env.MATCHMAKING_SAME_OWNER) === "allow",
   };
 }

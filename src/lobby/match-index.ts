@@ -1,9 +1,12 @@
 /**
  * The lobby's reads and writes of the D1 registry: a token's live seats against its
- * concurrent-match cap, token use, a bot's match list, and decision-latency samples.
+ * concurrent-match cap, token use, queued bots' ratings and owners, a bot's match list, and
+ * decision-latency samples.
  */
 import * as v from "valibot";
 import { IsoTimestamp, isoNow } from "../lib/time";
+import { INITIAL_SKILL } from "../ratings/model";
+import type { QueueProfile } from "./queue";
 
 /** Match statuses that hold a seat against the token cap (the slot frees at finalization, §3.5). */
 const LIVE_STATUSES = "('dispatching', 'live')";
@@ -23,6 +26,24 @@ export async function tokenCapacity(
     .bind(tokenId)
     .first<{ cap: number; live: number }>();
   return row ?? null;
+}
+
+/** Each queued bot's rating mean (the initial one if never rated) and owner. */
+export async function queueProfiles(
+  db: D1Database,
+  botIds: readonly string[],
+): Promise<Map<string, QueueProfile>> {
+  if (botIds.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT b.id, b.owner, r.mu FROM bots b LEFT JOIN ratings r ON r.bot_id = b.id
+       WHERE b.id IN (SELECT value FROM json_each(?))`,
+    )
+    .bind(JSON.stringify(botIds))
+    .all<{ id: string; owner: string; mu: number | null }>();
+  return new Map(
+    results.map((row) => [row.id, { owner: row.owner, mu: row.mu ?? INITIAL_SKILL.mu }]),
+  );
 }
 
 /** Records a use of the token (`last_used_at`). */

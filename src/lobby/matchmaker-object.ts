@@ -1,13 +1,14 @@
 /**
  * `MatchmakerObject`: one per queue (`nlhe-hu`), RPC only. Holds the FIFO queue with its TTLs
- * in SQLite and pairs eligible external bots into rated matches (bot protocol §8.1). TTL
- * expiry and pairing retries run on the alarm.
+ * in SQLite and pairs eligible external bots of close ratings into rated matches (bot
+ * protocol §8.1). TTL expiry and pairing retries run on the alarm.
  */
 import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { describeError, log } from "../lib/log";
 import { lobbyConfig } from "./config";
 import { dispatchEligibility, dispatchQueuedPair } from "./dispatch-paths";
+import { queueProfiles } from "./match-index";
 import { MatchQueue, type PairingDeps, type QueueStatus } from "./queue";
 import { Schedule } from "./schedule";
 
@@ -39,6 +40,7 @@ export class MatchmakerObject extends DurableObject<Env> {
     this.#queue = new MatchQueue(ctx.storage.sql, this.#schedule, {
       ttlMs: config.queueTtlSeconds * 1000,
       retryMs: config.matchmakingRetryMs,
+      sameOwner: config.matchmakingSameOwner,
     });
   }
 
@@ -99,6 +101,7 @@ export class MatchmakerObject extends DurableObject<Env> {
     const env = this.env;
     const deps: PairingDeps = {
       eligibility: (entry) => dispatchEligibility(env, entry.botId, entry.tokenId),
+      profiles: (botIds) => queueProfiles(env.DB, botIds),
       dispatch: async (first, second) => {
         await dispatchQueuedPair(env, first, second);
       },

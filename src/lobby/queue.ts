@@ -1,8 +1,9 @@
 /**
  * The matchmaking queue (bot protocol §8.1) as a plain module over the matchmaker's SQLite:
  * FIFO by join order, a TTL per entry, `timed_out` reported once, idempotent leave, and the
- * pairing pass. What "eligible" means and how a pair becomes a match are injected, so the
- * queue knows nothing about lobbies, tokens or match objects.
+ * pairing pass by rating proximity (docs/lobby.md "Rated pairing"). What "eligible" means,
+ * each bot's rating and owner, and how a pair becomes a match are injected, so the queue
+ * knows nothing about lobbies, tokens, ratings or match objects.
  */
 import * as v from "valibot";
 import { describeError, log } from "../lib/log";
@@ -19,10 +20,18 @@ export interface QueueEntry {
   [key: string]: SqlStorageValue;
 }
 
+/** What pairing knows of a queued bot: its skill estimate (mu) and its owner. */
+export interface QueueProfile {
+  mu: number;
+  owner: string;
+}
+
 /** What the pairing pass needs from the outside world. */
 export interface PairingDeps {
   /** Whether `entry` could be dispatched now (lobby presence, the token's concurrent-match cap). */
   eligibility(entry: QueueEntry): Promise<Eligibility>;
+  /** Rating and owner of each bot (a bot never rated has the initial mu). */
+  profiles(botIds: readonly string[]): Promise<Map<string, QueueProfile>>;
   /** Creates the match for a pair; throwing puts both back in line. */
   dispatch(first: QueueEntry, second: QueueEntry): Promise<void>;
 }
@@ -48,17 +57,35 @@ const RETRY_KEY = "retry";
 /** A pairing pass looks at most this many entries from the front, bounding its RPC fan-out. */
 const MAX_EXAMINED_PER_PASS = 64;
 
+/** The rating window: this wide (in mu) at the join, this much wider per second waited. */
+export const RATING_WINDOW = { baseMu: 3, perSecondMu: 0.2, anyoneAfterMs: 60_000 } as const;
+
+/**
+ * How far apart (in mu) two ratings may be for a bot that has waited `waitedMs`: 3 at the
+ * join, 0.2 wider per second, and no limit after a minute (nobody waits for ever).
+ */
+export function ratingWindow(waitedMs: number): number {
+  if (waitedMs >= RATING_WINDOW.anyoneAfterMs) return Number.POSITIVE_INFINITY;
+  return RATING_WINDOW.baseMu + (RATING_WINDOW.perSecondMu * Math.max(0, waitedMs)) / 1000;
+}
+
 export class MatchQueue {
   readonly #sql: SqlStorage;
   readonly #schedule: Schedule;
   readonly #ttlMs: number;
   readonly #retryMs: number;
+  readonly #sameOwner: boolean;
 
-  constructor(sql: SqlStorage, schedule: Schedule, options: { ttlMs: number; retryMs: number }) {
+  constructor(
+    sql: SqlStorage,
+    schedule: Schedule,
+    options: { ttlMs: number; retryMs: number; sameOwner: boolean },
+  ) {
     this.#sql = sql;
     this.#schedule = schedule;
     this.#ttlMs = options.ttlMs;
     this.#retryMs = options.retryMs;
+    this.#sameOwner = options.sameOwner;
     this.#sql.exec(`CREATE TABLE IF NOT EXISTS queue (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       bot_id TEXT NOT NULL UNIQUE,
@@ -157,34 +184,72 @@ export class MatchQueue {
   }
 
   /**
-   * One pairing pass, front to back: the first two eligible entries become a match, then the
-   * next two, and so on. Ineligible entries keep their place (an offline or capped bot is not
-   * dropped); so does a pair whose dispatch failed. Returns the bot ids that were paired. If
-   * two or more bots are still waiting, a retry is scheduled.
+   * One pairing pass, front to back (FIFO-fair: the longest waiter chooses first). Each
+   * eligible entry is paired with the nearest rating behind it within its rating window
+   * (ties: the earlier in line), never with a bot of the same owner unless allowed.
+   * Ineligible entries keep their place (an offline or capped bot is not dropped); so does a
+   * pair whose dispatch failed. Returns the bot ids that were paired. If two or more bots
+   * are still waiting, a retry is scheduled (the windows widen meanwhile).
    */
-  async pair(deps: PairingDeps): Promise<Set<string>> {
+  async pair(deps: PairingDeps, now = Date.now()): Promise<Set<string>> {
     this.#schedule.delete(RETRY_KEY);
     const paired = new Set<string>();
-    let waiting: QueueEntry | null = null;
-    for (const entry of this.#front(MAX_EXAMINED_PER_PASS)) {
-      if ((await this.#eligibility(deps, entry)) !== "ok") continue;
-      if (!this.#entry(entry.botId)) continue; // left or expired while we were asking
-      if (!waiting) {
-        waiting = entry;
-        continue;
+    /** Paired, or in a pair whose dispatch failed: not examined again in this pass. */
+    const taken = new Set<string>();
+    const front = this.#front(MAX_EXAMINED_PER_PASS);
+    let profiles: Map<string, QueueProfile> | null = null;
+    try {
+      profiles = front.length >= 2 ? await deps.profiles(front.map((e) => e.botId)) : null;
+    } catch (err) {
+      log("warn", "matchmaking_profiles_failed", { error: describeError(err) });
+    }
+    const checked = new Map<string, Promise<Eligibility>>();
+    const eligible = async (entry: QueueEntry) => {
+      let answer = checked.get(entry.botId);
+      if (!answer) {
+        answer = this.#eligibility(deps, entry);
+        checked.set(entry.botId, answer);
       }
-      const first = waiting;
-      waiting = null;
+      // Left or expired while we were asking: not a candidate any more.
+      return (await answer) === "ok" && this.#entry(entry.botId) !== null;
+    };
+    for (const [i, entry] of front.entries()) {
+      if (!profiles || taken.has(entry.botId) || !(await eligible(entry))) continue;
+      const mine = profiles.get(entry.botId);
+      const window = ratingWindow(now - entry.joinedAt);
+      const candidates = front
+        .slice(i + 1)
+        .filter((other) => {
+          const theirs = profiles?.get(other.botId);
+          if (!mine || !theirs || taken.has(other.botId)) return false;
+          if (!this.#sameOwner && theirs.owner === mine.owner) return false;
+          return Math.abs(theirs.mu - mine.mu) <= window;
+        })
+        .sort(
+          (a, b) =>
+            Math.abs((profiles?.get(a.botId)?.mu ?? 0) - (mine?.mu ?? 0)) -
+              Math.abs((profiles?.get(b.botId)?.mu ?? 0) - (mine?.mu ?? 0)) || a.seq - b.seq,
+        );
+      let partner: QueueEntry | null = null;
+      for (const candidate of candidates) {
+        if (await eligible(candidate)) {
+          partner = candidate;
+          break;
+        }
+      }
+      if (!partner || taken.has(entry.botId) || !this.#entry(entry.botId)) continue;
       // Out of the queue before the cross-object await, so no other pass can take them too.
-      this.#remove(first.botId, entry.botId);
+      this.#remove(entry.botId, partner.botId);
+      taken.add(entry.botId).add(partner.botId);
       try {
-        await deps.dispatch(first, entry);
-        paired.add(first.botId).add(entry.botId);
-        log("info", "matchmaking_paired", { first: first.botId, second: entry.botId });
+        await deps.dispatch(entry, partner);
+        paired.add(entry.botId).add(partner.botId);
+        log("info", "matchmaking_paired", { first: entry.botId, second: partner.botId });
       } catch (err) {
         log("error", "matchmaking_dispatch_failed", { error: describeError(err) });
-        this.#restore(first);
+        // Back in line at their places, but not tried again in this pass.
         this.#restore(entry);
+        this.#restore(partner);
       }
     }
     this.#rescheduleTtl();

@@ -11,6 +11,7 @@ import { isoNow } from "../lib/time.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
 import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.ts";
 import { type Bot, BotKindSchema, getBot } from "../registry/bots.ts";
+import { settleCompetitions } from "../tournaments/match-end.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
 import { isHouseStrategy } from "./house-bots.ts";
 import type { MatchOutcome } from "./results.ts";
@@ -211,6 +212,7 @@ export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<voi
     return;
   }
   await settleMatch(env, outcome);
+  await settleCompetitions(env, outcome);
   reportMatchEnded(env, outcome);
 }
 

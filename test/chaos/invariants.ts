@@ -58,7 +58,7 @@ export interface MatchEvidence {
 
 const MAX_FAILURES = 20;
 
-class Tally {
+export class Tally {
   readonly counts = new Map<string, number>();
   readonly failures: string[] = [];
   readonly notes: string[] = [];
@@ -87,7 +87,7 @@ class Tally {
   }
 }
 
-const short = (id: string) => id.slice(0, 8);
+export const short = (id: string) => id.slice(0, 8);
 const isPost = (entry: ActionEntry) => entry.action.startsWith("post_");
 /** A frame without its envelope: what the registry stores as `result`. */
 const unstamped = (frame: Record<string, unknown>) => {

@@ -8,7 +8,8 @@
  * --bots N (12), --matches N (concurrent, 6), --channels N (3), --agents N (per channel, 4),
  * --bridges N (botgate mcp bridges, 1; 0 for none),
  * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N and
- * --revocations N (per minute, 1 and 2), --quiet (no per-fault lines).
+ * --revocations N (per minute, 1 and 2), --tournament-bots N (a 2-round Swiss of N more
+ * bots, 4; 0 for none), --quiet (no per-fault lines).
  */
 import { parseArgs } from "node:util";
 import { formatReport, runChaos } from "./scenario.ts";
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     stack: { type: "string", default: "300" },
     restarts: { type: "string", default: "1" },
     revocations: { type: "string", default: "2" },
+    "tournament-bots": { type: "string", default: "4" },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -57,6 +59,7 @@ const report = await runChaos({
   revocations: Math.max(1, Math.round(minutes * positive("revocations", values.revocations))),
   slowDecisionRate: 0.03,
   match: { starting_stack: Math.round(positive("stack", values.stack)) },
+  tournamentBots: Math.round(Number(values["tournament-bots"])),
   ...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`chaos: ${line}\n`) }),
 });
 console.log(formatReport(report));

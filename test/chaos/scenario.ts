@@ -46,6 +46,7 @@ import {
 import { ChaosBridge } from "./mcp-bridge.ts";
 import { OperatorWatch } from "./operator-watch.ts";
 import { Prng } from "./prng.ts";
+import { checkTournament, type TournamentRecord } from "./tournament.ts";
 
 export interface ChaosOptions {
   seed: number;
@@ -66,6 +67,8 @@ export interface ChaosOptions {
   slowDecisionRate: number;
   /** Overrides of the match configuration below. */
   match?: Record<string, number>;
+  /** SDK bots of their own that play a 2-round Swiss during the run (0: no tournament). */
+  tournamentBots?: number;
   /** Progress lines (faults as they happen, phases). */
   log?: (line: string) => void;
 }
@@ -190,6 +193,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const bridges: ChaosBridge[] = [];
   const bots: ChaosBot[] = [];
   let watch: OperatorWatch | null = null;
+  const entrants: ChaosBot[] = [];
   try {
     // An operator watches everything from the start, straight to the gateway.
     watch = await OperatorWatch.start(gateway);
@@ -357,6 +361,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     say(
       `${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox; ${bridges.length} MCP bridge(s)`,
     );
+
+    // ---- a tournament of bots of its own, through the same proxy ----
+    let tournamentId: string | null = null;
+    for (let i = 0; i < (options.tournamentBots ?? 0); i += 1) {
+      const name = `chaos-${options.seed}-t${i}`;
+      const created = await createBotWithToken(gateway, name);
+      entrants.push({ name, ...created, available: false, runners: [] });
+    }
+    if (entrants.length >= 2) {
+      await Promise.all(entrants.map((bot) => startRunner(bot)));
+      const created = await api(gateway, "POST", "/api/tournaments", {
+        body: {
+          name: `chaos ${options.seed}`,
+          format: "swiss",
+          rounds: 2,
+          match_config: matchConfig,
+          starts_at: new Date(Date.now() + 3600_000).toISOString(),
+          check_in_seconds: 10,
+        },
+      });
+      tournamentId = (created.body as { id: string }).id;
+      for (const bot of entrants) {
+        await api(gateway, "POST", `/api/external-api/tournaments/${tournamentId}/entries`, {
+          token: bot.token,
+        });
+      }
+      await api(gateway, "POST", `/api/tournaments/${tournamentId}/start`);
+      say(`${elapsed()} a 2-round Swiss of ${entrants.length} more SDK bots`);
+    }
 
     // ---- matches ----
     const matches = new Map<string, LiveMatch>();
@@ -556,6 +589,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // ---- the fault phase: faults on their schedule, matches kept in play ----
     const phaseStart = Date.now();
     const phaseEnd = phaseStart + options.durationMs;
+    if (tournamentId !== null) {
+      // Besides the plan's faults (a restart among them), the tournament object is evicted
+      // once in the middle of the phase.
+      const id = tournamentId;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        gateway.evict("TOURNAMENT", id).then(
+          () => say(`${elapsed()} evict_tournament: ${id.slice(0, 13)}`),
+          (err: unknown) => say(`${elapsed()} evict_tournament skipped: ${String(err)}`),
+        );
+      }, options.durationMs / 2);
+      timers.add(timer);
+    }
     const dispatcher = (async () => {
       let lastRefresh = 0;
       while (Date.now() < phaseEnd) {
@@ -595,6 +641,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await refreshLive();
     }
     say(`${elapsed()} drained (${live.size} still live)`);
+    let tournament: TournamentRecord | null = null;
+    if (tournamentId !== null) {
+      const until = Date.now() + matchConfig.connection_wait_ms + 60_000;
+      for (;;) {
+        const res = await api(gateway, "GET", `/api/tournaments/${tournamentId}`, { token: null });
+        tournament = res.status === 200 ? (res.body as TournamentRecord) : null;
+        if (tournament?.status === "completed" || tournament?.status === "cancelled") break;
+        if (Date.now() > until) break;
+        await sleep(500);
+      }
+      say(`${elapsed()} tournament ${tournament?.status ?? "unreadable"}`);
+    }
 
     // ---- agents: settle, resume once more, leave three ways, then ask who is left ----
     for (const agent of agents) agent.stopPosting();
@@ -654,22 +712,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const agent of agents) agent.dispose();
 
     // ---- collect ----
-    const clients = checkClients(bots.map((b) => b.runners));
-    for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
+    const clients = checkClients([...bots, ...entrants].map((b) => b.runners));
+    for (const bot of [...bots, ...entrants]) for (const runner of bot.runners) runner.stop.abort();
     // The clients are done: drop their sockets rather than wait for close handshakes.
     botProxy.cutAll();
     await Promise.race([
-      Promise.all(bots.flatMap((b) => b.runners.map((r) => r.done))),
+      Promise.all([...bots, ...entrants].flatMap((b) => b.runners.map((r) => r.done))),
       sleep(5000),
     ]);
     say(`${elapsed()} clients stopped`);
     const operators = await watch.settle(20_000);
     say(`${elapsed()} operator view settled (${operators.connections.length} connections)`);
     const ids = new Set(matches.keys());
-    for (const bot of bots) {
+    const sources = new Map<string, string>();
+    for (const bot of [...bots, ...entrants]) {
       const res = await api(gateway, "GET", `/api/bots/${bot.botId}/matches?limit=100`);
-      for (const m of (res.body as { matches: { match_id: string }[] }).matches)
+      for (const m of (res.body as { matches: { match_id: string; source: string }[] }).matches) {
         ids.add(m.match_id);
+        if (tournamentId !== null && m.source.startsWith(`tournament:${tournamentId}:`)) {
+          sources.set(m.match_id, m.source);
+        }
+      }
     }
     const evidence: MatchEvidence[] = [];
     for (const id of ids) {
@@ -713,6 +776,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ),
       checkPresence(whos, leaves),
       checkOperators(operators),
+      ...(tournamentId === null
+        ? []
+        : [
+            checkTournament({
+              tournament,
+              sources,
+              records: new Map(evidence.map((e) => [e.matchId, e.record])),
+            }),
+          ]),
     ];
     return {
       seed: options.seed,
@@ -730,7 +802,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const timer of timers) clearTimeout(timer);
     for (const agent of [...agents, ...inboxes]) agent.dispose();
     await Promise.all(bridges.map((b) => b.dispose()));
-    for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
+    for (const bot of [...bots, ...entrants]) for (const runner of bot.runners) runner.stop.abort();
     await botProxy.close();
     await agentProxy.close();
     await gateway.close();

@@ -4,6 +4,8 @@
 // with socket cuts, delays and stalls, object evictions, a runtime restart and a token
 // revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
 // seed; and that each invariant check really fails on the violation it exists to catch.
+// A 2-round Swiss of three more SDK bots runs through the same faults (and one eviction of
+// its object) and must finish with one match per table and exact standings.
 import { describe, expect, it } from "vitest";
 import type { ActionEntry, RoundResult } from "../../src/client/types.ts";
 import type { AgentRecord } from "../chaos/agent-client.ts";
@@ -22,8 +24,10 @@ import {
   checkTurns,
   checkWhispers,
   type MatchEvidence,
+  type MatchRecord,
 } from "../chaos/invariants.ts";
 import { formatReport, runChaos } from "../chaos/scenario.ts";
+import { checkTournament, type TournamentRecord } from "../chaos/tournament.ts";
 
 describe("a short seeded chaos run", () => {
   it("keeps every invariant through cuts, delays, stalls, evictions, a restart and a revocation", async () => {
@@ -39,6 +43,7 @@ describe("a short seeded chaos run", () => {
       restarts: 1,
       revocations: 1,
       slowDecisionRate: 0.05,
+      tournamentBots: 3,
       log: (line) => lines.push(line),
     });
     const printed = formatReport(report);
@@ -52,6 +57,7 @@ describe("a short seeded chaos run", () => {
     expect(counts.get("real actions in stored histories")).toBeGreaterThan(20);
     expect(counts.get("messages acked")).toBeGreaterThan(20);
     expect(counts.get("resumes")).toBeGreaterThan(0);
+    expect(counts.get("tables played")).toBeGreaterThan(0);
     expect(counts.get("messages read")).toBeGreaterThan(5);
   });
 });
@@ -396,5 +402,65 @@ describe("the channel, whisper and presence checks", () => {
     expect(checkPresence([{ channel: "c", asker: "x", sessions: ["a", "x"] }], leaves).ok).toBe(
       false,
     );
+  });
+});
+
+describe("the tournament check", () => {
+  const id = "00000000-0000-4000-8000-00000000000t";
+  const record = (matchId: string, winnerSeat: 0 | 1): MatchRecord => ({
+    match_id: matchId,
+    status: "completed",
+    created_at: "2026-01-01T00:00:00.000Z",
+    ended_at: "2026-01-01T00:00:01.000Z",
+    config: { starting_stack: 100 },
+    result: { match_id: matchId, reason: "complete", terminal_status: "completed" },
+    participants: [0, 1].map((seat) => ({
+      participant_id: `p${seat}`,
+      bot_id: seat === 0 ? "a" : "b",
+      seat,
+      final_stack: seat === winnerSeat ? 200 : 0,
+      net_chips: seat === winnerSeat ? 100 : -100,
+    })),
+  });
+  const tournament = (points: [number, number]): TournamentRecord => ({
+    id,
+    status: "completed",
+    rounds: [
+      {
+        round: 1,
+        tables: [{ table: 1, seats: ["a", "b"], match_id: "m1", kind: "played", winner: "a" }],
+      },
+    ],
+    standings: [
+      { bot_id: "a", points: points[0] },
+      { bot_id: "b", points: points[1] },
+    ],
+  });
+  const sources = (extra: [string, string][] = []) =>
+    new Map([["m1", `tournament:${id}:1:1`], ...extra]);
+
+  it("accepts exact standings and catches wrong points, a second dispatch and a lost match", () => {
+    const records = new Map([["m1", record("m1", 0)]]);
+    expect(
+      checkTournament({ tournament: tournament([1, 0]), sources: sources(), records }).failures,
+    ).toEqual([]);
+    expect(
+      checkTournament({ tournament: tournament([0, 1]), sources: sources(), records }).ok,
+    ).toBe(false);
+    const twice = sources([["m2", `tournament:${id}:1:1`]]);
+    expect(checkTournament({ tournament: tournament([1, 0]), sources: twice, records }).ok).toBe(
+      false,
+    );
+    expect(
+      checkTournament({ tournament: tournament([1, 0]), sources: sources(), records: new Map() })
+        .ok,
+    ).toBe(false);
+    expect(
+      checkTournament({
+        tournament: { ...tournament([1, 0]), status: "running" },
+        sources: sources(),
+        records,
+      }).ok,
+    ).toBe(false);
   });
 });

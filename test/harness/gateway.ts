@@ -99,12 +99,16 @@ export async function api(
   };
 }
 
-/** Creates an external bot and issues it a token through the admin API. */
+/**
+ * Creates an external bot and issues it a token through the admin API. Each bot has its own
+ * owner (named after it): the matchmaking queue never pairs two bots of one owner.
+ */
 export async function createBotWithToken(
   gateway: Gateway,
   name: string,
 ): Promise<{ botId: string; token: string; tokenId: string }> {
-  const bot = await api(gateway, "POST", "/api/bots", { body: { name } });
+  const owner = name.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 64);
+  const bot = await api(gateway, "POST", "/api/bots", { body: { name, owner } });
   if (bot.status !== 201) throw new Error(`create bot: ${bot.status} ${JSON.stringify(bot.body)}`);
   const botId = (bot.body as { id: string }).id;
   const issued = await api(gateway, "POST", `/api/external-api/bots/${botId}/tokens`);

@@ -5,6 +5,7 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { MATCHMAKING_QUEUE } from "../../src/lobby/matchmaker-object";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
 import { fetchChecked } from "./contract-fetch";
@@ -18,10 +19,11 @@ export function freshIp(): string {
   return `198.51.${Math.floor(counter / 250)}.${counter % 250}`;
 }
 
-/** A new external bot with one token. */
+/** A new external bot with one token, of its own owner (the queue never pairs one owner's bots). */
 export async function newBot(): Promise<{ botId: string; token: string; tokenId: string }> {
   counter += 1;
-  const bot = await createBot(env.DB, `lobby-${counter}-${crypto.randomUUID().slice(0, 8)}`, "t");
+  const suffix = `${counter}-${crypto.randomUUID().slice(0, 8)}`;
+  const bot = await createBot(env.DB, `lobby-${suffix}`, `t-${suffix}`);
   if (!bot) throw new Error("bot name collision");
   const issued = await issueToken(env.DB, bot.id);
   return { botId: bot.id, token: issued.token, tokenId: issued.token_id };
@@ -149,6 +151,22 @@ export async function elapse(stub: DurableObjectStub, ms: number): Promise<void>
     state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
   });
   await runDurableObjectAlarm(stub);
+}
+
+/**
+ * Moves the matchmaking queue's clock `ms` forward — every entry's join and expiry and every
+ * deadline — then fires its alarm.
+ */
+export async function elapseQueue(ms: number): Promise<void> {
+  const matchmaker = env.MATCHMAKER.getByName(MATCHMAKING_QUEUE);
+  await runInDurableObject(matchmaker, (_i, state) => {
+    state.storage.sql.exec(
+      "UPDATE queue SET joined_at = joined_at - ?1, expires_at = expires_at - ?1",
+      ms,
+    );
+    state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
+  });
+  await runDurableObjectAlarm(matchmaker);
 }
 
 /** Polls `check` (inside the object) until it holds; every wait says what it waited for. */

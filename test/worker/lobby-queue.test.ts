@@ -3,13 +3,13 @@
 // lobbies, an offline or capped side kept in line and paired on the alarm's retry, TTL expiry
 // reported once, idempotent leave, house/system bots refused, and eviction of the
 // matchmaker mid-flow.
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { MATCHMAKING_QUEUE } from "../../src/lobby/matchmaker-object";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
-import { call, connectLobby, newBot } from "./lobby-helpers";
+import { call, connectLobby, elapseQueue, newBot } from "./lobby-helpers";
 
 const JOIN = "/api/external-api/matchmaking/join";
 const STATUS = "/api/external-api/matchmaking/status";
@@ -19,18 +19,6 @@ const RETRY_MS = Number(env.MATCHMAKING_RETRY_MS);
 
 function matchmaker() {
   return env.MATCHMAKER.getByName(MATCHMAKING_QUEUE);
-}
-
-/** Moves the queue's clock `ms` forward (entries and deadlines), then fires its alarm. */
-async function elapseQueue(ms: number): Promise<void> {
-  await runInDurableObject(matchmaker(), (_i, state) => {
-    state.storage.sql.exec(
-      "UPDATE queue SET joined_at = joined_at - ?1, expires_at = expires_at - ?1",
-      ms,
-    );
-    state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
-  });
-  await runDurableObjectAlarm(matchmaker());
 }
 
 // Every test starts from an empty queue: the queue object is shared by name.

@@ -34,6 +34,12 @@ interface HttpState {
   codesCreated: number;
   /** Operator tokens minted by valid bodies (each a documented new row). */
   operatorTokensCreated: number;
+  /** A cancelled tournament: entries are closed (409 TOURNAMENT_STARTED). */
+  closedTournament: string;
+  /** An open tournament the duplicate-entry case enters. */
+  openTournament: string;
+  /** Tournaments a valid mutated create body made (the other documented change). */
+  tournamentsCreated: number;
 }
 type Ctx = CaseContext<HttpState>;
 
@@ -91,6 +97,24 @@ function decoded(segment: string): string {
 }
 
 const notFound = (code: string) => () => ({ status: 400, code });
+
+/** A create body the tournament rules refuse: a knockout given rounds, starting in the past. */
+const PAST_START = "2020-01-01T00:00:00.000Z";
+
+/**
+ * The documented answer to a well-formed create body (docs/tournaments.md "Creating"): the
+ * rules in order, else 201 (a tournament is created, the one change this route may make).
+ */
+function tournamentCreateAnswer(body: Record<string, unknown>): { status: number; code?: string } {
+  const refused = { status: 400, code: "INVALID_TOURNAMENT" };
+  if (body.format === "swiss" && body.rounds === undefined) return refused;
+  if (body.format !== "swiss" && body.rounds !== undefined) return refused;
+  if (typeof body.starts_at === "string") {
+    const at = Date.parse(body.starts_at);
+    if (at < Date.now() - 60_000 || at > Date.now() + 30 * 24 * 3600_000) return refused;
+  }
+  return { status: 201 };
+}
 
 const ROUTES: Route[] = [
   {
@@ -423,6 +447,82 @@ const ROUTES: Route[] = [
       valid: { status: 409, code: "USER_TAKEN" },
     },
   },
+  {
+    method: "POST",
+    path: "/api/tournaments",
+    auth: "admin",
+    body: {
+      shape: {
+        fields: {
+          name: {
+            required: true,
+            invalid: [...Invalid.notString, '""', '"   "', JSON.stringify("n".repeat(101))],
+          },
+          format: {
+            required: true,
+            invalid: [...Invalid.notString, '"ladder"', '"SWISS"', '""'],
+          },
+          rounds: { invalid: int(1, 20) },
+          starts_at: {
+            invalid: [...Invalid.notString, '"tomorrow"', '"2026-13-01T00:00:00Z"', '""'],
+          },
+          check_in_seconds: { invalid: int(1, 3600) },
+          max_entrants: { invalid: int(2, 256) },
+          rated: { invalid: Invalid.notBoolean },
+          match_config: { invalid: ["1", '"x"', "[]", "null", "true", '{"rated":"x"}'] },
+        },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      base: (world) => ({
+        name: `fuzz-cup-${world.tag}`,
+        format: "knockout",
+        rounds: 3,
+        starts_at: PAST_START,
+        check_in_seconds: 60,
+        max_entrants: 8,
+        rated: false,
+      }),
+      valid: tournamentCreateAnswer,
+    },
+  },
+  { method: "GET", path: "/api/tournaments", auth: "none" },
+  {
+    method: "GET",
+    path: "/api/tournaments/{id}",
+    auth: "none",
+    miss: { id: notFound("TOURNAMENT_NOT_FOUND") },
+  },
+  {
+    method: "POST",
+    path: "/api/tournaments/{id}/start",
+    auth: "admin",
+    miss: { id: notFound("TOURNAMENT_NOT_FOUND") },
+    body: { shape: empty, base: () => ({}), valid: { status: 400, code: "TOURNAMENT_NOT_FOUND" } },
+  },
+  {
+    method: "POST",
+    path: "/api/tournaments/{id}/cancel",
+    auth: "admin",
+    miss: { id: notFound("TOURNAMENT_NOT_FOUND") },
+    body: { shape: empty, base: () => ({}), valid: { status: 400, code: "TOURNAMENT_NOT_FOUND" } },
+  },
+  {
+    method: "POST",
+    path: "/api/external-api/tournaments/{id}/entries",
+    auth: "bot",
+    bot: (world) => world.attacker,
+    params: (_world, state) => ({ id: state.closedTournament }),
+    miss: { id: notFound("TOURNAMENT_NOT_FOUND") },
+    body: { shape: empty, base: () => ({}), valid: { status: 409, code: "TOURNAMENT_STARTED" } },
+  },
+  { method: "GET", path: "/api/leaderboard", auth: "none" },
+  {
+    method: "GET",
+    path: "/api/bots/{id}/rating",
+    auth: "none",
+    miss: { id: notFound("BOT_NOT_FOUND") },
+  },
 ];
 
 function fill(route: Route, world: World, state: HttpState, override: Record<string, string> = {}) {
@@ -516,6 +616,8 @@ function checkBodyAnswer(
     if (valid.code) assertEnvelope(answer, valid.status, valid.code, ctx.world.secrets);
     if (route.path === "/api/admin/registration-codes") ctx.state.codesCreated += 1;
     if (route.path === "/api/operators/tokens") ctx.state.operatorTokensCreated += 1;
+    if (route.path === "/api/tournaments" && valid.status === 201)
+      ctx.state.tournamentsCreated += 1;
     return;
   }
   const expected = BODY_ANSWERS[outcome];
@@ -658,6 +760,69 @@ const cases: FixedCase<HttpState>[] = [
           401,
         );
       }
+    },
+  },
+  {
+    id: "tournament-absurd",
+    input:
+      "tournament creates with 10,000 Swiss rounds, a 0 s or day-long check-in, 0 or 1,000 entrants, a Swiss without rounds, rounds on a round-robin, a start in 2020 or 2099, rated inside the match config, inverted blinds",
+    expected:
+      "400 INVALID_BODY for a value out of its range, 400 INVALID_TOURNAMENT for a contradiction; no tournament stored",
+    async run(ctx) {
+      const route = ROUTES.find((r) => r.path === "/api/tournaments");
+      assert.ok(route);
+      const base = { name: "absurd", format: "round_robin" };
+      const refusals: Array<[Record<string, unknown>, string]> = [
+        [{ ...base, format: "swiss", rounds: 10_000 }, "INVALID_BODY"],
+        [{ ...base, check_in_seconds: 0 }, "INVALID_BODY"],
+        [{ ...base, check_in_seconds: 86_400 }, "INVALID_BODY"],
+        [{ ...base, max_entrants: 0 }, "INVALID_BODY"],
+        [{ ...base, max_entrants: 1000 }, "INVALID_BODY"],
+        [{ ...base, format: "swiss" }, "INVALID_TOURNAMENT"],
+        [{ ...base, rounds: 3 }, "INVALID_TOURNAMENT"],
+        [{ ...base, starts_at: PAST_START }, "INVALID_TOURNAMENT"],
+        [{ ...base, starts_at: "2099-01-01T00:00:00Z" }, "INVALID_TOURNAMENT"],
+        [{ ...base, match_config: { rated: true } }, "INVALID_TOURNAMENT"],
+        [{ ...base, match_config: { small_blind: 20, big_blind: 10 } }, "INVALID_TOURNAMENT"],
+      ];
+      for (const [body, code] of refusals) {
+        const answer = await send(ctx, route, route.path, { body: JSON.stringify(body) });
+        assertEnvelope(answer, 400, code, ctx.world.secrets);
+      }
+    },
+  },
+  {
+    id: "tournament-entries",
+    input:
+      "the attacker enters an open tournament twice, with a revoked token, the victim's token on a closed one, a system-owned bot, and a well-formed unknown tournament id",
+    expected:
+      "201 then 409 TOURNAMENT_ALREADY_ENTERED; 401 UNAUTHORIZED; 409 TOURNAMENT_STARTED; 403 TOURNAMENT_INELIGIBLE; 400 TOURNAMENT_NOT_FOUND",
+    async run(ctx) {
+      const { world, state } = ctx;
+      const route = ROUTES.find((r) => r.path === "/api/external-api/tournaments/{id}/entries");
+      assert.ok(route);
+      const path = (id: string) => `/api/external-api/tournaments/${id}/entries`;
+      const as = (token: string) => ({ authorization: `Bearer ${token}`, body: "{}" });
+      const first = await send(ctx, route, path(state.openTournament), as(world.attacker.token));
+      assert.equal(first.status, 201, first.body);
+      const again = await send(ctx, route, path(state.openTournament), as(world.attacker.token));
+      assertEnvelope(again, 409, "TOURNAMENT_ALREADY_ENTERED", world.secrets);
+      const revoked = await send(ctx, route, path(state.openTournament), as(world.revokedToken));
+      assertEnvelope(revoked, 401, "UNAUTHORIZED", world.secrets);
+      const closed = await send(ctx, route, path(state.closedTournament), as(world.victim.token));
+      assertEnvelope(closed, 409, "TOURNAMENT_STARTED", world.secrets);
+      const system = await send(ctx, route, path(state.openTournament), as(state.systemBot.token));
+      assertEnvelope(system, 403, "TOURNAMENT_INELIGIBLE", world.secrets);
+      const unknown = await send(ctx, route, path(crypto.randomUUID()), as(world.victim.token));
+      assertEnvelope(unknown, 400, "TOURNAMENT_NOT_FOUND", world.secrets);
+      const view = await api(world.gateway, "GET", `/api/tournaments/${state.openTournament}`, {
+        token: null,
+      });
+      const entrants = (view.body as { entrants: { bot_id: string }[] }).entrants;
+      assert.deepEqual(
+        entrants.map((e) => e.bot_id),
+        [world.attacker.botId],
+      );
     },
   },
   {
@@ -947,12 +1112,19 @@ function signedAt(
  * Where a path with dot segments lands once the URL parser removed them (as WHATWG URL
  * does, like the runtime): the lookup miss of the route it now names, or 404.
  */
-function afterDotSegments(method: string, path: string): { status: number; code: string } {
+function afterDotSegments(
+  method: string,
+  path: string,
+  sent: Auth,
+): { status: number; code: string } {
   const pathname = new URL(path, "http://fuzz.invalid").pathname;
   for (const route of ROUTES.filter((r) => r.method === method)) {
     const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`);
     const match = pattern.exec(pathname);
     if (!match) continue;
+    // Landing on a route that takes another credential (a public route's path climbing
+    // into an admin one) is that route's 401.
+    if (route.auth !== "none" && route.auth !== sent) return { status: 401, code: "UNAUTHORIZED" };
     const [param, value] = Object.entries(match.groups ?? {})[0] ?? [];
     const miss = param === undefined ? undefined : route.miss?.[param];
     if (miss && value !== undefined) return miss(decoded(value));
@@ -967,7 +1139,7 @@ async function hostileParam(ctx: Ctx, route: Route, segment: string): Promise<vo
     const body = route.body ? JSON.stringify(route.body.base(ctx.world, ctx.state)) : undefined;
     const answer = await send(ctx, route, path, body === undefined ? {} : { body });
     const expected = isDotSegment(segment)
-      ? afterDotSegments(route.method, path)
+      ? afterDotSegments(route.method, path, route.auth)
       : miss(decoded(segment));
     try {
       assertEnvelope(answer, expected.status, expected.code, ctx.world.secrets);
@@ -982,10 +1154,10 @@ async function hostileParam(ctx: Ctx, route: Route, segment: string): Promise<vo
 export const httpGroup = defineGroup<HttpState>({
   id: "http",
   entry: "every HTTP route",
-  ref: "docs/http-api.md, docs/lobby.md, docs/match.md, docs/agent-channels.md, bot protocol §8",
-  target: "the Worker, the D1 registry and the matchmaking queue object",
+  ref: "docs/http-api.md, docs/lobby.md, docs/match.md, docs/agent-channels.md, docs/tournaments.md, docs/ratings.md, bot protocol §8",
+  target: "the Worker, the D1 registry, the matchmaking queue object and a tournament object",
   legitFlow:
-    "the admin creates a bot, issues, lists, rotates and revokes its token; a new agent registers; anonymous discovery lists the public channel",
+    "the admin creates a bot, issues, lists, rotates and revokes its token; a new agent registers; anonymous discovery lists the public channel; the admin creates a tournament, the bot enters it, anyone reads it and the leaderboard, the admin cancels it",
   async setup(world) {
     const created = await api(world.gateway, "POST", "/api/bots", {
       body: { name: `fuzz-system-${world.tag}-${Date.now()}`, owner: "system" },
@@ -993,13 +1165,31 @@ export const httpGroup = defineGroup<HttpState>({
     const botId = (created.body as { id: string }).id;
     const issued = await api(world.gateway, "POST", `/api/external-api/bots/${botId}/tokens`);
     const { token, token_id } = issued.body as { token: string; token_id: string };
+    const tournament = async (startsInMs: number) => {
+      const res = await api(world.gateway, "POST", "/api/tournaments", {
+        body: {
+          name: `fuzz-${world.tag}`,
+          format: "round_robin",
+          starts_at: new Date(Date.now() + startsInMs).toISOString(),
+        },
+      });
+      return (res.body as { id: string }).id;
+    };
+    const closedTournament = await tournament(3600_000);
+    await api(world.gateway, "POST", `/api/tournaments/${closedTournament}/cancel`);
     return {
       systemBot: { botId, name: "system", token, tokenId: token_id },
       codesCreated: 0,
       operatorTokensCreated: 0,
+      closedTournament,
+      openTournament: await tournament(3600_000),
+      tournamentsCreated: 0,
     };
   },
-  objects: () => [{ binding: "MATCHMAKER", name: "nlhe-hu" }],
+  objects: (state) => [
+    { binding: "MATCHMAKER", name: "nlhe-hu" },
+    { binding: "TOURNAMENT", name: state.closedTournament },
+  ],
   cases,
   families: [
     {
@@ -1008,7 +1198,7 @@ export const httpGroup = defineGroup<HttpState>({
         "seeded mutations of a valid body on every body route (drop/add/retype fields, duplicate keys, escapes, truncation, junk, non-objects, deep nesting, huge and fractional numbers, NaN-like strings, padding past 64 KiB)",
       outcomes: {
         valid:
-          "the route's answer to its base body (a documented refusal such as 409 BOT_NAME_TAKEN, or 201 for a registration code)",
+          "the route's answer to its base body (a documented refusal such as 409 BOT_NAME_TAKEN or 400 INVALID_TOURNAMENT, or 201 for a registration code or a tournament the rules accept)",
         too_large: "413 BODY_TOO_LARGE",
         not_json: "400 MALFORMED_JSON",
         unknown_field: "400 UNKNOWN_FIELD",
@@ -1129,7 +1319,10 @@ export const httpGroup = defineGroup<HttpState>({
   explain(diff, state) {
     const gained = diff.filter((line) => line.startsWith("d1.agent_registration_codes gained"));
     const minted = diff.filter((line) => line.startsWith("d1.operator_tokens gained"));
-    const rest = diff.filter((line) => !gained.includes(line) && !minted.includes(line));
+    const created = diff.filter((line) => line.startsWith("d1.tournaments gained"));
+    const rest = diff.filter(
+      (line) => !gained.includes(line) && !minted.includes(line) && !created.includes(line),
+    );
     if (gained.length !== state.codesCreated) {
       rest.push(`${gained.length} registration codes stored, ${state.codesCreated} answered 201`);
     }
@@ -1137,6 +1330,9 @@ export const httpGroup = defineGroup<HttpState>({
       rest.push(
         `${minted.length} operator tokens stored, ${state.operatorTokensCreated} answered 201`,
       );
+    }
+    if (created.length !== state.tournamentsCreated) {
+      rest.push(`${created.length} tournaments stored, ${state.tournamentsCreated} answered 201`);
     }
     return rest;
   },
@@ -1175,5 +1371,37 @@ export const httpGroup = defineGroup<HttpState>({
       (c) => c.name,
     );
     assert.ok(names.includes(world.publicChannel));
+    const cup = await api(world.gateway, "POST", "/api/tournaments", {
+      body: {
+        name: "legit cup",
+        format: "swiss",
+        rounds: 2,
+        starts_at: new Date(Date.now() + 3600_000).toISOString(),
+      },
+    });
+    assert.equal(cup.status, 201);
+    const cupId = (cup.body as { id: string }).id;
+    const entered = await api(
+      world.gateway,
+      "POST",
+      `/api/external-api/tournaments/${cupId}/entries`,
+      {
+        token: world.victim.token,
+      },
+    );
+    assert.equal(entered.status, 201);
+    const read = await api(world.gateway, "GET", `/api/tournaments/${cupId}`, { token: null });
+    assert.deepEqual(
+      (read.body as { entrants: { bot_id: string }[] }).entrants.map((e) => e.bot_id),
+      [world.victim.botId],
+    );
+    assert.equal(
+      (await api(world.gateway, "GET", "/api/leaderboard", { token: null })).status,
+      200,
+    );
+    assert.equal(
+      (await api(world.gateway, "POST", `/api/tournaments/${cupId}/cancel`)).status,
+      200,
+    );
   },
 });

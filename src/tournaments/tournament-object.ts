@@ -1,0 +1,97 @@
+/**
+ * `TournamentObject`: one per tournament id, RPC and alarm only (no sockets). A thin shell
+ * over `Tournament` (tournament.ts): RPC calls change stored state synchronously, and the
+ * one alarm — armed at whatever the tournament waits for next (the start, a check-in poll,
+ * a report to score, the safety poll) — runs every step that moves it on.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { describeError, log } from "../lib/log.ts";
+import type { TournamentSpec } from "./config.ts";
+import { tournamentDeps } from "./env-deps.ts";
+import type { MatchReport } from "./scoring.ts";
+import { type EntryAnswer, Tournament, type TournamentView } from "./tournament.ts";
+
+/** After a failed step the alarm waits this long before trying again. */
+const RETRY_AFTER_FAILURE_MS = 1000;
+
+export class TournamentObject extends DurableObject<Env> {
+  readonly #tournament: Tournament;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#tournament = new Tournament(ctx.storage, tournamentDeps(env, ctx.id.name ?? ""));
+  }
+
+  /** Stores the spec (idempotent) and arms the clock for the start. */
+  async create(spec: TournamentSpec): Promise<TournamentView | null> {
+    this.#tournament.create(spec);
+    await this.#arm(false);
+    return this.#tournament.view();
+  }
+
+  /** Registers an entrant (checks and insert without an await in between). */
+  enter(entry: {
+    bot_id: string;
+    token_id: string;
+    name: string;
+  }): EntryAnswer | { ok: false; code: "TOURNAMENT_NOT_FOUND" } {
+    if (!this.#tournament.exists) return { ok: false, code: "TOURNAMENT_NOT_FOUND" };
+    return this.#tournament.enter(entry);
+  }
+
+  /** Admin start now; `false` unless still scheduled. */
+  async start(): Promise<boolean> {
+    if (!this.#tournament.exists) return false;
+    const started = this.#tournament.startNow();
+    await this.#arm(false);
+    return started;
+  }
+
+  /** Admin cancel; `false` when already over. */
+  async cancel(): Promise<boolean> {
+    if (!this.#tournament.exists) return false;
+    const cancelled = this.#tournament.cancel("cancelled_by_admin");
+    await this.#arm(false);
+    return cancelled;
+  }
+
+  /** A match of this tournament ended (delivered at least once): kept, then scored by the alarm. */
+  async matchEnded(report: MatchReport): Promise<void> {
+    if (!this.#tournament.exists) return;
+    this.#tournament.report(report);
+    await this.#arm(false);
+  }
+
+  view(): TournamentView | null {
+    return this.#tournament.view();
+  }
+
+  /** Alarms are at least once: every step re-reads storage, so a repeat finds nothing to do. */
+  override async alarm(): Promise<void> {
+    let failed = false;
+    try {
+      // What is known first (a report just delivered moves the round on at once), then the
+      // safety poll, and whatever it found.
+      await this.#tournament.advance();
+      if (await this.#tournament.poll()) await this.#tournament.advance();
+    } catch (err) {
+      failed = true;
+      log("error", "tournament_alarm_failed", {
+        tournament_id: this.ctx.id.name,
+        error: describeError(err),
+      });
+    }
+    await this.#arm(failed);
+  }
+
+  async #arm(failed: boolean): Promise<void> {
+    const wake = this.#tournament.wakeAt();
+    if (wake === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const at = failed ? Math.max(wake, Date.now() + RETRY_AFTER_FAILURE_MS) : wake;
+    const current = await this.ctx.storage.getAlarm();
+    if (current !== at) await this.ctx.storage.setAlarm(at);
+  }
+}
