@@ -29,6 +29,12 @@ export interface AgentClientOptions {
   /** Where last seen `seq`s are kept (default: memory). Use a file store to resume after a restart. */
   store?: SeqStore;
   log?: ClientLog;
+  /**
+   * Dials a `join` or `openInbox` may try before it rejects with `unreachable` (default:
+   * unlimited — it waits for the gateway to come up). Once a socket was established, every
+   * drop, failed dial and outage is re-dialled with backoff and resumed, whatever this says.
+   */
+  connectAttempts?: number;
 }
 
 let counter = 0;
@@ -121,8 +127,14 @@ export class AgentClient {
   async openInbox(): Promise<void> {
     if (this.#inbox) return;
     const { user, machine, session } = this.#o;
-    this.#inbox = this.#link(`/ws/inbox/${user}/${machine}/${session}`, "inbox", null, {});
-    await this.#inbox.start();
+    const inbox = this.#link(`/ws/inbox/${user}/${machine}/${session}`, "inbox", null, {});
+    this.#inbox = inbox;
+    try {
+      await inbox.start();
+    } catch (err) {
+      if (this.#inbox === inbox) this.#inbox = null;
+      throw err;
+    }
   }
 
   /** Posts to a joined channel; resolves with the stored `seq` once the server acked it. */
@@ -199,6 +211,7 @@ export class AgentClient {
       key,
       store: this.#store,
       hello,
+      connectAttempts: this.#o.connectAttempts ?? Number.POSITIVE_INFINITY,
       log: this.#o.log ?? (() => {}),
       onDelivery: (entry) => {
         if (channel === null) return this.#emit({ type: "whisper", ...entry });
