@@ -17,6 +17,11 @@ export interface LobbyConfig {
   queueTtlSeconds: number;
   /** How soon an unpaired queue is re-examined. */
   matchmakingRetryMs: number;
+  /**
+   * Settle window after a lobby connect before in-flight matches are re-announced, so a
+   * client's own match re-dial can bind its seat first (`resume-window.ts`): 3000.
+   */
+  resumeSettleMs: number;
 }
 
 /** The lobby configuration of this deployment. Malformed values fall back to the contract's. */
@@ -28,5 +33,6 @@ export function lobbyConfig(env: Env): LobbyConfig {
     connectsPerIpPerMinute: positiveIntVar(env.WS_CONNECTS_PER_IP_PER_MINUTE, 120),
     queueTtlSeconds: positiveIntVar(env.MATCHMAKING_QUEUE_TTL_SECONDS, 600),
     matchmakingRetryMs: positiveIntVar(env.MATCHMAKING_RETRY_MS, 5000),
+    resumeSettleMs: positiveIntVar(env.LOBBY_RESUME_SETTLE_MS, 3000),
   };
 }

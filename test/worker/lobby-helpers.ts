@@ -10,6 +10,9 @@ import { issueToken } from "../../src/registry/tokens";
 
 export type Frame = Record<string, unknown> & { type?: string };
 
+/** The lobby's resume settle window in this configuration (wrangler.toml). */
+export const SETTLE_MS = Number(env.LOBBY_RESUME_SETTLE_MS);
+
 let counter = 0;
 /** A fresh client IP per call, so tests never share a connect-rate window by accident. */
 export function freshIp(): string {
@@ -139,13 +142,14 @@ export function botStub(botId: string) {
 }
 
 /**
- * Pretends `ms` passed for the object's deadlines — every schedule row moves `ms` earlier —
- * then fires its alarm. The object's own timestamps are untouched, so only the schedule
- * (what the alarm acts on) is fast-forwarded.
+ * Pretends `ms` passed for what the alarm acts on — every schedule row, and the storage time
+ * of every `matched` notice (the resume window compares it), move `ms` earlier — then fires
+ * the object's alarm. Socket timestamps are untouched.
  */
 export async function elapse(stub: DurableObjectStub, ms: number): Promise<void> {
   await runInDurableObject(stub, (_instance, state) => {
     state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
+    state.storage.sql.exec("UPDATE matched_notices SET created_at = created_at - ?", ms);
   });
   await runDurableObjectAlarm(stub);
 }
