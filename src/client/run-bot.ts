@@ -63,14 +63,15 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
   const running = new Map<string, Promise<MatchOutcome>>();
   const outcomes: MatchOutcome[] = [];
   let reason: StopReason | null = options.signal?.aborted ? "aborted" : null;
-  const live: { socket: WebSocket | null } = { socket: null };
   /** A lobby `hello` was received once: from then on every drop or failed dial is re-dialled. */
   let reached = false;
   let failures = 0;
 
+  /** Ends the lobby without waiting for its closing handshake; match tasks are not touched. */
+  const lobbyStop = new AbortController();
   const finish = (why: StopReason) => {
     reason ??= why;
-    live.socket?.close(1000);
+    lobbyStop.abort();
   };
   const startMatch = (notice: MatchedNotice) => {
     if (running.has(notice.match_id)) return;
@@ -105,7 +106,6 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
       lobby.href,
       undefined,
       (ws) => {
-        live.socket = ws;
         ws.onopen = () => ws.send(JSON.stringify({ type: "authenticate", token: options.token }));
         ws.onmessage = (event) => {
           let frame: { type?: unknown } & Record<string, unknown>;
@@ -127,7 +127,7 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
           }
         };
       },
-      stop.signal,
+      AbortSignal.any([stop.signal, lobbyStop.signal]),
     );
     if (stop.signal.aborted) finish("aborted");
     if (reason !== null) break;

@@ -19,7 +19,9 @@ export const ABNORMAL_CLOSE = 1006;
  * code and reason), or an `error` — Node's WebSocket reports a refused or failed dial (and a
  * connection lost during the opening handshake) with `error` and never a `close`, so waiting
  * for `close` alone would wait for ever. `wire` attaches the caller's `onopen`/`onmessage`
- * before any event can be dispatched; `signal` closes the socket (code 1000).
+ * before any event can be dispatched; nothing reaches them once the attempt has ended.
+ * `signal` closes the socket (1000) and ends the attempt at once: the closing handshake is
+ * not waited for (a peer that keeps the TCP connection open would hold it for 30 s).
  */
 export function dialOnce(
   url: string,
@@ -31,12 +33,17 @@ export function dialOnce(
     const ws = protocols ? new WebSocket(url, protocols) : new WebSocket(url);
     let opened = false;
     let settled = false;
-    const abort = () => ws.close(1000);
     const settle = (code: number, reason: string) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener("abort", abort);
+      ws.onopen = null;
+      ws.onmessage = null;
       resolve({ code, reason, opened });
+    };
+    const abort = () => {
+      settle(1000, "closed by this client");
+      ws.close(1000);
     };
     wire(ws);
     ws.addEventListener("open", () => {

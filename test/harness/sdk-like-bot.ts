@@ -254,13 +254,16 @@ export function runSdkLikeBot(options: SdkLikeOptions): SdkLikeSession {
   const lobbyOnce = async (): Promise<"stopped" | "evicted" | "closed"> => {
     const ws = await connect(options.url);
     const reader = new Reader(ws);
-    const onStop = () => ws.close(1000);
-    stop.signal.addEventListener("abort", onStop, { once: true });
+    // The SDKs poll their stop signal between frames: a stop ends the session at once.
+    const stopped = new Promise<"stop">((resolve) => {
+      if (stop.signal.aborted) resolve("stop");
+      stop.signal.addEventListener("abort", () => resolve("stop"), { once: true });
+    });
     try {
       ws.send(JSON.stringify({ type: "authenticate", token: options.token }));
       for (;;) {
-        const frame = await reader.next();
-        if (stop.signal.aborted) return "stopped";
+        const frame = await Promise.race([reader.next(), stopped]);
+        if (frame === "stop") return "stopped";
         if (frame === null) {
           record("lobby_closed");
           return "closed";
@@ -271,8 +274,7 @@ export function runSdkLikeBot(options: SdkLikeOptions): SdkLikeSession {
         else if (frame.type === "evict") return "evicted";
       }
     } finally {
-      stop.signal.removeEventListener("abort", onStop);
-      ws.close();
+      ws.close(1000);
     }
   };
 
