@@ -6,8 +6,9 @@
  *
  * Options: --seed N (default: random, printed), --minutes M (fault phase, default 3),
  * --bots N (12), --matches N (concurrent, 6), --channels N (3), --agents N (per channel, 4),
- * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N and
- * --revocations N (per minute, 1 and 2), --quiet (no per-fault lines).
+ * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N,
+ * --revocations N and --outages N (per minute: 1, 2 and 0.5; an outage takes the gateway
+ * down for 5–20 s, its dials refused, while the runtime restarts), --quiet (no per-fault lines).
  */
 import { parseArgs } from "node:util";
 import { formatReport, runChaos } from "./scenario.ts";
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     stack: { type: "string", default: "300" },
     restarts: { type: "string", default: "1" },
     revocations: { type: "string", default: "2" },
+    outages: { type: "string", default: "0.5" },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -52,6 +54,7 @@ const report = await runChaos({
   faultGapMs: [300, 1500],
   restarts: Math.max(1, Math.round(minutes * positive("restarts", values.restarts))),
   revocations: Math.max(1, Math.round(minutes * positive("revocations", values.revocations))),
+  outages: Math.max(1, Math.round(minutes * positive("outages", values.outages))),
   slowDecisionRate: 0.03,
   match: { starting_stack: Math.round(positive("stack", values.stack)) },
   ...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`chaos: ${line}\n`) }),

@@ -1,7 +1,7 @@
 // Proves the chaos suite: a short seeded run of `npm run chaos` against the real runtime —
 // SDK bots in concurrent matches and resuming agents in channels, through fault proxies,
-// with socket cuts, delays and stalls, object evictions, a runtime restart and a token
-// revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
+// with socket cuts, delays and stalls, object evictions, a runtime restart, a 5 s outage (every
+// dial refused meanwhile) and a token revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
 // seed; and that each invariant check really fails on the violation it exists to catch.
 import { describe, expect, it } from "vitest";
 import type { ActionEntry, RoundResult } from "../../src/client/types.ts";
@@ -23,7 +23,7 @@ import {
 import { formatReport, runChaos } from "../chaos/scenario.ts";
 
 describe("a short seeded chaos run", () => {
-  it("keeps every invariant through cuts, delays, stalls, evictions, a restart and a revocation", async () => {
+  it("keeps every invariant through cuts, delays, stalls, evictions, a restart, an outage and a revocation", async () => {
     const lines: string[] = [];
     const report = await runChaos({
       seed: 20261121,
@@ -35,6 +35,8 @@ describe("a short seeded chaos run", () => {
       faultGapMs: [250, 700],
       restarts: 1,
       revocations: 1,
+      outages: 1,
+      outageMs: [5000, 5000],
       slowDecisionRate: 0.05,
       log: (line) => lines.push(line),
     });
@@ -42,6 +44,7 @@ describe("a short seeded chaos run", () => {
     expect(report.ok, `${printed}\n\n${lines.join("\n")}`).toBe(true);
     expect(report.faults.restart.applied).toBe(1);
     expect(report.faults.revoke.applied).toBe(1);
+    expect(report.faults.outage.applied).toBe(1);
     const applied = Object.values(report.faults).reduce((n, f) => n + f.applied, 0);
     expect(applied).toBeGreaterThan(15);
     const counts = new Map(report.verdicts.flatMap((v) => v.counts));
