@@ -108,6 +108,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
       live.socket?.close(1000);
       return { status: "aborted", matchId };
     }
+    let lastError: string | null = null;
     const closed = await dialOnce(
       url.href,
       [TOKEN_SUBPROTOCOL, token],
@@ -157,7 +158,8 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
               bot.onMatchEnd?.(ended);
               break;
             case "error":
-              log("server_error_frame", { match_id: matchId, code: String(frame.code) });
+              lastError = String(frame.code);
+              log("server_error_frame", { match_id: matchId, code: lastError });
               break;
           }
         };
@@ -166,7 +168,11 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
     );
     if (ended) break;
     if (options.signal?.aborted) return { status: "aborted", matchId };
-    if (TERMINAL_CLOSE_CODES.has(closed.code)) {
+    // `duplicate_participant`: the seat still has a live socket — after a drop, most often our
+    // own dead one, which the server has not noticed yet. A refused duplicate costs nothing
+    // (§9 item 12), so it is re-dialled like a drop, within the grace window.
+    const duplicate = closed.code === 4011 && lastError === "duplicate_participant";
+    if (TERMINAL_CLOSE_CODES.has(closed.code) && !duplicate) {
       log("match_refused", { match_id: matchId, code: closed.code, reason: closed.reason });
       return { status: "refused", matchId, code: closed.code, reason: closed.reason };
     }
