@@ -80,8 +80,15 @@ export class BotObject extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    // The runtime already answered the close frame (web_socket_auto_reply_to_close).
     this.#forget(ws);
+    // Reciprocate the peer's close: the runtime does not answer it by itself here, and a
+    // client left waiting for the answer reports 1006 after its close timeout (10 s for the
+    // Python `websockets` the Chipzen clients use — the reference client's match dial waited).
+    try {
+      ws.close(1000, "");
+    } catch {
+      // already closed
+    }
     await this.#schedule.arm();
   }
 

@@ -1,7 +1,7 @@
 // Proves the lobby over real sockets against the real Worker (Node `ws` clients, loopback):
 // hello and a live heartbeat on real alarms (short timers via vars), 4000 for a silent bot,
 // 4001 without authenticate, eviction by a newer lobby, 4002 after revocation, presence that
-// drops when a client dies, and the per-IP 1008 limit.
+// drops when a client dies, a client's close answered at once, and the per-IP 1008 limit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
@@ -120,6 +120,14 @@ describe("lobby over real sockets", () => {
     expect(await presence(bot.botId)).toBe(true);
     socket.cut();
     await eventually(async () => !(await presence(bot.botId)), "presence to drop", 3000);
+  });
+
+  it("answers a client's close at once: the client sees 1000, not 1006 after its timeout", async () => {
+    const { socket } = await lobby(await newBot());
+    socket.close(1000);
+    // Unanswered, `ws` gives up after its close timeout and reports 1006 (the Python
+    // `websockets` of the Chipzen clients waits 10 s first).
+    expect((await socket.closed(30_000)).code).toBe(1000);
   });
 });
 
