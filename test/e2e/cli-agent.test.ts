@@ -43,7 +43,7 @@ afterAll(async () => {
 async function eventually<T>(
   find: () => T | undefined,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 async function until<T>(find: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const found = find();
     if (found !== undefined) return found;

@@ -40,7 +40,7 @@ async function presence(botId: string): Promise<boolean> {
   return (res.body as { online: boolean }).online;
 }
 
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000) {
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline)
@@ -68,7 +68,7 @@ describe("lobby over real sockets", () => {
     const bot = await newBot();
     const { socket } = await lobby(bot);
     expect(await socket.next(5000, "a ping")).toEqual({ type: "ping" });
-    expect(await socket.closed(5000)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
+    expect(await socket.closed(15_000)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
     expect(await presence(bot.botId)).toBe(false);
   });
 
@@ -108,7 +108,7 @@ describe("lobby over real sockets", () => {
       if (!socket.isClosed) socket.send({ type: "pong" });
     }, 100);
     try {
-      expect(await socket.closed(5000)).toEqual({ code: 4002, reason: "token_revoked" });
+      expect(await socket.closed(15_000)).toEqual({ code: 4002, reason: "token_revoked" });
     } finally {
       clearInterval(pongs);
     }
@@ -119,7 +119,7 @@ describe("lobby over real sockets", () => {
     const { socket } = await lobby(bot);
     expect(await presence(bot.botId)).toBe(true);
     socket.cut();
-    await eventually(async () => !(await presence(bot.botId)), "presence to drop", 3000);
+    await eventually(async () => !(await presence(bot.botId)), "presence to drop", 15_000);
   });
 
   it("answers a client's close at once: the client sees 1000, not 1006 after its timeout", async () => {

@@ -60,7 +60,7 @@ export class Client {
   }
 
   /** The next frame, in order. */
-  async next(what = "the next frame", timeoutMs = 3000): Promise<Frame> {
+  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
     await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
     const frame = this.frames[this.#cursor] as Frame;
     this.#cursor += 1;
@@ -68,7 +68,7 @@ export class Client {
   }
 
   /** Resolves with the close code and reason. */
-  async closed(timeoutMs = 3000): Promise<{ code: number; reason: string }> {
+  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
     await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
     return this.closeEvent as { code: number; reason: string };
   }
@@ -159,7 +159,7 @@ export async function waitInObject(
   stub: DurableObjectStub,
   check: (state: DurableObjectState) => boolean,
   what: string,
-  timeoutMs = 3000,
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await runInDurableObject(stub, (_instance, state) => check(state)))) {

@@ -54,7 +54,7 @@ async function refusedFirst(ctx: Ctx, first: string | Uint8Array, binary = false
 async function authenticated(ctx: Ctx, headers: Array<[string, string]> = []): Promise<RawSocket> {
   const socket = await openLobby(ctx.world, lobbyPath(ctx.state), headers);
   socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
-  const hello = await nextJson(socket, 5000, "the lobby hello");
+  const hello = await nextJson(socket, 15_000, "the lobby hello");
   assert.equal(hello.type, "hello");
   assert.equal(hello.match_id, ctx.state.bot.botId);
   return socket;
@@ -141,7 +141,7 @@ const cases: FixedCase<LobbyState>[] = [
       const encoded = `%${id.charCodeAt(0).toString(16)}${id.slice(1)}`;
       const socket = await openLobby(ctx.world, `/ws/external/bot/${encoded}`);
       socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
-      const hello = await nextJson(socket, 5000, "the lobby hello");
+      const hello = await nextJson(socket, 15_000, "the lobby hello");
       assert.equal(hello.match_id, id);
       socket.close();
     },
@@ -254,7 +254,7 @@ const cases: FixedCase<LobbyState>[] = [
         const socket = answer.socket;
         assert.ok(socket);
         socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
-        assert.equal((await nextJson(socket, 5000, "hello")).type, "hello");
+        assert.equal((await nextJson(socket, 15_000, "hello")).type, "hello");
         socket.close();
       }
     },
@@ -353,7 +353,7 @@ export const lobbyGroup = defineGroup<LobbyState>({
             const socket = await openLobby(ctx.world, lobbyPath(ctx.state));
             socket.send(mutation.text);
             if (mutation.outcome === "valid") {
-              const hello = await nextJson(socket, 5000, "the lobby hello");
+              const hello = await nextJson(socket, 15_000, "the lobby hello");
               assert.equal(hello.type, "hello");
               socket.close();
             } else {

@@ -444,7 +444,7 @@ const cases: FixedCase<PlayState>[] = [
       state.hostile.socket?.send(JSON.stringify({ type: "pong", pad: "x".repeat(5000) }));
       const error = await state.hostile.until("error");
       assert.equal(error.code, "message_too_large");
-      assert.equal((await state.hostile.socket?.closed(5000))?.code, 4008);
+      assert.equal((await state.hostile.socket?.closed(15_000))?.code, 4008);
       await redial(state);
       const again = await state.hostile.until("turn_request");
       assert.deepEqual(
@@ -513,7 +513,7 @@ export const matchPlayGroup = defineGroup<PlayState>({
                 frames.push(await state.hostile.next(10_000, "an error"));
               }
               assert.deepEqual(summary(frames), expected);
-              assert.equal((await state.hostile.socket?.closed(5000))?.code, 4008);
+              assert.equal((await state.hostile.socket?.closed(15_000))?.code, 4008);
               await redial(state);
             } else {
               assert.deepEqual(summary(await drain(state)), expected);
@@ -586,7 +586,7 @@ async function inTurnAnswer(state: PlayState, turn: Json, action: string, outcom
   const error = await state.hostile.until("error");
   assert.equal(error.code, idleAnswer(outcome));
   if (outcome === "too_large") {
-    assert.equal((await state.hostile.socket?.closed(5000))?.code, 4008);
+    assert.equal((await state.hostile.socket?.closed(15_000))?.code, 4008);
     await redial(state);
     const again = await state.hostile.until("turn_request");
     assert.equal(again.request_id, turn.request_id);
@@ -716,7 +716,7 @@ export const matchFloodGroup = defineGroup<PlayState>({
           burst(state, 15);
           await new Promise((resolve) => setTimeout(resolve, 1100));
         }
-        const closed = await socket.closed(3000);
+        const closed = await socket.closed(15_000);
         assert.deepEqual(closed, { code: 4009, reason: "rate_limit_exceeded" });
         assert.deepEqual(errorCodes(state.hostile.unread), []);
         // The window must empty before the handshake, or it is dropped too.
