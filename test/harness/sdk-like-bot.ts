@@ -54,7 +54,7 @@ export interface SdkLikeOptions {
   maxMatches?: number;
   policy?: RetryPolicy;
   /** The bot's decision (default: check, else call). May wait: the SDKs decide off-loop. */
-  decide?: (turn: Frame) => Promise<{ action: string; params?: Record<string, unknown> }>;
+  decide?: (turn: Frame) => Promise<Answer>;
 }
 
 export interface SdkLikeSession {
@@ -131,7 +131,9 @@ class Reader {
   }
 }
 
-const checkOrCall = async (turn: Frame) => {
+type Answer = { action: string; params?: Record<string, unknown> };
+
+const checkOrCall = async (turn: Frame): Promise<Answer> => {
   const valid = (turn.valid_actions as string[] | undefined) ?? [];
   return { action: valid.includes("check") ? "check" : "call" };
 };
