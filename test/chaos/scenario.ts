@@ -48,6 +48,11 @@ export interface ChaosOptions {
   bots: number;
   /** Matches kept in play during the fault phase. */
   concurrentMatches: number;
+  /**
+   * Matches dispatched at least: the dispatcher keeps going past the fault phase until then
+   * (for at most twice its length again), so a slow machine still exercises enough play.
+   */
+  minMatches?: number;
   channels: number;
   agentsPerChannel: number;
   faultGapMs: [number, number];
@@ -545,7 +550,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const phaseEnd = phaseStart + options.durationMs;
     const dispatcher = (async () => {
       let lastRefresh = 0;
-      while (Date.now() < phaseEnd) {
+      const hardEnd = phaseEnd + 2 * options.durationMs;
+      const more = () =>
+        Date.now() < phaseEnd || (matches.size < (options.minMatches ?? 0) && Date.now() < hardEnd);
+      while (more()) {
         if (Date.now() - lastRefresh > 1000) {
           drainLogs();
           await refreshLive();

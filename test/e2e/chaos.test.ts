@@ -30,6 +30,7 @@ describe("a short seeded chaos run", () => {
       durationMs: 12_000,
       bots: 4,
       concurrentMatches: 2,
+      minMatches: 6,
       channels: 2,
       agentsPerChannel: 3,
       faultGapMs: [250, 700],

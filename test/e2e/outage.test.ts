@@ -20,6 +20,7 @@ import { createChannel } from "../harness/agent.ts";
 import { type CliProcess, runCli, startCli, startScript } from "../harness/cli.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { type FrontDoor, startFrontDoor } from "../harness/outage.ts";
+import { until } from "../harness/until.ts";
 
 const ECHO = fileURLToPath(new URL("../../examples/echo-agent.ts", import.meta.url));
 const SHOVE = fileURLToPath(new URL("./fixtures/shove-bot.ts", import.meta.url));
@@ -67,16 +68,6 @@ async function newAgent(user: string, origin: string, log?: (event: string) => v
   const heard: AgentEvent[] = [];
   agent.on((event) => heard.push(event));
   return { agent, heard };
-}
-
-async function until<T>(find: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Texts of the channel messages `heard` from `from`, in delivery order. */
@@ -187,16 +178,16 @@ describe("a gateway that is down for 10 s", () => {
     await bob.agent.post("outage", { text: "after" });
 
     // Alice: every message once, in order, and the whisper queued while she was away.
-    await until(() => texts(alice.heard, "bob/m/main")[2], "alice to catch up");
+    await until(() => texts(alice.heard, "bob/m/main")[2], "alice to catch up", 60_000);
     expect(texts(alice.heard, "bob/m/main")).toEqual(["before", "during", "after"]);
-    await until(() => alice.heard.find((e) => e.type === "whisper"), "the queued whisper");
+    await until(() => alice.heard.find((e) => e.type === "whisper"), "the queued whisper", 60_000);
     expect(alice.heard.filter((e) => e.type === "whisper")).toHaveLength(1);
     expect(redials.length).toBeGreaterThan(1); // refused dials were retried, not fatal
     // The CLI processes resumed: both print what was posted during and after the outage.
     await cliTail.waitFor(/bob\/m\/main: during[\s\S]*bob\/m\/main: after/, 60_000);
     await cliJoin.waitFor(/bob\/m\/main: during[\s\S]*bob\/m\/main: after/, 60_000);
     // The example agent echoed what it missed, once each, and is present again.
-    await until(() => texts(bob.heard, "echo/example/main")[2], "the echoes");
+    await until(() => texts(bob.heard, "echo/example/main")[2], "the echoes", 60_000);
     expect(texts(bob.heard, "echo/example/main")).toEqual([
       'echo: {"text":"before"}',
       'echo: {"text":"during"}',
@@ -207,7 +198,7 @@ describe("a gateway that is down for 10 s", () => {
       expect.arrayContaining(["alice/m/main", "echo/example/main", "cli/box/term"]),
     );
     cliJoin.write("typed after the outage");
-    await until(() => texts(bob.heard, "cli/box/term")[0], "the line typed in the CLI");
+    await until(() => texts(bob.heard, "cli/box/term")[0], "the line typed in the CLI", 60_000);
     // The bot finished its match.
     const result = await run;
     expect(result.reason).toBe("max_matches");
