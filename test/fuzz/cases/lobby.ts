@@ -296,7 +296,11 @@ const cases: FixedCase<LobbyState>[] = [
         assert.equal(refused.headers["sec-websocket-protocol"], SENTINEL);
         assert.ok(refused.socket);
         await assertClosed(refused.socket, { code: 1008, errors: [] }, ctx.world.secrets);
-        for (const socket of open.slice(0, 3)) assert.equal(socket.isClosed, false);
+        // The first 30 were let in: none was closed by the limit (one that waited longer than
+        // the authenticate deadline while the rest opened may have been closed 4001 for that).
+        for (const socket of open) {
+          if (socket.isClosed) assert.notEqual((await socket.closed(15_000)).code, 1008);
+        }
       } finally {
         for (const socket of open) socket.cut();
       }
