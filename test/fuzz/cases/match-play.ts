@@ -684,13 +684,15 @@ export const matchFloodGroup = defineGroup<PlayState>({
     },
     {
       id: "over-limit-answer",
-      input: "on its own turn: 12 pongs, then the correct answer in the same second",
+      input: "on its own turn: 40 pongs, then the correct answer in the same second",
       expected:
         "the over-limit answer is dropped and the turn gets the auto-action (`is_timeout: true`)",
       async run(ctx) {
         const { state } = ctx;
         const turn = await myTurn(state);
-        burst(state, 12);
+        // Far past the limit, so the answer is over it even if a loaded machine spreads the
+        // burst over more than a second.
+        burst(state, 40);
         state.hostile.socket?.sendJson({
           type: "turn_action",
           match_id: "",
@@ -705,15 +707,15 @@ export const matchFloodGroup = defineGroup<PlayState>({
     },
     {
       id: "sustained",
-      input: "bursts of 15 pongs, 1.1 s apart, until the server closes",
+      input: "bursts of 40 pongs, 1.1 s apart, until the server closes",
       expected:
         "close 4009 `rate_limit_exceeded` at the 5th counted violation (at most one per second), no error frame",
       async run(ctx) {
         const { state } = ctx;
         const socket = state.hostile.socket;
         assert.ok(socket);
-        for (let i = 0; i < 6 && !socket.isClosed; i += 1) {
-          burst(state, 15);
+        for (let i = 0; i < 10 && !socket.isClosed; i += 1) {
+          burst(state, 40);
           await new Promise((resolve) => setTimeout(resolve, 1100));
         }
         const closed = await socket.closed(15_000);
