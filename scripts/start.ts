@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { devVarsAdminToken, request } from "../src/cli/config.ts";
+import { buildAssets } from "./build-assets.ts";
 
 const ORIGIN = "http://127.0.0.1:8787";
 const DEV_BOT_NAME = "my-bot";
@@ -85,6 +86,7 @@ async function seedChannel(adminToken: string): Promise<void> {
 }
 
 const adminToken = ensureAdminToken();
+buildAssets();
 await run(["d1", "migrations", "apply", "DB", "--local"]);
 const dev = spawn("wrangler", ["dev"], { stdio: "inherit", env: childEnv });
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -102,6 +104,7 @@ console.log(`
 │ dev bot "${DEV_BOT_NAME}": ${botId}
 │ bot token (new each start, shown once): ${token}
 │ lobby socket: ${ORIGIN.replace("http", "ws")}/ws/external/bot/${botId}
+│ HTTP API reference: ${ORIGIN}/docs/api  (the document: ${ORIGIN}/openapi.json)
 │
 │ In another terminal, play three matches against a house bot:
 │   ${botEnv} npm run botgate -- bot play --house --matches 3

@@ -1,25 +1,42 @@
 import { Hono } from "hono";
+import * as v from "valibot";
 import { agentAdminRoutes, agentRoutes, channelDirectoryRoutes } from "./api/agents";
 import { botLobbyRoutes } from "./api/bot-lobby";
 import { botRoutes } from "./api/bots";
 import { externalRoutes } from "./api/external";
 import { matchRoutes } from "./api/matches";
+import { apiDocument, OPENAPI_PATH, REFERENCE_PATH } from "./api/openapi";
+import { operatorRoutes } from "./api/operators";
 import { tokenRoutes } from "./api/tokens";
 import { agentSocketRoutes } from "./channels/routes";
 import type { AppEnv } from "./http/context";
 import { ApiError, type ErrorEnvelope } from "./http/errors";
+import { route } from "./http/openapi";
 import { requestId } from "./http/request-id";
 import { describeError, log } from "./lib/log";
 import { wsConnectRateLimit } from "./lobby/connect-limit";
 import { lobbyRoutes } from "./lobby/lobby-route";
 import { matchSocketRoutes } from "./match/gateway";
+import { operatorSocketRoutes } from "./operators/routes";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
   .use(requestId)
   .use("/ws/external/*", wsConnectRateLimit)
   .use("/ws/match/*", wsConnectRateLimit)
-  .get("/health", (c) => c.json({ status: "ok" }))
+  .get(
+    "/health",
+    route({
+      id: "getHealth",
+      summary: "Liveness",
+      tag: "Service",
+      auth: "public",
+      responses: {
+        200: { description: "Up", body: v.strictObject({ status: v.literal("ok") }) },
+      },
+    }),
+    (c) => c.json({ status: "ok" }),
+  )
   .route("/api/bots", botRoutes)
   .route("/api/bots", botLobbyRoutes)
   .route("/api/external-api", tokenRoutes)
@@ -30,18 +47,40 @@ export const app = new Hono<AppEnv>()
   .route("/api/agents", agentRoutes)
   .route("/api/channels", channelDirectoryRoutes)
   .route("/api/admin", agentAdminRoutes)
-  .route("/ws", agentSocketRoutes);
+  .route("/ws", agentSocketRoutes)
+  .route("/api/operators", operatorRoutes)
+  .route("/", operatorSocketRoutes);
 
-app.notFound((c) =>
-  c.json(
+// Registered after the chain: the handler reads the finished app.
+app.get(
+  OPENAPI_PATH,
+  route({
+    id: "getOpenApiDocument",
+    summary: "This document (OpenAPI 3.1)",
+    description: `The browsable reference of the same document is served at \`${REFERENCE_PATH}\`.`,
+    tag: "Service",
+    auth: "public",
+    responses: { 200: { description: "The OpenAPI 3.1 document", media: "application/json" } },
+  }),
+  async (c) => c.json(await apiDocument(app)),
+);
+
+// No route: a GET or HEAD may be a static asset (public/, wrangler.toml [assets]); a miss
+// there, and any other method, is the 404 envelope.
+app.notFound(async (c) => {
+  if (c.req.method === "GET" || c.req.method === "HEAD") {
+    const asset = await c.env.ASSETS.fetch(c.req.raw);
+    if (asset.status !== 404) return asset;
+  }
+  return c.json(
     {
       error_code: "NOT_FOUND",
       message: `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
       request_id: c.get("requestId"),
     } satisfies ErrorEnvelope,
     404,
-  ),
-);
+  );
+});
 
 app.onError((err, c) => {
   const request_id = c.get("requestId");

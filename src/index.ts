@@ -6,5 +6,6 @@ export { BotObject } from "./lobby/bot-object";
 export { ConnectLimiterObject } from "./lobby/connect-limiter-object";
 export { MatchmakerObject } from "./lobby/matchmaker-object";
 export { MatchObject } from "./match/match-object";
+export { OperatorHubObject } from "./operators/operator-hub-object";
 
 export default app satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
 /** D1 queries for agent identity: users, machines and their keys, registration codes. */
+import * as v from "valibot";
 import { randomBase62, sha256Hex } from "../lib/crypto";
-import { isoNow } from "../lib/time";
+import { IsoTimestamp, isoNow } from "../lib/time";
 
 /** A machine key as the handshake needs it. */
 export interface MachineKey {
@@ -9,11 +10,14 @@ export interface MachineKey {
 }
 
 /** A user with their machines, as the admin listing shows it. */
-export interface AgentUser {
-  user: string;
-  created_at: string;
-  machines: Array<{ name: string; pubkey: string; created_at: string }>;
-}
+export const AgentUserSchema = v.strictObject({
+  user: v.string(),
+  created_at: IsoTimestamp,
+  machines: v.array(
+    v.strictObject({ name: v.string(), pubkey: v.string(), created_at: IsoTimestamp }),
+  ),
+});
+export type AgentUser = v.InferOutput<typeof AgentUserSchema>;
 
 /** Objects that may hold a machine's sockets: where a force-drop must go. */
 export interface MachineObject {
@@ -252,12 +256,15 @@ export async function recordMachineObject(
 }
 
 /** Issued registration code: the plaintext is shown once, only its hash is stored. */
-export interface RegistrationCode {
-  code: string;
-  code_id: string;
-  uses: number | null;
-  expires_at: number | null;
-}
+export const RegistrationCodeSchema = v.strictObject({
+  code: v.pipe(v.string(), v.description("Shown only here")),
+  code_id: v.string(),
+  /** Uses left; `null` = unlimited. */
+  uses: v.nullable(v.number()),
+  /** Expiry in Unix milliseconds; `null` = never. */
+  expires_at: v.nullable(v.number()),
+});
+export type RegistrationCode = v.InferOutput<typeof RegistrationCodeSchema>;
 
 /** Issues an invite-only registration code, optionally limited in uses and time. */
 export async function createRegistrationCode(

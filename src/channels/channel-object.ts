@@ -9,6 +9,9 @@ import { toBase64Url } from "../agents/ed25519";
 import { userExists } from "../agents/registry";
 import { randomBase62, sha256Hex } from "../lib/crypto";
 import { describeError, log } from "../lib/log";
+import { type ChannelMessage, reportChannelMessage } from "../operators/chat-events";
+import { reportPresence } from "../operators/hub-reporter";
+import { channelSessionPresence } from "../operators/presence-kinds";
 import {
   type ChannelAdminOp,
   type ChannelClientFrame,
@@ -25,10 +28,12 @@ import { type ChannelSettings, ChannelState } from "./channel-state";
 import type { Attachment, HelloRequest, Identity } from "./connection";
 import { deleteChannelEntry, setMembership, updateChannelEntry } from "./directory";
 import { Presence } from "./presence";
-import { SeqLog } from "./seq-log";
+import { type Appended, SeqLog } from "./seq-log";
 
 /** Age pruning runs at most this often; reads filter expired messages in between. */
 const PRUNE_EVERY_MS = 3600 * 1000;
+/** Until when operators watch this channel (`chat.subscribe`), epoch ms. */
+const OPERATOR_WATCH_KEY = "operator_watch_until";
 
 /** One channel: messages, presence, ACL and moderation behind `/ws/channel/{name}`. */
 export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
@@ -108,6 +113,55 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   /** A user was removed from the server: they lose membership and any admin role here. */
   async forgetUser(user: string): Promise<void> {
     this.#state.forgetUser(user);
+  }
+
+  // ---- RPC from the operator hub (docs/operator-gateway.md, chat.*) ----
+
+  /** Who is here, for the hub's presence rebuild. */
+  async presenceList(): Promise<Array<{ path: string; since: number }>> {
+    return this.#presence.list();
+  }
+
+  /** A page of history for `chat.history`; `null` when there is no such channel. */
+  async operatorHistory(request: Omit<HistoryRequest, "type" | "id">): Promise<{
+    messages: Array<{ seq: number; ts: number; from: string; payload: string }>;
+    more: boolean;
+  } | null> {
+    if (!this.#state.settings()) return null;
+    const page = this.#log.page(request, Date.now());
+    // Payloads cross the RPC as JSON text: their shape is the agents' business.
+    const messages = page.entries.map((e) => ({ ...e, payload: JSON.stringify(e.payload) }));
+    return { messages, more: page.more };
+  }
+
+  /** A post by an operator (`chat.send`), idempotent by `id`; `null` when there is no channel. */
+  async operatorPost(input: {
+    from: string;
+    id: string;
+    payload: unknown;
+  }): Promise<Appended | null> {
+    if (!this.#state.settings()) return null;
+    const stored = this.#log.append(
+      input.from,
+      input.id,
+      JSON.stringify(input.payload),
+      Date.now(),
+    );
+    if (!stored.duplicate) {
+      this.#deliver(
+        { seq: stored.seq, ts: stored.ts, from: input.from, payload: input.payload },
+        null,
+      );
+    }
+    return stored;
+  }
+
+  /** Operators watch this channel until `until`: its messages are reported to the hub. */
+  async watchForOperators(until: number): Promise<boolean> {
+    if (!this.#state.settings()) return false;
+    const held = this.ctx.storage.kv.get<number>(OPERATOR_WATCH_KEY) ?? 0;
+    if (until > held) this.ctx.storage.kv.put(OPERATOR_WATCH_KEY, until);
+    return true;
   }
 
   // ---- handshake hooks ----
@@ -223,16 +277,24 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
    */
   #post(socket: LiveSocket, frame: Post): void {
     const { attachment, ws } = socket;
-    const now = Date.now();
     const from = attachment.identity.path;
-    const stored = this.#log.append(from, frame.id, JSON.stringify(frame.payload), now);
+    const stored = this.#log.append(from, frame.id, JSON.stringify(frame.payload), Date.now());
     this.send(ws, { type: "ack", id: frame.id, seq: stored.seq, ts: stored.ts });
     if (stored.duplicate) return;
     const echo = attachment.hello?.echo === true;
-    this.broadcast(
-      { type: "message", seq: stored.seq, ts: stored.ts, from, payload: frame.payload },
+    this.#deliver(
+      { seq: stored.seq, ts: stored.ts, from, payload: frame.payload },
       echo ? null : attachment.id,
     );
+  }
+
+  /** Fans a new message out (except to `exceptId`), to watching operators too. */
+  #deliver(message: ChannelMessage, exceptId: string | null): void {
+    const now = Date.now();
+    this.broadcast({ type: "message", ...message }, exceptId);
+    if ((this.ctx.storage.kv.get<number>(OPERATOR_WATCH_KEY) ?? 0) > now) {
+      reportChannelMessage(this.env, this.name, message);
+    }
     // Rows past the count limit are deleted in batches here, expired ones hourly by the alarm.
     this.#log.trimCount();
     if (!this.#pruneScheduled) {
@@ -268,7 +330,20 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
 
   #flushPresence(): void {
     const diff = this.#presence.flush();
-    if (diff) this.broadcast({ type: "presence", ...diff });
+    if (!diff) return;
+    this.broadcast({ type: "presence", ...diff });
+    // Operators see each session in each channel it joined (operator gateway presence).
+    const since = new Map(this.#presence.list().map((s) => [s.path, s.since]));
+    for (const path of diff.joined) {
+      reportPresence(
+        this.env,
+        channelSessionPresence(path, this.name, since.get(path) ?? Date.now()),
+      );
+    }
+    for (const path of diff.left) {
+      const { instanceId, facet } = channelSessionPresence(path, this.name, 0);
+      reportPresence(this.env, { instanceId, facet, gone: true });
+    }
   }
 
   // ---- moderation (§8) ----

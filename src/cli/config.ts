@@ -32,13 +32,18 @@ export function gatewayUrl(flag: string | undefined): string {
  * of the machine can read.
  */
 export function secret(name: string, fallbackFile?: () => string | undefined): string {
+  const found = optionalSecret(name) ?? fallbackFile?.();
+  if (found) return found;
+  throw new UsageError(`set ${name} (or ${name}_FILE with the path of a file holding it)`);
+}
+
+/** Like `secret`, for a secret that may be absent: `undefined` when neither variable is set. */
+export function optionalSecret(name: string): string | undefined {
   const direct = process.env[name];
   if (direct) return direct.trim();
   const file = process.env[`${name}_FILE`];
   if (file) return readFileSync(file, "utf8").trim();
-  const fallback = fallbackFile?.();
-  if (fallback) return fallback;
-  throw new UsageError(`set ${name} (or ${name}_FILE with the path of a file holding it)`);
+  return undefined;
 }
 
 /** Local development: the ADMIN_TOKEN that `npm start` wrote to .dev.vars. */

@@ -12,6 +12,7 @@ import { adminCommand } from "./admin-commands.ts";
 import { joinChannel, keygen, register, tail, whisper, who } from "./agent-commands.ts";
 import { botPlayHouse, botRun } from "./bot-commands.ts";
 import { CommandError, gatewayUrl, UsageError } from "./config.ts";
+import { mcpCommand } from "./mcp-command.ts";
 
 export const USAGE = `usage: botgate <command> [options]
 
@@ -32,6 +33,9 @@ Agents (key file: --key, BOTGATE_AGENT_KEY_FILE or ~/.config/botgate/agent.key.j
                                         stopped), then follow new ones
   whisper <user/machine/session> <text> whisper to a session (prints delivered or queued)
   who <channel>                         list the sessions present
+MCP (for agent hosts such as Claude Code; botgate mcp --help for its options):
+  mcp [--url URL]... [--channel C]... [--bot-id ID] [--print-config]
+                                        an MCP server on stdio: channels, whispers, poker
 Admin (BOTGATE_ADMIN_TOKEN or BOTGATE_ADMIN_TOKEN_FILE; locally .dev.vars is read):
   bots list | bots create <name>
   tokens issue <bot_id> | tokens list <bot_id> | tokens rotate <token_id> | tokens revoke <token_id>
@@ -47,6 +51,8 @@ export async function main(
   signal: AbortSignal = new AbortController().signal,
   input: NodeJS.ReadableStream = process.stdin,
 ): Promise<number> {
+  // The MCP bridge has options of its own (repeatable --url) and keeps stdout for MCP.
+  if (argv[0] === "mcp") return mcpCommand(argv.slice(1), process.argv[1] ?? "", signal, out);
   try {
     const { values, positionals } = parseArgs({
       args: argv,

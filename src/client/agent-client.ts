@@ -35,6 +35,8 @@ export interface AgentClientOptions {
    * drop, failed dial and outage is re-dialled with backoff and resumed, whatever this says.
    */
   connectAttempts?: number;
+  /** How often each socket pings (default 25 s, for the server's default 75 s heartbeat timeout). */
+  pingIntervalMs?: number;
 }
 
 let counter = 0;
@@ -106,35 +108,46 @@ export class AgentClient {
   /**
    * Joins a channel: resumes after the last stored `seq` for it (replaying what was
    * missed), and resolves with the channel info and its latest `seq` once caught up.
+   * `admin` says whether this session may use the channel's moderation ops.
    */
   async join(
     channel: string,
     options: { invite?: string; echo?: boolean } = {},
-  ): Promise<{ channel: unknown; seq: number }> {
+  ): Promise<{ channel: unknown; seq: number; admin: boolean }> {
     if (this.#channels.has(channel)) throw new Error(`already joined ${channel}`);
     const link = this.#link(`/ws/channel/${channel}`, `channel:${channel}`, channel, options);
     this.#channels.set(channel, link);
     try {
       const established = await link.start();
-      return { channel: established.channel, seq: Number(established.seq) };
+      return {
+        channel: established.channel,
+        seq: Number(established.seq),
+        admin: established.admin === true,
+      };
     } catch (err) {
       this.#channels.delete(channel);
       throw err;
     }
   }
 
-  /** Opens this session's inbox: queued whispers arrive first, then live ones. */
-  async openInbox(): Promise<void> {
-    if (this.#inbox) return;
-    const { user, machine, session } = this.#o;
-    const inbox = this.#link(`/ws/inbox/${user}/${machine}/${session}`, "inbox", null, {});
-    this.#inbox = inbox;
-    try {
-      await inbox.start();
-    } catch (err) {
-      if (this.#inbox === inbox) this.#inbox = null;
-      throw err;
+  /**
+   * Opens this session's inbox: queued whispers arrive first, then live ones. `admin`
+   * says whether the user is a server admin (the server-wide ops).
+   */
+  async openInbox(): Promise<{ admin: boolean }> {
+    if (!this.#inbox) {
+      const { user, machine, session } = this.#o;
+      const inbox = this.#link(`/ws/inbox/${user}/${machine}/${session}`, "inbox", null, {});
+      this.#inbox = inbox;
+      try {
+        const established = await inbox.start();
+        return { admin: established.admin === true };
+      } catch (err) {
+        if (this.#inbox === inbox) this.#inbox = null;
+        throw err;
+      }
     }
+    return { admin: this.#inbox.established?.admin === true };
   }
 
   /** Posts to a joined channel; resolves with the stored `seq` once the server acked it. */
@@ -169,6 +182,21 @@ export class AgentClient {
   async who(channel: string): Promise<Array<{ path: string; since: number }>> {
     const answer = await this.#joined(channel).request({ type: "who", id: newId("who") });
     return answer.sessions as Array<{ path: string; since: number }>;
+  }
+
+  /**
+   * Runs a moderation or administration op (`kick`, `ban`, `invite_create`,
+   * `create_channel`…) on a joined channel's socket, or on the inbox socket when
+   * `channel` is `null`; resolves with the `admin_result` frame.
+   */
+  async admin(
+    channel: string | null,
+    op: string,
+    fields: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
+    const link = channel === null ? this.#inbox : this.#joined(channel);
+    if (!link) throw new RequestFailed("not_connected", "open the inbox first");
+    return link.request({ ...fields, type: "admin", id: newId("admin"), op });
   }
 
   /** Leaves one channel (its stored `seq` stays, so a later join resumes). */
@@ -212,6 +240,7 @@ export class AgentClient {
       store: this.#store,
       hello,
       connectAttempts: this.#o.connectAttempts ?? Number.POSITIVE_INFINITY,
+      ...(this.#o.pingIntervalMs === undefined ? {} : { pingIntervalMs: this.#o.pingIntervalMs }),
       log: this.#o.log ?? (() => {}),
       onDelivery: (entry) => {
         if (channel === null) return this.#emit({ type: "whisper", ...entry });

@@ -59,6 +59,8 @@ export interface LinkOptions {
   key: AgentKey;
   store: SeqStore;
   hello?: { invite?: string; echo?: boolean };
+  /** How often to ping (default 25 s); keep it under the server's heartbeat timeout. */
+  pingIntervalMs?: number;
   log: ClientLog;
   /** Stored entries (`message` on channels, `whisper` on the inbox), once each, in order. */
   onDelivery(entry: Delivery): void;
@@ -206,7 +208,7 @@ export class AgentLink {
             ...o.hello,
           });
           // The server answers this exact text without waking its object (agent channels §6).
-          heartbeat = setInterval(() => ws.send('{"type":"ping"}'), 25_000);
+          heartbeat = setInterval(() => ws.send('{"type":"ping"}'), o.pingIntervalMs ?? 25_000);
         };
         ws.onmessage = (event) => {
           let frame: Frame;

@@ -5,6 +5,7 @@
  */
 
 export { AgentClient, type AgentClientOptions, type AgentEvent } from "./agent-client.ts";
+export { type ListedChannel, listChannels } from "./agent-http.ts";
 export {
   type AgentKey,
   generateAgentKey,
@@ -15,6 +16,7 @@ export {
 } from "./agent-keys.ts";
 export { type Delivery, MemorySeqStore, RequestFailed, type SeqStore } from "./agent-link.ts";
 export { Backoff } from "./backoff.ts";
+export { type ChallengeAnswer, challengeHouseBot } from "./bot-http.ts";
 export {
   GatewayUrlRefused,
   type MatchOutcome,

@@ -7,6 +7,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { describeError, log } from "../lib/log";
+import { reportPresence } from "../operators/hub-reporter";
+import { lobbyGone, lobbyPresence } from "../operators/presence-kinds";
 import {
   LobbyClose,
   type LobbyServerFrame,
@@ -198,6 +200,7 @@ export class BotObject extends DurableObject<Env> {
     this.#schedule.set(scheduleKey.ping(connId), now + this.#config.pingIntervalMs);
     this.#send(ws, lobbyHello(botId, now));
     log("info", "lobby_online", { bot_id: botId, token_id: verified.tokenId });
+    reportPresence(this.env, lobbyPresence(botId));
     // In-flight matches are re-announced at the end of the settle window, if still unbound.
     if (this.#notices.all().length > 0) {
       this.#schedule.set(scheduleKey.resume(connId), now + this.#config.resumeSettleMs);
@@ -343,5 +346,8 @@ export class BotObject extends DurableObject<Env> {
     if (!state) return;
     for (const key of scheduleKey.all(state.connId)) this.#schedule.delete(key);
     if (state.phase === "online") log("info", "lobby_offline", { bot_id: state.botId });
+    // Operators: a replaced socket closes after its successor is online; only the last leaves.
+    if (state.phase === "online" && !this.isOnline())
+      reportPresence(this.env, lobbyGone(state.botId));
   }
 }

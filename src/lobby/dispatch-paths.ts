@@ -28,15 +28,19 @@ export async function dispatchEligibility(
   return capacity.live < capacity.cap ? "ok" : "at_cap";
 }
 
-/** A casual match of a bot (seat 0) against a house bot (seat 1): unrated, 30 s clock. */
+/**
+ * A casual match of a bot (seat 0) against a house bot (seat 1): unrated, with a 30 s clock
+ * unless the challenge asked for another.
+ */
 export function dispatchChallenge(
   env: Env,
   challenger: { botId: string; tokenId: string },
   house: Bot,
+  turnTimeoutMs = LOBBY_DECISION_TIMEOUT_MS,
 ): Promise<DispatchResult> {
   return dispatchMatch(env, {
     seats: [{ bot: challenger.botId, token_id: challenger.tokenId }, { bot: house.id }],
-    config: { rated: false, turn_timeout_ms: LOBBY_DECISION_TIMEOUT_MS },
+    config: { rated: false, turn_timeout_ms: turnTimeoutMs },
     source: "challenge",
     decision_clock: true,
   });

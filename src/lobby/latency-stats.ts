@@ -1,13 +1,15 @@
 /** Decision-latency percentiles (bot protocol §8.2 latency-stats), pure arithmetic. */
+import * as v from "valibot";
 
 /** The answer of `GET /bots/{bot_id}/latency-stats`; percentiles are `null` with no samples. */
-export interface LatencyStats {
-  bot_id: string;
-  sample_count: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-}
+export const LatencyStatsSchema = v.strictObject({
+  bot_id: v.string(),
+  sample_count: v.number(),
+  p50_ms: v.nullable(v.number()),
+  p95_ms: v.nullable(v.number()),
+  p99_ms: v.nullable(v.number()),
+});
+export type LatencyStats = v.InferOutput<typeof LatencyStatsSchema>;
 
 /** Nearest-rank percentile (0 < p ≤ 100) of ascending `sorted`; `null` when empty. */
 export function nearestRank(sorted: readonly number[], p: number): number | null {

@@ -2,7 +2,8 @@
  * The lobby's reads and writes of the D1 registry: a token's live seats against its
  * concurrent-match cap, token use, a bot's match list, and decision-latency samples.
  */
-import { isoNow } from "../lib/time";
+import * as v from "valibot";
+import { IsoTimestamp, isoNow } from "../lib/time";
 
 /** Match statuses that hold a seat against the token cap (the slot frees at finalization, §3.5). */
 const LIVE_STATUSES = "('dispatching', 'live')";
@@ -33,21 +34,22 @@ export async function recordTokenUse(db: D1Database, tokenId: string, now: numbe
 }
 
 /** One match of a bot as `GET /api/bots/{id}/matches` shows it. */
-export interface BotMatch {
-  match_id: string;
-  status: string;
-  source: string;
-  rated: boolean;
-  created_at: string;
-  ended_at: string | null;
-  participant_id: string;
-  seat: number;
-  net_chips: number | null;
-  hands_won: number | null;
-  final_stack: number | null;
-  place: number | null;
-  opponents: Array<{ bot_id: string; name: string; seat: number }>;
-}
+export const BotMatchSchema = v.strictObject({
+  match_id: v.string(),
+  status: v.string(),
+  source: v.string(),
+  rated: v.boolean(),
+  created_at: IsoTimestamp,
+  ended_at: v.nullable(IsoTimestamp),
+  participant_id: v.string(),
+  seat: v.number(),
+  net_chips: v.nullable(v.number()),
+  hands_won: v.nullable(v.number()),
+  final_stack: v.nullable(v.number()),
+  place: v.nullable(v.number()),
+  opponents: v.array(v.strictObject({ bot_id: v.string(), name: v.string(), seat: v.number() })),
+});
+export type BotMatch = v.InferOutput<typeof BotMatchSchema>;
 
 interface BotMatchRow {
   match_id: string;

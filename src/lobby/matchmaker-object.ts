@@ -4,6 +4,7 @@
  * expiry and pairing retries run on the alarm.
  */
 import { DurableObject } from "cloudflare:workers";
+import * as v from "valibot";
 import { describeError, log } from "../lib/log";
 import { lobbyConfig } from "./config";
 import { dispatchEligibility, dispatchQueuedPair } from "./dispatch-paths";
@@ -14,12 +15,16 @@ import { Schedule } from "./schedule";
 export const MATCHMAKING_QUEUE = "nlhe-hu";
 
 /** `POST /matchmaking/join` (§8.1). `position` is null unless queued. */
-export interface JoinAnswer {
-  status: "queued" | "matched";
-  position: number | null;
-  queue_ttl_seconds: number;
-  rated: true;
-}
+export const JoinAnswerSchema = v.strictObject({
+  status: v.picklist(["queued", "matched"]),
+  position: v.nullable(v.number()),
+  queue_ttl_seconds: v.number(),
+  rated: v.literal(true),
+});
+export type JoinAnswer = v.InferOutput<typeof JoinAnswerSchema>;
+
+/** `POST /matchmaking/leave`, idempotent. */
+export const LeaveAnswerSchema = v.strictObject({ status: v.picklist(["left", "not_queued"]) });
 
 export class MatchmakerObject extends DurableObject<Env> {
   readonly #schedule: Schedule;
@@ -66,7 +71,7 @@ export class MatchmakerObject extends DurableObject<Env> {
   }
 
   /** `POST /matchmaking/leave`, idempotent. */
-  async leave(botId: string): Promise<{ status: "left" | "not_queued" }> {
+  async leave(botId: string): Promise<v.InferOutput<typeof LeaveAnswerSchema>> {
     this.#queue.expire(Date.now());
     const left = this.#queue.leave(botId);
     await this.#schedule.arm();

@@ -4,6 +4,7 @@
  * pairing pass. What "eligible" means and how a pair becomes a match are injected, so the
  * queue knows nothing about lobbies, tokens or match objects.
  */
+import * as v from "valibot";
 import { describeError, log } from "../lib/log";
 import type { Eligibility } from "./dispatch-paths";
 import type { Schedule } from "./schedule";
@@ -26,9 +27,20 @@ export interface PairingDeps {
   dispatch(first: QueueEntry, second: QueueEntry): Promise<void>;
 }
 
-export type QueueStatus =
-  | { status: "queued"; position: number; waiting_seconds: number }
-  | { status: "idle" | "timed_out"; position: null; waiting_seconds: number };
+/** `GET /matchmaking/status`: `position` is 1-based while queued, `null` otherwise. */
+export const QueueStatusSchema = v.union([
+  v.strictObject({
+    status: v.literal("queued"),
+    position: v.number(),
+    waiting_seconds: v.number(),
+  }),
+  v.strictObject({
+    status: v.picklist(["idle", "timed_out"]),
+    position: v.null(),
+    waiting_seconds: v.number(),
+  }),
+]);
+export type QueueStatus = v.InferOutput<typeof QueueStatusSchema>;
 
 /** Schedule keys of the queue's two deadlines: the earliest TTL expiry and the next retry. */
 const TTL_KEY = "ttl";

@@ -8,6 +8,31 @@ import * as v from "valibot";
 const int = (min: number, max: number) =>
   v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
 
+const MatchConfigFields = v.strictObject({
+  starting_stack: v.optional(int(1, 1_000_000_000)),
+  small_blind: v.optional(int(1, 1_000_000_000)),
+  big_blind: v.optional(int(1, 1_000_000_000)),
+  ante: v.optional(int(0, 1_000_000_000)),
+  /** Decision window per turn (§5.7: minimum 1000 ms). */
+  turn_timeout_ms: v.optional(int(1000, 600_000)),
+  /** Time a dropped seat has to come back before it forfeits (§5.9). */
+  reconnect_grace_ms: v.optional(int(0, 600_000)),
+  /** Reconnections allowed per seat; `0` turns reconnection off (`capabilities: []`). */
+  reconnect_budget: v.optional(int(0, 100)),
+  /** Time from dispatch for every seat to finish its handshake (§5.2). */
+  connection_wait_ms: v.optional(int(1000, 600_000)),
+  /** Delay range of the non-actors' `turn_result` copies (§5.4.4); `0`/`0` turns it off. */
+  jitter_min_ms: v.optional(int(0, 5000)),
+  jitter_max_ms: v.optional(int(0, 5000)),
+  rated: v.optional(v.boolean()),
+  /** Hidden hand-count safety cap (§6.12); never sent to bots. */
+  hand_cap: v.optional(int(1, 100_000)),
+  /** A house bot's think time before it acts (our choice). */
+  house_think_ms: v.optional(int(0, 60_000)),
+  /** Rolling one-second message limit per participant (§5.10). */
+  max_messages_per_second: v.optional(int(1, 10_000)),
+});
+
 /**
  * The `config` object accepted by `POST /api/matches` and `dispatchMatch`; every field
  * optional. valibot's object schemas accept arrays, so a non-object is refused first (a
@@ -18,37 +43,16 @@ export const MatchConfigInputSchema = v.pipe(
     (value) => typeof value === "object" && value !== null && !Array.isArray(value),
     "config must be an object",
   ),
-  v.strictObject({
-    starting_stack: v.optional(int(1, 1_000_000_000)),
-    small_blind: v.optional(int(1, 1_000_000_000)),
-    big_blind: v.optional(int(1, 1_000_000_000)),
-    ante: v.optional(int(0, 1_000_000_000)),
-    /** Decision window per turn (§5.7: minimum 1000 ms). */
-    turn_timeout_ms: v.optional(int(1000, 600_000)),
-    /** Time a dropped seat has to come back before it forfeits (§5.9). */
-    reconnect_grace_ms: v.optional(int(0, 600_000)),
-    /** Reconnections allowed per seat; `0` turns reconnection off (`capabilities: []`). */
-    reconnect_budget: v.optional(int(0, 100)),
-    /** Time from dispatch for every seat to finish its handshake (§5.2). */
-    connection_wait_ms: v.optional(int(1000, 600_000)),
-    /** Delay range of the non-actors' `turn_result` copies (§5.4.4); `0`/`0` turns it off. */
-    jitter_min_ms: v.optional(int(0, 5000)),
-    jitter_max_ms: v.optional(int(0, 5000)),
-    rated: v.optional(v.boolean()),
-    /** Hidden hand-count safety cap (§6.12); never sent to bots. */
-    hand_cap: v.optional(int(1, 100_000)),
-    /** A house bot's think time before it acts (our choice). */
-    house_think_ms: v.optional(int(0, 60_000)),
-    /** Rolling one-second message limit per participant (§5.10). */
-    max_messages_per_second: v.optional(int(1, 10_000)),
-  }),
+  MatchConfigFields,
 );
 export type MatchConfigInput = v.InferOutput<typeof MatchConfigInputSchema>;
 
-/** A complete configuration, as the match object stores it. */
-export type MatchConfig = {
-  [K in keyof MatchConfigInput]-?: Exclude<MatchConfigInput[K], undefined>;
-};
+/** A complete configuration, as the match object stores it (and `GET /api/matches/{id}` shows). */
+export const MatchConfigSchema = v.pipe(
+  v.required(MatchConfigFields),
+  v.metadata({ ref: "MatchConfig" }),
+);
+export type MatchConfig = v.InferOutput<typeof MatchConfigSchema>;
 
 /** The contract's defaults (§5.7, §6.3). */
 export const DEFAULT_MATCH_CONFIG: MatchConfig = {

@@ -3,12 +3,14 @@
  * writes the `matches` and `participants` rows, and creates the `MatchObject` over RPC.
  * `onMatchEnded` is the other end: the one place that runs when a match is over.
  */
+import * as v from "valibot";
 import { ApiError } from "../http/errors.ts";
 import { randomHex } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
 import { isoNow } from "../lib/time.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
-import { type Bot, getBot } from "../registry/bots.ts";
+import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.ts";
+import { type Bot, BotKindSchema, getBot } from "../registry/bots.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
 import { isHouseStrategy } from "./house-bots.ts";
 import type { MatchOutcome } from "./results.ts";
@@ -26,21 +28,36 @@ export interface DispatchRequest {
 }
 
 /** One dispatched seat. `gateway_ws_url` is a path (§3.5, §9 item 11); null for house seats. */
-export interface DispatchedSeat {
-  seat: number;
-  participant_id: string;
-  bot_id: string;
-  name: string;
-  kind: Bot["kind"];
-  gateway_ws_url: string | null;
-}
+export const DispatchedSeatSchema = v.strictObject({
+  seat: v.number(),
+  participant_id: v.string(),
+  bot_id: v.string(),
+  name: v.string(),
+  kind: BotKindSchema,
+  gateway_ws_url: v.nullable(v.string()),
+});
+export type DispatchedSeat = v.InferOutput<typeof DispatchedSeatSchema>;
 
-export interface DispatchResult {
-  match_id: string;
-  rated: boolean;
-  turn_timeout_ms: number;
-  seats: DispatchedSeat[];
-}
+export const DispatchResultSchema = v.strictObject({
+  match_id: v.string(),
+  rated: v.boolean(),
+  turn_timeout_ms: v.number(),
+  seats: v.array(DispatchedSeatSchema),
+});
+export type DispatchResult = v.InferOutput<typeof DispatchResultSchema>;
+
+/** Every error `dispatchMatch` answers, for the routes that call it. */
+export const DISPATCH_ERRORS = {
+  400: [
+    "INVALID_SEATS",
+    "INVALID_CONFIG",
+    "BOT_NOT_FOUND",
+    "BOT_INACTIVE",
+    "HOUSE_STRATEGY_UNKNOWN",
+  ],
+  429: ["TOKEN_AT_CONCURRENT_MATCH_CAP"],
+  503: ["MATCH_BACKEND_UNAVAILABLE"],
+} as const;
 
 /** How long after its end a match whose registry rows never appeared is given up. */
 const ORPHAN_AFTER_MS = 5 * 60_000;
@@ -142,6 +159,7 @@ export async function dispatchMatch(env: Env, request: DispatchRequest): Promise
     seats,
   };
   await announceMatch(env, result, request.decision_clock === true);
+  reportMatchStarted(env, result, request.source);
   return result;
 }
 
@@ -193,6 +211,7 @@ export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<voi
     return;
   }
   await settleMatch(env, outcome);
+  reportMatchEnded(env, outcome);
 }
 
 /**

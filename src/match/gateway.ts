@@ -6,9 +6,10 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
+import { route } from "../http/openapi.ts";
 import { timingSafeEqualText } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
-import { CloseCode } from "../protocol/bot-frames.ts";
+import { CloseCode, CloseReason } from "../protocol/bot-frames.ts";
 import { verifyBotToken } from "../registry/tokens.ts";
 import { UPGRADE_HEADER, type UpgradeInfo } from "./match-object.ts";
 import { ADMIN_SENTINEL, botTokenOf, refuseUpgrade, subprotocolCredential } from "./upgrade.ts";
@@ -16,72 +17,119 @@ import { ADMIN_SENTINEL, botTokenOf, refuseUpgrade, subprotocolCredential } from
 const MATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const PARTICIPANT_ID = /^p_[0-9a-f]{12}$/;
 
+const SEAT_PARAMS = {
+  match_id: { description: "The match's id (a UUID)", pattern: MATCH_ID },
+  participant_id: { description: "The seat's `participant_id`", pattern: PARTICIPANT_ID },
+};
+const REFUSALS = `Every refusal finishes the upgrade and closes with a code (bot protocol §4, §5.12): ${CloseCode.authFailed} \`${CloseReason[CloseCode.authFailed]}\`, ${CloseCode.matchNotFound} \`${CloseReason[CloseCode.matchNotFound]}\`, ${CloseCode.policy} over the per-IP connect limit, ${CloseCode.unavailable} when the match cannot be reached.`;
+
+const UPGRADED = { 101: { description: "Upgraded (refusals close with a code)" } };
+
 /** `/ws/external/match/…`, `/ws/match/…` and the spectator socket. */
 export const matchSocketRoutes = new Hono<AppEnv>()
-  .get("/ws/external/match/:match_id/:participant_id", async (c) => {
-    const request = c.req.raw;
-    requireUpgrade(request);
-    const { token, protocol } = botTokenOf(request);
-    const matchId = c.req.param("match_id");
-    const participantId = c.req.param("participant_id");
-    if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
-      return refuseUpgrade(CloseCode.matchNotFound, protocol);
-    }
-    const verified = token ? await verifyBotToken(c.env.DB, token) : null;
-    if (!verified) return refuseUpgrade(CloseCode.authFailed, protocol);
-    const seat = await seatOwner(c.env.DB, matchId, participantId);
-    if (seat === "no_match") return refuseUpgrade(CloseCode.matchNotFound, protocol);
-    if (seat !== verified.botId) return refuseUpgrade(CloseCode.authFailed, protocol);
-    return forward(c.env, request, matchId, {
-      role: "seat",
-      participant_id: participantId,
-      bot_id: verified.botId,
-      protocol,
-    });
-  })
-  .get("/ws/match/:match_id/spectate", async (c) => {
-    const request = c.req.raw;
-    requireUpgrade(request);
-    const offer = subprotocolCredential(
-      request.headers.get("sec-websocket-protocol"),
-      ADMIN_SENTINEL,
-      null,
-    );
-    const protocol = offer.sentinel ? ADMIN_SENTINEL : null;
-    const credential = offer.credential ?? new URL(request.url).searchParams.get("token");
-    const matchId = c.req.param("match_id");
-    if (!MATCH_ID.test(matchId)) return refuseUpgrade(CloseCode.matchNotFound, protocol);
-    const expected = c.env.ADMIN_TOKEN;
-    if (!credential || !expected || !(await timingSafeEqualText(credential, expected))) {
-      return refuseUpgrade(CloseCode.authFailed, protocol);
-    }
-    return forward(c.env, request, matchId, {
-      role: "spectator",
-      participant_id: null,
-      bot_id: null,
-      protocol,
-    });
-  })
-  .get("/ws/match/:match_id/:participant_id", async (c) => {
-    // The credential arrives in the `authenticate` frame; the object verifies it.
-    const request = c.req.raw;
-    requireUpgrade(request);
-    const { protocol } = botTokenOf(request);
-    const matchId = c.req.param("match_id");
-    const participantId = c.req.param("participant_id");
-    if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
-      return refuseUpgrade(CloseCode.matchNotFound, protocol);
-    }
-    if ((await seatOwner(c.env.DB, matchId, participantId)) === "no_match") {
-      return refuseUpgrade(CloseCode.matchNotFound, protocol);
-    }
-    return forward(c.env, request, matchId, {
-      role: "seat",
-      participant_id: participantId,
-      bot_id: null,
-      protocol,
-    });
-  });
+  .get(
+    "/ws/external/match/:match_id/:participant_id",
+    route({
+      id: "connectMatchSeat",
+      summary: "A seat's match socket (token in the subprotocol)",
+      description: `Bot protocol §4–§5: the bot token comes as \`Sec-WebSocket-Protocol: chipzen-bot-token, <token>\` (the deprecated \`?token=\` as fallback); the path is the \`gateway_ws_url\` of the dispatch. ${REFUSALS}`,
+      tag: "WebSockets",
+      auth: "public",
+      upgrade: true,
+      params: SEAT_PARAMS,
+      responses: UPGRADED,
+    }),
+    async (c) => {
+      const request = c.req.raw;
+      requireUpgrade(request);
+      const { token, protocol } = botTokenOf(request);
+      const matchId = c.req.param("match_id");
+      const participantId = c.req.param("participant_id");
+      if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
+        return refuseUpgrade(CloseCode.matchNotFound, protocol);
+      }
+      const verified = token ? await verifyBotToken(c.env.DB, token) : null;
+      if (!verified) return refuseUpgrade(CloseCode.authFailed, protocol);
+      const seat = await seatOwner(c.env.DB, matchId, participantId);
+      if (seat === "no_match") return refuseUpgrade(CloseCode.matchNotFound, protocol);
+      if (seat !== verified.botId) return refuseUpgrade(CloseCode.authFailed, protocol);
+      return forward(c.env, request, matchId, {
+        role: "seat",
+        participant_id: participantId,
+        bot_id: verified.botId,
+        protocol,
+      });
+    },
+  )
+  .get(
+    "/ws/match/:match_id/spectate",
+    route({
+      id: "spectateMatch",
+      summary: "The admin's read-only view of a match",
+      description: `The admin token comes as \`Sec-WebSocket-Protocol: botgate-admin, <token>\` or \`?token=\`. ${REFUSALS}`,
+      tag: "WebSockets",
+      auth: "public",
+      upgrade: true,
+      params: { match_id: SEAT_PARAMS.match_id },
+      responses: UPGRADED,
+    }),
+    async (c) => {
+      const request = c.req.raw;
+      requireUpgrade(request);
+      const offer = subprotocolCredential(
+        request.headers.get("sec-websocket-protocol"),
+        ADMIN_SENTINEL,
+        null,
+      );
+      const protocol = offer.sentinel ? ADMIN_SENTINEL : null;
+      const credential = offer.credential ?? new URL(request.url).searchParams.get("token");
+      const matchId = c.req.param("match_id");
+      if (!MATCH_ID.test(matchId)) return refuseUpgrade(CloseCode.matchNotFound, protocol);
+      const expected = c.env.ADMIN_TOKEN;
+      if (!credential || !expected || !(await timingSafeEqualText(credential, expected))) {
+        return refuseUpgrade(CloseCode.authFailed, protocol);
+      }
+      return forward(c.env, request, matchId, {
+        role: "spectator",
+        participant_id: null,
+        bot_id: null,
+        protocol,
+      });
+    },
+  )
+  .get(
+    "/ws/match/:match_id/:participant_id",
+    route({
+      id: "connectMatchSeatAuthenticate",
+      summary: "A seat's match socket (token in the first frame)",
+      description: `Bot protocol §4: the same seat socket, authenticated by an \`authenticate\` frame instead of the subprotocol. ${REFUSALS}`,
+      tag: "WebSockets",
+      auth: "public",
+      upgrade: true,
+      params: SEAT_PARAMS,
+      responses: UPGRADED,
+    }),
+    async (c) => {
+      // The credential arrives in the `authenticate` frame; the object verifies it.
+      const request = c.req.raw;
+      requireUpgrade(request);
+      const { protocol } = botTokenOf(request);
+      const matchId = c.req.param("match_id");
+      const participantId = c.req.param("participant_id");
+      if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
+        return refuseUpgrade(CloseCode.matchNotFound, protocol);
+      }
+      if ((await seatOwner(c.env.DB, matchId, participantId)) === "no_match") {
+        return refuseUpgrade(CloseCode.matchNotFound, protocol);
+      }
+      return forward(c.env, request, matchId, {
+        role: "seat",
+        participant_id: participantId,
+        bot_id: null,
+        protocol,
+      });
+    },
+  );
 
 function requireUpgrade(request: Request): void {
   if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {

@@ -2,6 +2,8 @@
  * The match object's SQLite storage: every piece of match state lives here, never only in
  * memory, because the object can be evicted or restarted between any two events.
  */
+import * as v from "valibot";
+import { IsoTimestamp } from "../lib/time.ts";
 import type { MatchConfig } from "./config.ts";
 import type { RateState } from "./limits.ts";
 import type { ForfeitReason, SeatStats } from "./results.ts";
@@ -181,18 +183,23 @@ export interface OutboxRow {
 }
 
 /** One hand of the history as the admin API serves it. */
-export interface HandRecord {
-  hand_number: number;
-  round_id: string;
-  started_at: string;
-  ended_at: string | null;
-  dealer_seat: number;
-  hole_cards: string[][];
-  deck_commitment: string;
-  deck_reveal: unknown;
-  board: string[] | null;
-  result: unknown;
-}
+export const HandRecordSchema = v.strictObject({
+  hand_number: v.number(),
+  round_id: v.string(),
+  started_at: IsoTimestamp,
+  ended_at: v.nullable(IsoTimestamp),
+  dealer_seat: v.number(),
+  /** Each seat's hole cards, seat 0 first. */
+  hole_cards: v.array(v.array(v.string())),
+  /** The deck commitment of the hand (docs/poker.md). */
+  deck_commitment: v.string(),
+  /** The reveal that reproduces every dealt card from the commitment. */
+  deck_reveal: v.unknown(),
+  board: v.nullable(v.array(v.string())),
+  /** The hand's `round_result.result` (bot protocol §6), `null` while it is being played. */
+  result: v.unknown(),
+});
+export type HandRecord = v.InferOutput<typeof HandRecordSchema>;
 
 type Row = Record<string, SqlStorageValue>;
 

@@ -178,12 +178,13 @@ export type InboxClientFrame = v.InferOutput<typeof InboxClientFrameSchema>;
 
 // ---- server frames ----
 
-/** A channel as frames show it. */
-export interface ChannelInfo {
-  name: string;
-  visibility: (typeof VISIBILITIES)[number];
-  topic: string;
-}
+/** A channel as frames (and the directory) show it. */
+export const ChannelInfoSchema = v.strictObject({
+  name: v.string(),
+  visibility: Visibility,
+  topic: v.string(),
+});
+export type ChannelInfo = v.InferOutput<typeof ChannelInfoSchema>;
 
 /** A stored channel message or whisper as it travels (without the frame `type`). */
 export interface LoggedEntry {

@@ -1,17 +1,24 @@
-import { isoNow } from "../lib/time";
+import * as v from "valibot";
+import { IsoTimestamp, isoNow } from "../lib/time";
 
-export type BotKind = "external_api" | "house";
+export const BotKindSchema = v.picklist(["external_api", "house"]);
+export type BotKind = v.InferOutput<typeof BotKindSchema>;
 
 /** A bot as the API shows it. */
-export interface Bot {
-  id: string;
-  name: string;
-  owner: string;
-  kind: BotKind;
-  house_strategy: string | null;
-  active: boolean;
-  created_at: string;
-}
+export const BotSchema = v.pipe(
+  v.strictObject({
+    id: v.string(),
+    name: v.string(),
+    owner: v.string(),
+    kind: BotKindSchema,
+    /** The built-in strategy of a house bot; `null` for external bots. */
+    house_strategy: v.nullable(v.string()),
+    active: v.boolean(),
+    created_at: IsoTimestamp,
+  }),
+  v.metadata({ ref: "Bot" }),
+);
+export type Bot = v.InferOutput<typeof BotSchema>;
 
 interface BotRow extends Omit<Bot, "active"> {
   active: number;

@@ -1,5 +1,6 @@
+import * as v from "valibot";
 import { randomBase62, sha256Hex, timingSafeEqualText } from "../lib/crypto";
-import { isoNow } from "../lib/time";
+import { IsoTimestamp, isoNow } from "../lib/time";
 
 /** Bot token shape (bot protocol §2): the prefix and exactly 32 base62 characters. */
 export const BOT_TOKEN_PREFIX = "cz_extbot";
@@ -9,21 +10,26 @@ export const TOKEN_WARNING =
   "Store this token now: it is shown only once. If you lose it, rotate it.";
 
 /** Metadata of a token; the plaintext never leaves `issueToken`/`rotateToken`. */
-export interface TokenInfo {
-  token_id: string;
-  token_prefix: typeof BOT_TOKEN_PREFIX;
-  created_at: string;
-  last_used_at: string | null;
-}
+export const TokenInfoSchema = v.strictObject({
+  token_id: v.string(),
+  token_prefix: v.literal(BOT_TOKEN_PREFIX),
+  created_at: IsoTimestamp,
+  last_used_at: v.nullable(IsoTimestamp),
+});
+export type TokenInfo = v.InferOutput<typeof TokenInfoSchema>;
 
 /** The one-time answer to an issue or a rotation. */
-export interface IssuedToken {
-  token: string;
-  token_id: string;
-  token_prefix: typeof BOT_TOKEN_PREFIX;
-  created_at: string;
-  warning: string;
-}
+export const IssuedTokenSchema = v.pipe(
+  v.strictObject({
+    token: v.pipe(v.string(), v.regex(BOT_TOKEN_PATTERN), v.description("Shown only here")),
+    token_id: v.string(),
+    token_prefix: v.literal(BOT_TOKEN_PREFIX),
+    created_at: IsoTimestamp,
+    warning: v.string(),
+  }),
+  v.metadata({ ref: "IssuedToken" }),
+);
+export type IssuedToken = v.InferOutput<typeof IssuedTokenSchema>;
 
 /** A token that authenticated: whose it is. */
 export interface VerifiedToken {

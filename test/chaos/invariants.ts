@@ -6,6 +6,7 @@
 import type { ActionEntry, MatchEnd, RoundResult } from "../../src/client/types.ts";
 import type { AgentRecord } from "./agent-client.ts";
 import type { SeatLog } from "./bot.ts";
+import type { OperatorRecord } from "./operator-watch.ts";
 
 /** One invariant's verdict, as printed. */
 export interface Verdict {
@@ -565,6 +566,38 @@ export function checkChannel(agents: AgentRecord[]): Verdict {
   return t.verdict("every acked channel message received exactly once by every subscriber");
 }
 
+/** What a `botgate mcp` bridge's tools answered in a run: the `seq`s of each `read`, in call order. */
+export interface BridgeReads {
+  path: string;
+  reads: number[][];
+  /** Tool calls that answered `isError` (a post not stored within the bridge's wait, say). */
+  failedCalls: string[];
+}
+
+/**
+ * The bridge's side of exactly-once: `read` returned each message once and in `seq` order
+ * across all its calls (the channel check then holds the sum of its reads to the channel's
+ * acked messages), and its tools answered without errors through every fault.
+ */
+export function checkBridgeReads(bridges: BridgeReads[]): Verdict {
+  const t = new Tally();
+  t.declare("bridges", "read calls", "messages read");
+  for (const bridge of bridges) {
+    t.add("bridges");
+    let last = 0;
+    for (const batch of bridge.reads) {
+      t.add("read calls");
+      for (const seq of batch) {
+        t.add("messages read");
+        if (seq <= last) t.fail(`${bridge.path}: read returned seq ${seq} after seq ${last}`);
+        last = Math.max(last, seq);
+      }
+    }
+    for (const failed of bridge.failedCalls) t.fail(`${bridge.path}: ${failed}`);
+  }
+  return t.verdict("a bridge's read returns each message once, in seq order; its tools answer");
+}
+
 /**
  * Every acknowledged whisper (`delivered` or `queued`) reached its target's inbox exactly
  * once: each inbox received its `seq`s 1…latest in order over all its sockets (resumed with
@@ -667,4 +700,36 @@ export function checkClients(bots: RunnerState[][]): Verdict {
     });
   }
   return t.verdict("no SDK client hung (lobbies up, every match session finished by itself)");
+}
+
+/**
+ * The operator's view held: on every connection of the watching operator `seq` went 1, 2,
+ * 3 … without a gap (across runtime restarts it starts again at 1 on the new connection),
+ * its view (the last snapshot plus the deltas since) ended equal to what the gateway then
+ * listed, and that list held nobody but operators once every bot and agent had left.
+ */
+export function checkOperators(record: OperatorRecord): Verdict {
+  const t = new Tally();
+  t.declare("operator connections", "operator events", "entries left at the end");
+  for (const seqs of record.connections) {
+    t.add("operator connections");
+    t.add("operator events", seqs.length);
+    const broken = seqs.findIndex((seq, i) => seq !== i + 1);
+    if (broken >= 0)
+      t.fail(
+        `connection ${record.connections.indexOf(seqs) + 1}: seq ${seqs[broken]} at position ${broken + 1}`,
+      );
+  }
+  for (const gap of record.gaps)
+    t.fail(`the client reported a gap: expected ${gap.expected}, got ${gap.received}`);
+  const view = record.view.join(",");
+  if (view !== record.present.join(",")) {
+    t.fail(
+      `view ${record.view.length} entries ≠ system-presence ${record.present.length}: missed ${record.present.filter((id) => !record.view.includes(id)).join(" ") || "-"}, stale ${record.view.filter((id) => !record.present.includes(id)).join(" ") || "-"}`,
+    );
+  }
+  const ghosts = record.present.filter((id) => !id.startsWith("operator:"));
+  t.add("entries left at the end", ghosts.length);
+  if (ghosts.length > 0) t.fail(`still present after everyone left: ${ghosts.join(", ")}`);
+  return t.verdict("operators see the truth");
 }

@@ -6,6 +6,7 @@
  *
  * Options: --seed N (default: random, printed), --minutes M (fault phase, default 3),
  * --bots N (12), --matches N (concurrent, 6), --channels N (3), --agents N (per channel, 4),
+ * --bridges N (botgate mcp bridges, 1; 0 for none),
  * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N,
  * --revocations N and --outages N (per minute: 1, 2 and 0.5; an outage takes the gateway
  * down for 5–20 s, its dials refused, while the runtime restarts), --quiet (no per-fault lines).
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     matches: { type: "string", default: "6" },
     channels: { type: "string", default: "3" },
     agents: { type: "string", default: "4" },
+    bridges: { type: "string", default: "1" },
     stack: { type: "string", default: "300" },
     restarts: { type: "string", default: "1" },
     revocations: { type: "string", default: "2" },
@@ -51,6 +53,7 @@ const report = await runChaos({
   concurrentMatches: Math.round(positive("matches", values.matches)),
   channels: Math.round(positive("channels", values.channels)),
   agentsPerChannel: Math.round(positive("agents", values.agents)),
+  bridges: Math.max(0, Math.round(Number(values.bridges) || 0)),
   faultGapMs: [300, 1500],
   restarts: Math.max(1, Math.round(minutes * positive("restarts", values.restarts))),
   revocations: Math.max(1, Math.round(minutes * positive("revocations", values.revocations))),

@@ -1,11 +1,15 @@
 /**
  * The chaos scenario: the real Worker (wrangler's test harness, the same workerd as
  * `wrangler dev`, storage kept across runtime restarts), SDK bots playing many concurrent
- * matches and channel agents posting, all through fault proxies, while the seeded fault
+ * matches and channel agents posting (one of them a `botgate mcp` bridge driven through
+ * its tools), all through fault proxies, while the seeded fault
  * plan cuts, delays and stalls sockets, evicts objects, restarts the runtime, takes the
  * gateway down for a while (dials refused) and revokes tokens mid-match. Then it drains every match, lets the agents catch up and leave, reads
  * back what the server stored, and checks the invariants.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Backoff } from "../../src/client/backoff.ts";
 import { type RunBotResult, runBot } from "../../src/client/run-bot.ts";
 import { type Agent, createChannel, registerAgent } from "../harness/agent.ts";
@@ -24,10 +28,12 @@ import {
 } from "./faults.ts";
 import {
   checkActions,
+  checkBridgeReads,
   checkChannel,
   checkChips,
   checkClients,
   checkMatchEnds,
+  checkOperators,
   checkPresence,
   checkSeq,
   checkTurns,
@@ -38,6 +44,8 @@ import {
   type StoredHand,
   type Verdict,
 } from "./invariants.ts";
+import { ChaosBridge } from "./mcp-bridge.ts";
+import { OperatorWatch } from "./operator-watch.ts";
 import { Prng } from "./prng.ts";
 
 export interface ChaosOptions {
@@ -55,6 +63,8 @@ export interface ChaosOptions {
   minMatches?: number;
   channels: number;
   agentsPerChannel: number;
+  /** `botgate mcp` bridges posting and reading through their tools (default 1). */
+  bridges?: number;
   faultGapMs: [number, number];
   restarts: number;
   revocations: number;
@@ -187,8 +197,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const timers = new Set<NodeJS.Timeout>();
   const agents: ChaosAgent[] = [];
   const inboxes: ChaosAgent[] = [];
+  const bridges: ChaosBridge[] = [];
   const bots: ChaosBot[] = [];
+  let watch: OperatorWatch | null = null;
   try {
+    // An operator watches everything from the start, straight to the gateway.
+    watch = await OperatorWatch.start(gateway);
     const plan = planFaults(options.seed, {
       durationMs: options.durationMs,
       gapMs: options.faultGapMs,
@@ -334,7 +348,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(
       [...agents, ...inboxes].map((a) => a.until(() => a.caughtUp, 15_000, "the first caught_up")),
     );
-    say(`${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox`);
+    const bridgeDir = mkdtempSync(join(tmpdir(), "botgate-chaos-mcp-"));
+    for (let i = 0; i < (options.bridges ?? 1); i += 1) {
+      bridges.push(
+        new ChaosBridge({
+          gatewayOrigin: gateway.url.origin,
+          proxyOrigin: agentProxy.origin,
+          dir: bridgeDir,
+          user: `mcpchaos${i}`,
+          channel: channels[i % channels.length] ?? "chaos-0",
+          random: new Prng(options.seed, `bridge/${i}`),
+          everyMs: [500, 1200],
+          // The run's agent heartbeat is short: the bridge's links ping well inside it.
+          pingMs: Math.floor(AGENT_HEARTBEAT_MS / 4),
+        }),
+      );
+    }
+    await Promise.all(bridges.map((b) => b.start()));
+    say(
+      `${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox; ${bridges.length} MCP bridge(s)`,
+    );
 
     // ---- matches ----
     const matches = new Map<string, LiveMatch>();
@@ -594,6 +627,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // ---- agents: settle, resume once more, leave three ways, then ask who is left ----
     for (const agent of agents) agent.stopPosting();
     for (const inbox of inboxes) inbox.stopNapping();
+    await Promise.all(bridges.map((b) => b.stopPosting()));
     await Promise.all(
       agents.map((a) =>
         a
@@ -602,7 +636,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ),
     );
     const latest = new Map<string, number>();
-    for (const agent of agents) {
+    for (const agent of [...agents, ...bridges]) {
       for (const post of agent.record.posts.values()) {
         const seq = post.seq ?? 0;
         latest.set(agent.record.channel, Math.max(latest.get(agent.record.channel) ?? 0, seq));
@@ -620,7 +654,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }),
       // Every whisper is acknowledged by now: one more resume replays whatever is still due.
       ...inboxes.map((a) => a.resume(15_000).catch((err: unknown) => say(String(err)))),
+      ...bridges.map((b) => b.drain(latest.get(b.record.channel) ?? 0, 20_000)),
     ]);
+    // The bridges leave before anyone asks who is left.
+    await Promise.all(bridges.map((b) => b.dispose()));
     for (const inbox of inboxes) inbox.leave("close");
     say(`${elapsed()} agents and inboxes caught up after a final resume`);
     const leaves = new Map<string, number>();
@@ -654,6 +691,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       sleep(5000),
     ]);
     say(`${elapsed()} clients stopped`);
+    const operators = await watch.settle(20_000);
+    say(`${elapsed()} operator view settled (${operators.connections.length} connections)`);
     const ids = new Set(matches.keys());
     for (const bot of bots) {
       const res = await api(gateway, "GET", `/api/bots/${bot.botId}/matches?limit=100`);
@@ -694,12 +733,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       checkTurns(evidence),
       checkSeq(evidence),
       clients,
-      checkChannel(agents.map((a) => a.record)),
+      checkChannel([...agents, ...bridges].map((a) => a.record)),
+      checkBridgeReads(bridges.map((b) => b.reads)),
       checkWhispers(
         agents.map((a) => a.record),
         inboxes.map((a) => a.record),
       ),
       checkPresence(whos, leaves),
+      checkOperators(operators),
     ];
     return {
       seed: options.seed,
@@ -713,8 +754,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ok: verdicts.every((v) => v.ok),
     };
   } finally {
+    await watch?.stop();
     for (const timer of timers) clearTimeout(timer);
     for (const agent of [...agents, ...inboxes]) agent.dispose();
+    await Promise.all(bridges.map((b) => b.dispose()));
     for (const bot of bots) for (const runner of bot.runners) runner.stop.abort();
     await botProxy.close();
     await agentProxy.close();

@@ -1,5 +1,6 @@
 // Proves the chaos suite: a short seeded run of `npm run chaos` against the real runtime —
-// SDK bots in concurrent matches and resuming agents in channels, through fault proxies,
+// SDK bots in concurrent matches and resuming agents in channels (one a `botgate mcp`
+// bridge driven through its tools), through fault proxies,
 // with socket cuts, delays and stalls, object evictions, a runtime restart, a 5 s outage (every
 // dial refused meanwhile) and a token revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
 // seed; and that each invariant check really fails on the violation it exists to catch.
@@ -10,10 +11,12 @@ import { MatchJournal, type SeatLog } from "../chaos/bot.ts";
 import { fingerprint, planFaults } from "../chaos/faults.ts";
 import {
   checkActions,
+  checkBridgeReads,
   checkChannel,
   checkChips,
   checkClients,
   checkMatchEnds,
+  checkOperators,
   checkPresence,
   checkSeq,
   checkTurns,
@@ -60,6 +63,7 @@ describe("a short seeded chaos run", () => {
     expect(counts.get("real actions in stored histories")).toBeGreaterThan(20);
     expect(counts.get("messages acked")).toBeGreaterThan(20);
     expect(counts.get("resumes")).toBeGreaterThan(0);
+    expect(counts.get("messages read")).toBeGreaterThan(5);
   });
 });
 
@@ -367,9 +371,39 @@ describe("the channel, whisper and presence checks", () => {
     expect(checkWhispers([sender], [inbox([1, 2])]).ok).toBe(false);
   });
 
+  it("catch a bridge read that repeats or goes back, and a failed tool call", () => {
+    const reads = (batches: number[][], failedCalls: string[] = []) => [
+      { path: "m", reads: batches, failedCalls },
+    ];
+    expect(checkBridgeReads(reads([[1, 2], [], [4]])).failures).toEqual([]);
+    expect(checkBridgeReads(reads([[1, 2], [2]])).ok).toBe(false);
+    expect(checkBridgeReads(reads([[3, 1]])).ok).toBe(false);
+    expect(checkBridgeReads(reads([[1]], ["post mcp-2: no answer"])).ok).toBe(false);
+  });
+
   it("catch a ghost in who", () => {
     const leaves = new Map([["by close", 1]]);
     expect(checkPresence([{ channel: "c", asker: "x", sessions: ["x"] }], leaves).ok).toBe(true);
+    const watched = {
+      connections: [
+        [1, 2, 3],
+        [1, 2],
+      ],
+      gaps: [],
+      view: ["operator:a"],
+      present: ["operator:a"],
+    };
+    expect(checkOperators(watched).ok).toBe(true);
+    expect(checkOperators({ ...watched, connections: [[1, 3]] }).ok).toBe(false);
+    expect(checkOperators({ ...watched, view: ["bot:x", "operator:a"] }).ok).toBe(false);
+    expect(checkOperators({ ...watched, view: [], present: ["operator:a"] }).ok).toBe(false);
+    expect(
+      checkOperators({
+        ...watched,
+        view: ["bot:x", "operator:a"],
+        present: ["bot:x", "operator:a"],
+      }).ok,
+    ).toBe(false);
     expect(checkPresence([{ channel: "c", asker: "x", sessions: ["a", "x"] }], leaves).ok).toBe(
       false,
     );

@@ -9,10 +9,14 @@ import { inboxGroup } from "./cases/inbox.ts";
 import { lobbyGroup } from "./cases/lobby.ts";
 import { matchConnectGroup } from "./cases/match-connect.ts";
 import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
+import { mcpGroup } from "./cases/mcp.ts";
+import { openApiGroup } from "./cases/openapi.ts";
+import { operatorGroup } from "./cases/operator.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
   httpGroup,
+  openApiGroup,
   lobbyGroup,
   matchConnectGroup,
   matchPlayGroup,
@@ -21,6 +25,8 @@ export const GROUPS: readonly AnyGroup[] = [
   channelHandshakeGroup,
   channelLiveGroup,
   inboxGroup,
+  mcpGroup,
+  operatorGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */

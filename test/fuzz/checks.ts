@@ -5,6 +5,7 @@
  * says what was expected and what came.
  */
 import assert from "node:assert/strict";
+import type { Gateway } from "../harness/gateway.ts";
 import { Opcode, type RawSocket, type UpgradeAnswer } from "./raw-socket.ts";
 
 type Json = Record<string, unknown>;
@@ -18,6 +19,24 @@ export function assertNoLeak(text: string, secrets: readonly string[], where: st
   for (const secret of secrets) {
     assert.ok(!text.includes(secret), `${where}: a credential was echoed back to the client`);
   }
+}
+
+/**
+ * Fails unless the answer is what the served OpenAPI document says for `method` and `path`
+ * (the operation's status, error codes, body schema and headers; the 404 for no route).
+ */
+export async function assertDocumented(
+  gateway: Gateway,
+  method: string,
+  path: string,
+  answer: Pick<UpgradeAnswer, "status" | "headers" | "body">,
+): Promise<void> {
+  const contract = await gateway.contract();
+  contract.check(method, path, {
+    status: answer.status,
+    headers: new Headers(Object.entries(answer.headers)),
+    body: answer.body,
+  });
 }
 
 /** The HTTP error envelope with one of `codes`, its request id matching the header. */

@@ -13,7 +13,7 @@ export type Tables = Record<string, Row[]>;
 
 /** One object to snapshot: its binding and its name. */
 export interface ObjectRef {
-  binding: "BOT" | "MATCH" | "MATCHMAKER" | "CHANNEL" | "INBOX";
+  binding: "BOT" | "MATCH" | "MATCHMAKER" | "CHANNEL" | "INBOX" | "OPERATOR_HUB";
   name: string;
 }
 

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createTestHarness, type TestHarness } from "wrangler";
+import { ApiContract, type ApiDocument, answerOf } from "./api-contract.ts";
 
 // No test may reach the internet: skip wrangler's Request.cf download.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -23,8 +24,13 @@ export interface Gateway {
   adminToken: string;
   /** `ws://127.0.0.1:<port>` + path. */
   wsUrl(path: string): string;
-  /** `fetch` against the gateway with a path. */
+  /**
+   * `fetch` against the gateway with a path; throws if the answer is not what the served
+   * OpenAPI document says (`api-contract.ts`).
+   */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The served OpenAPI document as a checker, fetched once. */
+  contract(): Promise<ApiContract>;
   /** Evicts a running Durable Object (hibernating its sockets by default), keeping storage. */
   evict(binding: string, name: string, webSockets?: "hibernate" | "close"): Promise<void>;
   harness: TestHarness;
@@ -46,11 +52,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const { url } = await harness.listen();
   const worker = harness.getWorker();
   await worker.applyD1Migrations("DB");
+  let contract: Promise<ApiContract> | undefined;
+  const loadContract = () => {
+    contract ??= fetch(new URL("/openapi.json", url))
+      .then((response) => response.json())
+      .then((document) => new ApiContract(document as ApiDocument));
+    return contract;
+  };
   return {
     url,
     adminToken,
     wsUrl: (path) => new URL(path, url).href.replace(/^http/, "ws"),
-    fetch: (path, init) => fetch(new URL(path, url), init),
+    fetch: async (path, init) => {
+      const response = await fetch(new URL(path, url), init);
+      (await loadContract()).check(init?.method ?? "GET", path, await answerOf(response));
+      return response;
+    },
+    contract: loadContract,
     evict: (binding, name, webSockets = "hibernate") =>
       worker.evictDurableObject(binding, { name, webSockets }),
     harness,

@@ -3,10 +3,10 @@
  * calls and WebSockets through the Worker's real `fetch` (`exports.default`), a socket
  * wrapper that buffers every frame from the start and puts a timeout on every wait.
  */
-import { exports } from "cloudflare:workers";
 import { vi } from "vitest";
 import { toBase64Url } from "../../src/agents/ed25519";
 import { authSignedString, registerSignedString } from "../../src/agents/signed-strings";
+import { fetchChecked } from "./contract-fetch";
 
 export const ADMIN = "test-admin-token";
 const ORIGIN = "http://botgate.test";
@@ -42,7 +42,7 @@ export async function call(
   const headers: Record<string, string> = { ...options.headers };
   const token = options.token === undefined ? ADMIN : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+  const response = await fetchChecked(`${ORIGIN}${path}`, {
     method,
     headers,
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
@@ -150,7 +150,7 @@ export class Socket {
   }
 
   static async open(path: string): Promise<Socket> {
-    const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+    const response = await fetchChecked(`${ORIGIN}${path}`, {
       headers: { upgrade: "websocket" },
     });
     const ws = response.webSocket;

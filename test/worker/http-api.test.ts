@@ -1,10 +1,11 @@
 // Proves the admin and token HTTP API inside workerd: every route's success and failure
 // paths, the error envelope, the request id, strict bodies and the credential split.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../src/http/context";
 import { requestId } from "../../src/http/request-id";
+import { fetchChecked } from "./contract-fetch";
 
 const ADMIN = "test-admin-token";
 
@@ -22,7 +23,7 @@ async function call(
       : typeof options.body === "string"
         ? options.body
         : JSON.stringify(options.body);
-  const response = await exports.default.fetch(`http://botgate.test${path}`, {
+  const response = await fetchChecked(`http://botgate.test${path}`, {
     method,
     headers,
     ...(body === undefined ? {} : { body }),

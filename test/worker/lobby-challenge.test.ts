@@ -84,6 +84,30 @@ describe("POST /challenges/house-bot", () => {
     client.close();
   });
 
+  it("sets the decision clock from turn_timeout_ms (botgate addition) and refuses one out of bounds", async () => {
+    const bot = await newBot();
+    const { client } = await connectLobby(bot);
+    const res = await call("POST", CHALLENGE, {
+      body: { turn_timeout_ms: 120_000 },
+      token: bot.token,
+    });
+    expect(res.json).toMatchObject({ status: "dispatching", decision_timeout_ms: 120_000 });
+    expect(await client.next("the matched frame")).toMatchObject({
+      type: "matched",
+      match_id: res.json.match_id,
+      decision_timeout_ms: 120_000,
+    });
+    const stored = await env.DB.prepare("SELECT config FROM matches WHERE id = ?")
+      .bind(res.json.match_id)
+      .first<{ config: string }>();
+    expect(JSON.parse(stored?.config ?? "{}")).toMatchObject({ turn_timeout_ms: 120_000 });
+    for (const turn_timeout_ms of [999, 600_001, 1500.5, "60000"]) {
+      const bad = await call("POST", CHALLENGE, { body: { turn_timeout_ms }, token: bot.token });
+      expect([bad.status, bad.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    }
+    client.close();
+  });
+
   it("answers 401 for a bot_id that is not the token's bot, and for non-bot credentials", async () => {
     const bot = await newBot();
     const other = await newBot();

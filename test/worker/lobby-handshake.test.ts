@@ -1,8 +1,9 @@
 // Proves the lobby connect inside workerd (bot protocol §3.1, §3.3, §3.7): the exact hello,
 // every authentication failure closing 4001, the subprotocol echo, and ignored input.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken, revokeToken } from "../../src/registry/tokens";
+import { fetchChecked } from "./contract-fetch";
 import { botStub, connectLobby, newBot, openSocket, quiet } from "./lobby-helpers";
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -119,9 +120,7 @@ describe("lobby handshake", () => {
 
   it("answers a non-upgrade request on the lobby path with 426 in the envelope", async () => {
     const bot = await newBot();
-    const response = await exports.default.fetch(
-      `http://botgate.test/ws/external/bot/${bot.botId}`,
-    );
+    const response = await fetchChecked(`http://botgate.test/ws/external/bot/${bot.botId}`);
     expect(response.status).toBe(426);
     expect(await response.json()).toMatchObject({ error_code: "UPGRADE_REQUIRED" });
   });

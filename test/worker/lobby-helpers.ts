@@ -4,9 +4,10 @@
  * (deadlines are moved into the past, then the alarm is fired with runDurableObjectAlarm).
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
+import { fetchChecked } from "./contract-fetch";
 
 export type Frame = Record<string, unknown> & { type?: string };
 
@@ -117,7 +118,7 @@ export async function openSocket(
     "cf-connecting-ip": options.ip ?? freshIp(),
   };
   if (options.protocols) headers["sec-websocket-protocol"] = options.protocols;
-  const response = await exports.default.fetch(`http://botgate.test${path}`, { headers });
+  const response = await fetchChecked(`http://botgate.test${path}`, { headers });
   const ws = response.webSocket;
   if (response.status !== 101 || !ws) {
     throw new Error(`upgrade refused with HTTP ${response.status}: ${await response.text()}`);
@@ -183,7 +184,7 @@ export async function call(
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = options.token === undefined ? "test-admin-token" : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const response = await exports.default.fetch(`http://botgate.test${path}`, {
+  const response = await fetchChecked(`http://botgate.test${path}`, {
     method,
     headers,
     ...(options.body === undefined

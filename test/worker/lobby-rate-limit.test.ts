@@ -2,8 +2,9 @@
 // number of upgrades per minute an IP's lobby and match upgrades are finished and closed
 // 1008, the sentinel still echoed; other IPs and plain HTTP are unaffected.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { fetchChecked } from "./contract-fetch";
 import { connectLobby, freshIp, newBot, openSocket } from "./lobby-helpers";
 
 const LIMIT = Number(env.WS_CONNECTS_PER_IP_PER_MINUTE);
@@ -59,7 +60,7 @@ describe("per-IP connect rate limit", () => {
   it("does not count plain HTTP requests", async () => {
     const ip = freshIp();
     for (let i = 0; i < LIMIT + 5; i += 1) {
-      const res = await exports.default.fetch("http://botgate.test/ws/external/bot/x", {
+      const res = await fetchChecked("http://botgate.test/ws/external/bot/x", {
         headers: { "cf-connecting-ip": ip },
       });
       expect(res.status).toBe(426);

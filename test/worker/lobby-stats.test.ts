@@ -1,16 +1,17 @@
 // Proves the lobby's admin read routes over the D1 match index: latency-stats percentiles over
 // a bot's recent matches (bot protocol §8.2), a bot's match list, presence, and that none of
 // them accepts a bot token.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LATENCY_STATS_RECENT_MATCHES } from "../../src/api/external";
 import { recordLatencySamples } from "../../src/lobby/match-index";
+import { fetchChecked } from "./contract-fetch";
 import { connectLobby, newBot } from "./lobby-helpers";
 
 const ADMIN = "test-admin-token";
 
 async function get(path: string, token = ADMIN) {
-  const res = await exports.default.fetch(`http://botgate.test${path}`, {
+  const res = await fetchChecked(`http://botgate.test${path}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };

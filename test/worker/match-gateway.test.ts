@@ -2,9 +2,9 @@
 // their close codes after a finished upgrade, the echoed sentinel, the deprecated ?token=,
 // the /ws/match path that authenticates in the first frame, and that the internal identity
 // header cannot be spoofed.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { UPGRADE_HEADER } from "../../src/match/match-object";
+import { fetchChecked } from "./contract-fetch";
 import {
   api,
   connectSeat,
@@ -28,7 +28,7 @@ async function closeCodeOf(
 
 describe("match gateway checks", () => {
   it("answers a plain GET on a socket path with 426 in the error envelope", async () => {
-    const res = await exports.default.fetch(`${ORIGIN}/ws/external/match/x/y`);
+    const res = await fetchChecked(`${ORIGIN}/ws/external/match/x/y`);
     expect(res.status).toBe(426);
     expect(await res.json()).toMatchObject({ error_code: "UPGRADE_REQUIRED" });
   });
@@ -100,7 +100,7 @@ describe("match gateway checks", () => {
       `chipzen-bot-token ,  ${alpha.token}`,
       `${alpha.token}, chipzen-bot-token`,
     ]) {
-      const response = await exports.default.fetch(`${ORIGIN}${seatPath(match, 0)}`, {
+      const response = await fetchChecked(`${ORIGIN}${seatPath(match, 0)}`, {
         headers: { upgrade: "websocket", "sec-websocket-protocol": header },
       });
       expect(response.headers.get("sec-websocket-protocol")).toBe("chipzen-bot-token");
@@ -125,7 +125,7 @@ describe("match gateway checks", () => {
       protocol: null,
     });
     // Bravo's token on Alpha's seat, claiming to be Alpha: refused.
-    const external = await exports.default.fetch(`${ORIGIN}${seatPath(match, 0)}`, {
+    const external = await fetchChecked(`${ORIGIN}${seatPath(match, 0)}`, {
       headers: {
         upgrade: "websocket",
         "sec-websocket-protocol": `chipzen-bot-token, ${bravo.token}`,
@@ -141,7 +141,7 @@ describe("match gateway checks", () => {
     expect(await closed).toBe(4001);
     // The frame-authenticated path with the spoof and no valid credential: refused too.
     const framePath = `/ws/match/${match.match_id}/${match.seats[0]?.participant_id}`;
-    const response = await exports.default.fetch(`${ORIGIN}${framePath}`, {
+    const response = await fetchChecked(`${ORIGIN}${framePath}`, {
       headers: { upgrade: "websocket", [UPGRADE_HEADER]: spoof },
     });
     const socket = response.webSocket;
@@ -203,7 +203,7 @@ describe("/ws/match: credential in the authenticate frame", () => {
     const path = `/ws/match/${crypto.randomUUID()}/p_0123456789ab`;
     const codes: number[] = [];
     for (let i = 0; i < 121; i++) {
-      const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+      const response = await fetchChecked(`${ORIGIN}${path}`, {
         headers: { upgrade: "websocket", "cf-connecting-ip": ip },
       });
       const ws = response.webSocket;

@@ -4,11 +4,12 @@
  * every wait has a timeout that says what it was waiting for.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { MatchConfigInput } from "../../src/match/config";
 import type { DispatchResult } from "../../src/match/dispatch";
 import type { MatchObject } from "../../src/match/match-object";
+import { fetchChecked } from "./contract-fetch";
 
 export const ADMIN = "test-admin-token";
 export const ORIGIN = "http://botgate.test";
@@ -23,7 +24,7 @@ export async function api(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const response = await exports.default.fetch(`${ORIGIN}${path}`, {
+  const response = await fetchChecked(`${ORIGIN}${path}`, {
     method,
     headers,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -128,7 +129,7 @@ export class TestSocket {
       options.protocols ?? (options.token ? ["chipzen-bot-token", options.token] : []);
     const headers: Record<string, string> = { upgrade: "websocket" };
     if (protocols.length > 0) headers["sec-websocket-protocol"] = protocols.join(", ");
-    const response = await exports.default.fetch(`${ORIGIN}${path}`, { headers });
+    const response = await fetchChecked(`${ORIGIN}${path}`, { headers });
     const ws = response.webSocket;
     if (response.status !== 101 || !ws) {
       throw new Error(`upgrade refused with HTTP ${response.status}: ${await response.text()}`);

@@ -11,7 +11,7 @@ import { httpSignedString, registerSignedString } from "../../../src/agents/sign
 import { AgentKey, signedHeaders } from "../../harness/agent.ts";
 import { api } from "../../harness/gateway.ts";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
-import { assertEnvelope, assertNoLeak, inParallel } from "../checks.ts";
+import { assertDocumented, assertEnvelope, assertNoLeak, inParallel } from "../checks.ts";
 import {
   garbageAuthorizations,
   HOSTILE_SEGMENTS,
@@ -32,6 +32,8 @@ interface HttpState {
   systemBot: BotCreds;
   /** Registration codes a valid mutated body created (the one documented change). */
   codesCreated: number;
+  /** Operator tokens minted by valid bodies (each a documented new row). */
+  operatorTokensCreated: number;
 }
 type Ctx = CaseContext<HttpState>;
 
@@ -166,6 +168,7 @@ const ROUTES: Route[] = [
         fields: {
           bot_id: { invalid: Invalid.notString },
           opponent: { invalid: [...Invalid.notString, '""', JSON.stringify("o".repeat(101))] },
+          turn_timeout_ms: { invalid: ['"60000"', "999", "600001", "1500.5", "null"] },
         },
         strict: true,
         maxBytes: MAX_BODY,
@@ -335,6 +338,58 @@ const ROUTES: Route[] = [
   },
   {
     method: "POST",
+    path: "/api/operators/tokens",
+    auth: "admin",
+    body: {
+      shape: {
+        fields: {
+          name: { required: true, invalid: name(USER_NAME) },
+          scopes: {
+            required: true,
+            invalid: [
+              ...Invalid.notString,
+              '["operator.root"]',
+              '["operator.read","operator.read","operator.read","operator.read","operator.read"]',
+              '"operator.read"',
+            ],
+          },
+        },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      base: (world) => ({ name: `op${world.tag}`, scopes: ["operator.read"] }),
+      valid: { status: 201 },
+    },
+  },
+  { method: "GET", path: "/api/operators/tokens", auth: "admin" },
+  {
+    method: "DELETE",
+    path: "/api/operators/tokens/{id}",
+    auth: "admin",
+    miss: { id: notFound("TOKEN_NOT_FOUND") },
+  },
+  {
+    method: "POST",
+    path: "/api/operators/shutdown",
+    auth: "admin",
+    body: {
+      shape: {
+        fields: {
+          reason: {
+            required: true,
+            invalid: [...Invalid.notString, '""', JSON.stringify("r".repeat(201))],
+          },
+          restart_expected_ms: { invalid: int(0, 3_600_000) },
+        },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      base: () => ({ reason: "fuzz", restart_expected_ms: 1000 }),
+      valid: { status: 200 },
+    },
+  },
+  {
+    method: "POST",
     path: "/api/agents/register",
     auth: "none",
     body: {
@@ -394,7 +449,13 @@ async function send(
   ctx: Ctx,
   route: Route,
   path: string,
-  options: { authorization?: string | null; body?: string; headers?: Array<[string, string]> } = {},
+  options: {
+    authorization?: string | null;
+    body?: string;
+    headers?: Array<[string, string]>;
+    /** `false` for an answer the HTTP server gives before the Worker (not in the document). */
+    documented?: boolean;
+  } = {},
 ): Promise<UpgradeAnswer> {
   const token = credential(route, ctx.world, ctx.state);
   const authorization =
@@ -415,6 +476,9 @@ async function send(
     `${route.method} ${path.slice(0, 80)}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`,
   );
   assertNoLeak(answer.body, ctx.world.secrets, `${route.method} ${route.path}`);
+  if (options.documented !== false) {
+    await assertDocumented(ctx.world.gateway, route.method, path, answer);
+  }
   return answer;
 }
 
@@ -451,6 +515,7 @@ function checkBodyAnswer(
     );
     if (valid.code) assertEnvelope(answer, valid.status, valid.code, ctx.world.secrets);
     if (route.path === "/api/admin/registration-codes") ctx.state.codesCreated += 1;
+    if (route.path === "/api/operators/tokens") ctx.state.operatorTokensCreated += 1;
     return;
   }
   const expected = BODY_ANSWERS[outcome];
@@ -459,7 +524,32 @@ function checkBodyAnswer(
 
 const routeId = (route: Route) => `${route.method} ${route.path}`;
 
+/** Documented HTTP operations this table leaves to other cases or groups. */
+const COVERED_ELSEWHERE = [
+  "GET /health", // the openapi group's neighbour: no input to attack
+  "GET /openapi.json", // the openapi group
+  "GET /api/channels", // `discovery-signatures` below
+];
+
 const cases: FixedCase<HttpState>[] = [
+  {
+    id: "routes-match-document",
+    input: "this group's route table against the operations of `GET /openapi.json`",
+    expected:
+      "the same HTTP operations (WebSocket upgrades have their own groups; `GET /health`, `GET /openapi.json` and `GET /api/channels` are covered elsewhere)",
+    async run(ctx) {
+      const { document } = await ctx.world.gateway.contract();
+      const documented: string[] = [];
+      for (const [path, item] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(item)) {
+          const tags = (operation as { tags?: string[] }).tags ?? [];
+          if (!tags.includes("WebSockets")) documented.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+      const tested = [...ROUTES.map(routeId), ...COVERED_ELSEWHERE];
+      assert.deepEqual(documented.sort(), tested.sort());
+    },
+  },
   {
     id: "no-credential",
     input: "every admin and bot-token route without Authorization",
@@ -541,7 +631,7 @@ const cases: FixedCase<HttpState>[] = [
         `Bearer ${ctx.world.gateway.adminToken.slice(0, -1)}é`,
         "Bearer a\u0001b",
       ]) {
-        const answer = await send(ctx, route, route.path, { authorization });
+        const answer = await send(ctx, route, route.path, { authorization, documented: false });
         if (answer.status === 400) assert.ok(!answer.body.includes("error_code"), answer.body);
         else assertEnvelope(answer, 401, "UNAUTHORIZED", ctx.world.secrets);
       }
@@ -605,6 +695,7 @@ const cases: FixedCase<HttpState>[] = [
             body: "{}",
           });
           assertEnvelope(answer, [401, 404], ["UNAUTHORIZED", "NOT_FOUND"], world.secrets);
+          await assertDocumented(world.gateway, method, path, answer);
         }
       }
     },
@@ -727,6 +818,7 @@ const cases: FixedCase<HttpState>[] = [
           headers: [["Authorization", `Bearer ${ctx.world.gateway.adminToken}`]],
         });
         assertEnvelope(answer, 404, "NOT_FOUND", ctx.world.secrets);
+        await assertDocumented(ctx.world.gateway, method, path, answer);
       }
     },
   },
@@ -904,6 +996,7 @@ export const httpGroup = defineGroup<HttpState>({
     return {
       systemBot: { botId, name: "system", token, tokenId: token_id },
       codesCreated: 0,
+      operatorTokensCreated: 0,
     };
   },
   objects: () => [{ binding: "MATCHMAKER", name: "nlhe-hu" }],
@@ -1035,9 +1128,15 @@ export const httpGroup = defineGroup<HttpState>({
   ],
   explain(diff, state) {
     const gained = diff.filter((line) => line.startsWith("d1.agent_registration_codes gained"));
-    const rest = diff.filter((line) => !gained.includes(line));
+    const minted = diff.filter((line) => line.startsWith("d1.operator_tokens gained"));
+    const rest = diff.filter((line) => !gained.includes(line) && !minted.includes(line));
     if (gained.length !== state.codesCreated) {
       rest.push(`${gained.length} registration codes stored, ${state.codesCreated} answered 201`);
+    }
+    if (minted.length !== state.operatorTokensCreated) {
+      rest.push(
+        `${minted.length} operator tokens stored, ${state.operatorTokensCreated} answered 201`,
+      );
     }
     return rest;
   },
