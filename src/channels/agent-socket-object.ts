@@ -193,9 +193,14 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    // The runtime already answered the peer's Close (web_socket_auto_reply_to_close), so
-    // there is nothing to reciprocate; never call close() with 1005/1006 here.
     this.#release(ws);
+    // Reciprocate the peer's close (the runtime does not answer it by itself here: the
+    // client would wait out its close timeout and report 1006). Never with 1005/1006.
+    try {
+      ws.close(1000, "");
+    } catch {
+      // already closed
+    }
     await this.arm();
   }
 

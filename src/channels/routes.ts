@@ -1,7 +1,9 @@
 /**
- * The agent WebSocket endpoints. The Worker checks only what is cheap and certain (an
- * upgrade, well-formed names) and forwards the raw request to the object, which accepts
- * the socket itself so it can hibernate.
+ * The agent WebSocket endpoints. The Worker checks only what is cheap and certain
+ * (well-formed names, then an upgrade) and forwards the raw request to the object, which
+ * accepts the socket itself so it can hibernate. Names come first so that a plain GET of a
+ * path tells a client why its upgrade was refused (`INVALID_CHANNEL_NAME`, not 426): a
+ * WebSocket client sees only that the dial failed, and the SDK asks again over HTTP.
  */
 import { Hono } from "hono";
 import { CHANNEL_NAME, MACHINE_NAME, SESSION_NAME, USER_NAME } from "../agents/names";
@@ -32,7 +34,6 @@ export const agentSocketRoutes = new Hono<AppEnv>()
       errors: { 400: ["INVALID_CHANNEL_NAME"] },
     }),
     (c) => {
-      requireUpgrade(c);
       const name = c.req.param("name");
       if (!CHANNEL_NAME.test(name)) {
         throw new ApiError(
@@ -41,6 +42,7 @@ export const agentSocketRoutes = new Hono<AppEnv>()
           "Channel names match [a-z0-9][a-z0-9._-]{0,63}",
         );
       }
+      requireUpgrade(c);
       return c.env.CHANNEL.getByName(name).fetch(c.req.raw);
     },
   )
@@ -63,11 +65,11 @@ export const agentSocketRoutes = new Hono<AppEnv>()
       errors: { 400: ["INVALID_SESSION_PATH"] },
     }),
     (c) => {
-      requireUpgrade(c);
       const { user, machine, session } = c.req.param();
       if (!USER_NAME.test(user) || !MACHINE_NAME.test(machine) || !SESSION_NAME.test(session)) {
         throw new ApiError(400, "INVALID_SESSION_PATH", "Not a valid user/machine/session path");
       }
+      requireUpgrade(c);
       return c.env.INBOX.getByName(`${user}/${machine}/${session}`).fetch(c.req.raw);
     },
   );

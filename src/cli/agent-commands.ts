@@ -4,9 +4,9 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { AgentClient, type AgentEvent } from "../client/agent-client.ts";
 import { registerAgent } from "../client/agent-keys.ts";
-import { MemorySeqStore, type SeqStore } from "../client/agent-link.ts";
+import { MemorySeqStore, RequestFailed, type SeqStore } from "../client/agent-link.ts";
 import { createKeyFile, FileSeqStore, loadKeyFile, saveIdentity } from "../client/node.ts";
-import { CommandError, UsageError } from "./config.ts";
+import { CONNECT_ATTEMPTS, CommandError, UsageError } from "./config.ts";
 
 export interface AgentFlags {
   url: string;
@@ -50,6 +50,8 @@ export async function register(flags: AgentFlags): Promise<void> {
     key,
     ...(flags.code === undefined ? {} : { code: flags.code }),
   }).catch((err: Error & { status?: number }) => {
+    // `fetch` rejects with a TypeError when nothing answered.
+    if (err instanceof TypeError) throw new CommandError(`cannot reach ${flags.url}`, 4);
     throw new CommandError(err.message, err.status === 401 || err.status === 403 ? 3 : 1);
   });
   saveIdentity(path, flags.user, flags.machine);
@@ -80,6 +82,7 @@ async function client(
     machine,
     key,
     session,
+    connectAttempts: CONNECT_ATTEMPTS,
     // Each session keeps its own resume points next to the key.
     store:
       store ?? new FileSeqStore(join(dirname(path), `state-${user}-${machine}-${session}.json`)),
@@ -113,16 +116,25 @@ export function describeAgentEvent(event: AgentEvent): string | null {
   }
 }
 
+/**
+ * A failed agent call as a command error: the server's error code with its message, exit 4
+ * when the gateway could not be reached, 3 when the credentials were refused, else 1.
+ */
+function agentFailure(what: string, err: unknown): CommandError {
+  const code = err instanceof RequestFailed ? err.code : "";
+  const message = /^[A-Z][A-Z_]+$/.test(code)
+    ? `${code}: ${(err as Error).message}`
+    : (err as Error).message;
+  const exit = code === "unreachable" ? 4 : /close_40(01|03)/.test(code) ? 3 : 1;
+  return new CommandError(`${what}: ${message}`, exit);
+}
+
 async function joinOrFail(agent: AgentClient, channel: string, flags: AgentFlags) {
   try {
     return await agent.join(channel, flags.invite ? { invite: flags.invite } : {});
   } catch (err) {
     agent.close();
-    const code = (err as { code?: string }).code ?? "";
-    throw new CommandError(
-      `cannot join ${channel}: ${(err as Error).message}`,
-      /close_40(01|03)/.test(code) ? 3 : 1,
-    );
+    throw agentFailure(`cannot join ${channel}`, err);
   }
 }
 
@@ -196,7 +208,7 @@ export async function whisper(target: string, text: string, flags: AgentFlags): 
     await agent.openInbox();
     flags.out(`${await agent.whisper(target, { text })}`);
   } catch (err) {
-    throw new CommandError(`whisper failed: ${(err as Error).message}`);
+    throw agentFailure("whisper failed", err);
   } finally {
     agent.close();
   }

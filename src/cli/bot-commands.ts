@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { runBot } from "../client/run-bot.ts";
 import type { Bot, BotFactory, ServerFrame } from "../client/types.ts";
-import { CommandError, request, secret, UsageError } from "./config.ts";
+import { CONNECT_ATTEMPTS, CommandError, request, secret, UsageError } from "./config.ts";
 import { describeMatchFrame } from "./format.ts";
 
 export interface BotCommandOptions {
@@ -84,6 +84,7 @@ async function play(
     botId,
     token,
     signal: stop.signal,
+    connectAttempts: CONNECT_ATTEMPTS,
     ...(options.matches === undefined ? {} : { maxMatches: options.matches }),
     log: (event, data) => {
       if (event === "lobby_ready") {
@@ -102,6 +103,9 @@ async function play(
     },
   });
   if (failure) throw failure;
+  if (result.reason === "unreachable") {
+    throw new CommandError(`cannot reach the lobby of ${options.url}`, 4);
+  }
   if (result.reason === "auth_failed") {
     throw new CommandError("the gateway refused the bot token (4001)", 3);
   }

@@ -15,6 +15,12 @@ export class CommandError extends Error {
 
 export const DEFAULT_URL = "http://127.0.0.1:8787";
 
+/**
+ * Dials a command tries before it reports the gateway unreachable (exit 4). A command that
+ * got through rides out any later outage: its sockets re-dial and resume.
+ */
+export const CONNECT_ATTEMPTS = 3;
+
 /** The gateway origin: `--url`, else `BOTGATE_URL`, else the local dev server. */
 export function gatewayUrl(flag: string | undefined): string {
   return flag ?? process.env.BOTGATE_URL ?? DEFAULT_URL;

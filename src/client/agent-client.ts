@@ -29,6 +29,12 @@ export interface AgentClientOptions {
   /** Where last seen `seq`s are kept (default: memory). Use a file store to resume after a restart. */
   store?: SeqStore;
   log?: ClientLog;
+  /**
+   * Dials a `join` or `openInbox` may try before it rejects with `unreachable` (default:
+   * unlimited — it waits for the gateway to come up). Once a socket was established, every
+   * drop, failed dial and outage is re-dialled with backoff and resumed, whatever this says.
+   */
+  connectAttempts?: number;
   /** How often each socket pings (default 25 s, for the server's default 75 s heartbeat timeout). */
   pingIntervalMs?: number;
 }
@@ -131,9 +137,15 @@ export class AgentClient {
   async openInbox(): Promise<{ admin: boolean }> {
     if (!this.#inbox) {
       const { user, machine, session } = this.#o;
-      this.#inbox = this.#link(`/ws/inbox/${user}/${machine}/${session}`, "inbox", null, {});
-      const established = await this.#inbox.start();
-      return { admin: established.admin === true };
+      const inbox = this.#link(`/ws/inbox/${user}/${machine}/${session}`, "inbox", null, {});
+      this.#inbox = inbox;
+      try {
+        const established = await inbox.start();
+        return { admin: established.admin === true };
+      } catch (err) {
+        if (this.#inbox === inbox) this.#inbox = null;
+        throw err;
+      }
     }
     return { admin: this.#inbox.established?.admin === true };
   }
@@ -227,6 +239,7 @@ export class AgentClient {
       key,
       store: this.#store,
       hello,
+      connectAttempts: this.#o.connectAttempts ?? Number.POSITIVE_INFINITY,
       ...(this.#o.pingIntervalMs === undefined ? {} : { pingIntervalMs: this.#o.pingIntervalMs }),
       log: this.#o.log ?? (() => {}),
       onDelivery: (entry) => {

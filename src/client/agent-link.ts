@@ -2,6 +2,7 @@ import { authSignedString } from "../agents/signed-strings.ts";
 import { type AgentKey, signText } from "./agent-keys.ts";
 import { Backoff, sleep } from "./backoff.ts";
 import type { ClientLog } from "./match-session.ts";
+import { dialOnce, type SocketEnd } from "./socket.ts";
 
 /** Where each endpoint's last seen `seq` is kept, so a restarted process resumes. */
 export interface SeqStore {
@@ -65,7 +66,9 @@ export interface LinkOptions {
   onDelivery(entry: Delivery): void;
   /** Every other server frame after the handshake (presence, gap notices…). */
   onFrame(frame: Frame): void;
-  /** The link gave up for good (terminal close code). */
+  /** Dials allowed before the first `established`; later drops are re-dialled for ever. */
+  connectAttempts: number;
+  /** The link gave up for good (terminal close code or refused upgrade). */
   onClosed(code: number, reason: string): void;
 }
 
@@ -79,9 +82,13 @@ export class AgentLink {
   readonly #o: LinkOptions;
   readonly #pending = new Map<string, { resolve(f: Frame): void; reject(e: Error): void }>();
   readonly #backoff = new Backoff();
+  /** Aborted by `close()`: ends the socket and any backoff wait at once. */
+  readonly #stop = new AbortController();
   #socket: WebSocket | null = null;
   #lastSeq: number | undefined;
   #closed = false;
+  /** An `established` frame was received once: from then on every drop is re-dialled. */
+  #reached = false;
   #established: Frame | null = null;
   #ready: { resolve(f: Frame): void; reject(e: Error): void } | null = null;
   /** Frames are handled one after another, so an async store never reorders deliveries. */
@@ -91,7 +98,12 @@ export class AgentLink {
     this.#o = options;
   }
 
-  /** Connects and resolves with the `established` frame once caught up; rejects if refused. */
+  /**
+   * Connects and resolves with the `established` frame once caught up. Rejects when the
+   * server refuses (a terminal close code, or an HTTP refusal of the upgrade such as
+   * `INVALID_CHANNEL_NAME`), when `connectAttempts` dials in a row failed before the first
+   * `established` (`unreachable`), or when the link is closed first (`closed`).
+   */
   async start(): Promise<Frame> {
     this.#lastSeq = await this.#o.store.get(this.#o.storeKey);
     const ready = new Promise<Frame>((resolve, reject) => {
@@ -120,10 +132,14 @@ export class AgentLink {
 
   close(): void {
     this.#closed = true;
-    this.#socket?.close(1000);
+    this.#stop.abort();
+    this.#ready?.reject(new RequestFailed("closed", "the link was closed before it connected"));
+    this.#ready = null;
   }
 
   async #run(): Promise<void> {
+    const o = this.#o;
+    let failures = 0;
     while (!this.#closed) {
       const closed = await this.#connectOnce();
       this.#established = null;
@@ -131,61 +147,87 @@ export class AgentLink {
         new RequestFailed("connection_lost", "the connection dropped before the server answered"),
       );
       if (this.#closed) break;
+      // A dial that never opened may be the server refusing the upgrade over HTTP.
+      const refusal = closed.opened ? null : await upgradeRefusal(this.#url());
+      if (refusal) {
+        this.#end(refusal.error, refusal.status, `${refusal.error.code}: ${refusal.error.message}`);
+        break;
+      }
       if (TERMINAL.has(closed.code)) {
-        this.#closed = true;
         const error = new RequestFailed(
           `close_${closed.code}`,
           `refused: ${closed.code} ${closed.reason}`,
         );
-        this.#ready?.reject(error);
-        this.#ready = null;
-        this.#o.onClosed(closed.code, closed.reason);
+        this.#end(error, closed.code, closed.reason);
+        break;
+      }
+      failures = this.#reached ? 0 : failures + 1;
+      if (!this.#reached && failures >= o.connectAttempts) {
+        const error = new RequestFailed(
+          "unreachable",
+          `cannot reach ${o.origin} (${failures} ${failures === 1 ? "attempt" : "attempts"}: ${closed.code} ${closed.reason})`,
+        );
+        this.#end(error, closed.code, closed.reason);
         break;
       }
       const delay = this.#backoff.nextDelay();
-      this.#o.log("agent_redial", { path: this.#o.path, code: closed.code, delay_ms: delay });
-      await sleep(delay);
+      o.log("agent_redial", { path: o.path, code: closed.code, delay_ms: delay });
+      await sleep(delay, this.#stop.signal);
     }
   }
 
-  #connectOnce(): Promise<{ code: number; reason: string }> {
+  /** The link gives up for good: the pending `start` rejects, the owner hears `onClosed`. */
+  #end(error: RequestFailed, code: number, reason: string): void {
+    this.#closed = true;
+    this.#ready?.reject(error);
+    this.#ready = null;
+    this.#o.onClosed(code, reason);
+  }
+
+  #url(): URL {
+    const url = new URL(this.#o.path, this.#o.origin);
+    url.protocol = url.protocol === "https:" || url.protocol === "wss:" ? "wss:" : "ws:";
+    return url;
+  }
+
+  async #connectOnce(): Promise<SocketEnd> {
     const o = this.#o;
-    return new Promise((resolve) => {
-      const url = new URL(o.path, o.origin);
-      url.protocol = url.protocol === "https:" || url.protocol === "wss:" ? "wss:" : "ws:";
-      const ws = new WebSocket(url.href);
-      this.#socket = ws;
-      let heartbeat: ReturnType<typeof setInterval> | undefined;
-      const send = (frame: Frame) => ws.send(JSON.stringify(frame));
-      ws.onopen = () => {
-        send({
-          type: "hello",
-          protocol_version: 1,
-          session: o.session,
-          ...(this.#lastSeq === undefined ? {} : { since_seq: this.#lastSeq }),
-          ...o.hello,
-        });
-        // The server answers this exact text without waking its object (agent channels §6).
-        heartbeat = setInterval(() => ws.send('{"type":"ping"}'), o.pingIntervalMs ?? 25_000);
-      };
-      ws.onmessage = (event) => {
-        let frame: Frame;
-        try {
-          frame = JSON.parse(String(event.data)) as Frame;
-        } catch {
-          return;
-        }
-        this.#queue = this.#queue
-          .then(() => this.#onFrame(frame, send))
-          .catch((err: unknown) =>
-            o.log("agent_frame_failed", { path: o.path, error: String(err) }),
-          );
-      };
-      ws.onclose = (event) => {
-        clearInterval(heartbeat);
-        resolve({ code: event.code, reason: event.reason });
-      };
-    });
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    const end = await dialOnce(
+      this.#url().href,
+      undefined,
+      (ws) => {
+        this.#socket = ws;
+        const send = (frame: Frame) => ws.send(JSON.stringify(frame));
+        ws.onopen = () => {
+          send({
+            type: "hello",
+            protocol_version: 1,
+            session: o.session,
+            ...(this.#lastSeq === undefined ? {} : { since_seq: this.#lastSeq }),
+            ...o.hello,
+          });
+          // The server answers this exact text without waking its object (agent channels §6).
+          heartbeat = setInterval(() => ws.send('{"type":"ping"}'), o.pingIntervalMs ?? 25_000);
+        };
+        ws.onmessage = (event) => {
+          let frame: Frame;
+          try {
+            frame = JSON.parse(String(event.data)) as Frame;
+          } catch {
+            return;
+          }
+          this.#queue = this.#queue
+            .then(() => this.#onFrame(frame, send))
+            .catch((err: unknown) =>
+              o.log("agent_frame_failed", { path: o.path, error: String(err) }),
+            );
+        };
+      },
+      this.#stop.signal,
+    );
+    clearInterval(heartbeat);
+    return end;
   }
 
   async #onFrame(frame: Frame, send: (frame: Frame) => void): Promise<void> {
@@ -198,6 +240,7 @@ export class AgentLink {
       }
       case "established":
         this.#established = frame;
+        this.#reached = true;
         this.#backoff.connected();
         return;
       case "message":
@@ -268,4 +311,37 @@ export class AgentLink {
     for (const waiter of this.#pending.values()) waiter.reject(error);
     this.#pending.clear();
   }
+}
+
+/**
+ * Why the server refused an upgrade over HTTP, if it did: a WebSocket client only sees that
+ * the dial failed, so the same URL is asked once more as a plain GET. The Worker checks a
+ * path's names before it asks for an upgrade, so a malformed name answers 400 with the error
+ * envelope (`INVALID_CHANNEL_NAME`), and an unknown path 404. `null` — try again — for no
+ * answer (the gateway is down), `426` (the path is fine: the dial failed for another reason)
+ * and every status that may pass (408, 429, 5xx).
+ */
+async function upgradeRefusal(url: URL): Promise<{ status: number; error: RequestFailed } | null> {
+  const probe = new URL(url);
+  probe.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  let response: Response;
+  try {
+    response = await fetch(probe, { signal: AbortSignal.timeout(10_000) });
+  } catch {
+    return null;
+  }
+  const transient = [408, 426, 429].includes(response.status) || response.status >= 500;
+  if (response.status < 400 || transient) {
+    await response.body?.cancel();
+    return null;
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    error_code?: unknown;
+    message?: unknown;
+  };
+  const error = new RequestFailed(
+    typeof body.error_code === "string" ? body.error_code : `http_${response.status}`,
+    typeof body.message === "string" ? body.message : `HTTP ${response.status}`,
+  );
+  return { status: response.status, error };
 }

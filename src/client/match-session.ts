@@ -1,4 +1,5 @@
 import { sleep } from "./backoff.ts";
+import { dialOnce } from "./socket.ts";
 import type { Bot, Decision, MatchEnd, MatchedNotice, ServerFrame, TurnRequest } from "./types.ts";
 
 export const TOKEN_SUBPROTOCOL = "chipzen-bot-token";
@@ -107,77 +108,71 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
       live.socket?.close(1000);
       return { status: "aborted", matchId };
     }
-    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
-      const ws = new WebSocket(url.href, [TOKEN_SUBPROTOCOL, token]);
-      live.socket = ws;
-      live.ready = false;
-      const abort = () => ws.close(1000);
-      options.signal?.addEventListener("abort", abort, { once: true });
-      // Handlers are attached before the first event can be dispatched, so no frame is lost.
-      ws.onopen = () => send({ type: "authenticate", match_id: matchId, token: "" });
-      ws.onmessage = (event) => {
-        let frame: ServerFrame;
-        try {
-          frame = JSON.parse(String(event.data)) as ServerFrame;
-        } catch {
-          return;
-        }
-        bot.onFrame?.(frame);
-        switch (frame.type) {
-          case "hello":
-            send({
-              type: "hello",
-              match_id: matchId,
-              supported_versions: ["1.0"],
-              client_name: CLIENT_NAME,
-              client_version: CLIENT_VERSION,
-            });
-            live.ready = true;
-            dropDeadline = null;
-            attempt = 0;
-            break;
-          case "match_start":
-            bot.onMatchStart?.(frame as unknown as Parameters<NonNullable<Bot["onMatchStart"]>>[0]);
-            break;
-          case "turn_request":
-            onTurn(frame as unknown as TurnRequest);
-            break;
-          case "action_rejected": {
-            const requestId = String(frame.request_id);
-            const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
-            log("action_rejected", { match_id: matchId, reason: String(frame.reason) });
-            decisions.set(requestId, Promise.resolve(retry));
-            void answer(requestId, Promise.resolve(retry));
-            break;
+    let lastError: string | null = null;
+    const closed = await dialOnce(
+      url.href,
+      [TOKEN_SUBPROTOCOL, token],
+      (ws) => {
+        live.socket = ws;
+        live.ready = false;
+        ws.onopen = () => send({ type: "authenticate", match_id: matchId, token: "" });
+        ws.onmessage = (event) => {
+          let frame: ServerFrame;
+          try {
+            frame = JSON.parse(String(event.data)) as ServerFrame;
+          } catch {
+            return;
           }
-          case "match_end":
-            ended = frame as unknown as MatchEnd;
-            bot.onMatchEnd?.(ended);
-            break;
-          case "error":
-            log("server_error_frame", { match_id: matchId, code: String(frame.code) });
-            break;
-        }
-      };
-      let settled = false;
-      const settle = (code: number, reason: string) => {
-        if (settled) return;
-        settled = true;
-        options.signal?.removeEventListener("abort", abort);
-        resolve({ code, reason });
-      };
-      ws.onclose = (event) => settle(event.code, event.reason);
-      // Node's WebSocket reports a connection lost during the opening handshake with an
-      // `error` event and no `close`: without this the session would wait for ever.
-      ws.onerror = () => {
-        if (settled) return;
-        settle(1006, "connection failed");
-        ws.close();
-      };
-    });
+          bot.onFrame?.(frame);
+          switch (frame.type) {
+            case "hello":
+              send({
+                type: "hello",
+                match_id: matchId,
+                supported_versions: ["1.0"],
+                client_name: CLIENT_NAME,
+                client_version: CLIENT_VERSION,
+              });
+              live.ready = true;
+              dropDeadline = null;
+              attempt = 0;
+              break;
+            case "match_start":
+              bot.onMatchStart?.(
+                frame as unknown as Parameters<NonNullable<Bot["onMatchStart"]>>[0],
+              );
+              break;
+            case "turn_request":
+              onTurn(frame as unknown as TurnRequest);
+              break;
+            case "action_rejected": {
+              const requestId = String(frame.request_id);
+              const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
+              log("action_rejected", { match_id: matchId, reason: String(frame.reason) });
+              decisions.set(requestId, Promise.resolve(retry));
+              void answer(requestId, Promise.resolve(retry));
+              break;
+            }
+            case "match_end":
+              ended = frame as unknown as MatchEnd;
+              bot.onMatchEnd?.(ended);
+              break;
+            case "error":
+              lastError = String(frame.code);
+              log("server_error_frame", { match_id: matchId, code: lastError });
+              break;
+          }
+        };
+      },
+      options.signal,
+    );
     if (ended) break;
     if (options.signal?.aborted) return { status: "aborted", matchId };
-    if (TERMINAL_CLOSE_CODES.has(closed.code)) {
+    // `duplicate_participant`: the seat still has a live socket — after a drop, most often our
+    // own dead one, which the server has not noticed yet. A refused duplicate costs nothing
+    // (§9 item 12), so it is re-dialled like a drop, within the grace window.
+    const duplicate = closed.code === 4011 && lastError === "duplicate_participant";
+    if (TERMINAL_CLOSE_CODES.has(closed.code) && !duplicate) {
       log("match_refused", { match_id: matchId, code: closed.code, reason: closed.reason });
       return { status: "refused", matchId, code: closed.code, reason: closed.reason };
     }

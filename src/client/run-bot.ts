@@ -1,5 +1,6 @@
 import { Backoff, sleep } from "./backoff.ts";
 import { type ClientLog, type MatchOutcome, playMatch } from "./match-session.ts";
+import { dialOnce } from "./socket.ts";
 import type { BotFactory, MatchedNotice } from "./types.ts";
 
 export interface RunBotOptions {
@@ -13,9 +14,22 @@ export interface RunBotOptions {
   log?: ClientLog;
   /** Lobby reconnect backoff (defaults: 500 ms base, 30 s cap, reset after 10 s up). */
   backoff?: Backoff;
+  /**
+   * Lobby dials allowed before the lobby first answers; then `runBot` returns `unreachable`
+   * (default: unlimited — it waits for the gateway to come up). Once the lobby was reached,
+   * every drop, failed dial and outage is re-dialled with backoff, whatever this says.
+   */
+  connectAttempts?: number;
 }
 
-export type StopReason = "max_matches" | "aborted" | "evicted" | "auth_failed" | "revoked";
+/** Why `runBot` returned. `unreachable`: `connectAttempts` dials failed before the lobby answered. */
+export type StopReason =
+  | "max_matches"
+  | "aborted"
+  | "evicted"
+  | "auth_failed"
+  | "revoked"
+  | "unreachable";
 
 export interface RunBotResult {
   reason: StopReason;
@@ -49,11 +63,15 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
   const running = new Map<string, Promise<MatchOutcome>>();
   const outcomes: MatchOutcome[] = [];
   let reason: StopReason | null = options.signal?.aborted ? "aborted" : null;
-  const live: { socket: WebSocket | null } = { socket: null };
+  /** A lobby `hello` was received once: from then on every drop or failed dial is re-dialled. */
+  let reached = false;
+  let failures = 0;
 
+  /** Ends the lobby without waiting for its closing handshake; match tasks are not touched. */
+  const lobbyStop = new AbortController();
   const finish = (why: StopReason) => {
     reason ??= why;
-    live.socket?.close(1000);
+    lobbyStop.abort();
   };
   const startMatch = (notice: MatchedNotice) => {
     if (running.has(notice.match_id)) return;
@@ -83,50 +101,43 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
   };
 
   while (reason === null) {
-    const closed = await new Promise<{ code: number; evicted: boolean }>((resolve) => {
-      let evicted = false;
-      const ws = new WebSocket(lobby.href);
-      live.socket = ws;
-      const onStop = () => ws.close(1000);
-      stop.signal.addEventListener("abort", onStop, { once: true });
-      ws.onopen = () => ws.send(JSON.stringify({ type: "authenticate", token: options.token }));
-      ws.onmessage = (event) => {
-        let frame: { type?: unknown } & Record<string, unknown>;
-        try {
-          frame = JSON.parse(String(event.data));
-        } catch {
-          return;
-        }
-        if (frame.type === "hello") {
-          backoff.connected();
-          log("lobby_ready", { bot_id: options.botId });
-        } else if (frame.type === "ping") {
-          ws.send(JSON.stringify({ type: "pong" }));
-        } else if (frame.type === "matched") {
-          startMatch(frame as unknown as MatchedNotice);
-        } else if (frame.type === "evict") {
-          evicted = true;
-        }
-      };
-      let settled = false;
-      const settle = (code: number) => {
-        if (settled) return;
-        settled = true;
-        stop.signal.removeEventListener("abort", onStop);
-        resolve({ code, evicted });
-      };
-      ws.onclose = (event) => settle(event.code);
-      // Node's WebSocket reports a connection lost during the opening handshake with an
-      // `error` event and no `close`: without this the lobby would wait for ever.
-      ws.onerror = () => {
-        if (settled) return;
-        settle(1006);
-        ws.close();
-      };
-    });
+    let evicted = false;
+    const closed = await dialOnce(
+      lobby.href,
+      undefined,
+      (ws) => {
+        ws.onopen = () => ws.send(JSON.stringify({ type: "authenticate", token: options.token }));
+        ws.onmessage = (event) => {
+          let frame: { type?: unknown } & Record<string, unknown>;
+          try {
+            frame = JSON.parse(String(event.data));
+          } catch {
+            return;
+          }
+          if (frame.type === "hello") {
+            backoff.connected();
+            reached = true;
+            log("lobby_ready", { bot_id: options.botId });
+          } else if (frame.type === "ping") {
+            ws.send(JSON.stringify({ type: "pong" }));
+          } else if (frame.type === "matched") {
+            startMatch(frame as unknown as MatchedNotice);
+          } else if (frame.type === "evict") {
+            evicted = true;
+          }
+        };
+      },
+      AbortSignal.any([stop.signal, lobbyStop.signal]),
+    );
     if (stop.signal.aborted) finish("aborted");
     if (reason !== null) break;
-    const terminal = closed.evicted ? "evicted" : TERMINAL[closed.code];
+    failures = reached ? 0 : failures + 1;
+    const terminal = evicted
+      ? "evicted"
+      : (TERMINAL[closed.code] ??
+        (failures >= (options.connectAttempts ?? Number.POSITIVE_INFINITY)
+          ? "unreachable"
+          : undefined));
     if (terminal) {
       log("lobby_stopped", { code: closed.code, reason: terminal });
       finish(terminal);

@@ -1,7 +1,8 @@
 /**
  * `BotObject`: one per bot id. Owns the bot's one lobby socket (bot protocol §3) —
  * authentication, hello, heartbeat and revocation checks on the alarm, one-lobby-per-bot
- * eviction — plus the bot's durable `matched` notices and its presence, asked for by RPC.
+ * eviction — plus the bot's durable `matched` notices (re-announced after the settle window
+ * of `resume-window.ts`) and its presence, asked for by RPC.
  * The class only translates sockets, alarms and RPC into the plain modules next to it.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -26,6 +27,7 @@ import {
   parseMatchedNotice,
 } from "./matched-notices";
 import { isPresent, type LobbySocketState } from "./presence";
+import { decideResume } from "./resume-window";
 import { Schedule } from "./schedule";
 import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
@@ -80,8 +82,15 @@ export class BotObject extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    // The runtime already answered the close frame (web_socket_auto_reply_to_close).
     this.#forget(ws);
+    // Reciprocate the peer's close: the runtime does not answer it by itself here, and a
+    // client left waiting for the answer reports 1006 after its close timeout (10 s for the
+    // Python `websockets` the Chipzen clients use — the reference client's match dial waited).
+    try {
+      ws.close(1000, "");
+    } catch {
+      // already closed
+    }
     await this.#schedule.arm();
   }
 
@@ -91,7 +100,7 @@ export class BotObject extends DurableObject<Env> {
     await this.#schedule.arm();
   }
 
-  /** Runs every due deadline: authenticate timeouts, heartbeat pings, late pongs. */
+  /** Runs every due deadline: authenticate timeouts, heartbeat pings, late pongs, resumes. */
   override async alarm(): Promise<void> {
     try {
       for (const key of this.#schedule.due(Date.now())) await this.#onDeadline(key);
@@ -113,7 +122,8 @@ export class BotObject extends DurableObject<Env> {
 
   /**
    * A seat for this bot: stored first, then pushed on the lobby if one is open. Idempotent;
-   * the notice is re-sent with `resume: true` on every lobby connect until `matchEnded`.
+   * until `matchEnded`, every lobby connect re-sends it with `resume: true` after the settle
+   * window unless the bot's match socket holds the seat by then (`#resume`).
    */
   notifyMatched(input: MatchedNotice): { pushed: boolean } {
     const notice = parseMatchedNotice(input);
@@ -191,7 +201,10 @@ export class BotObject extends DurableObject<Env> {
     this.#send(ws, lobbyHello(botId, now));
     log("info", "lobby_online", { bot_id: botId, token_id: verified.tokenId });
     reportPresence(this.env, lobbyPresence(botId));
-    this.#resume(ws, botId);
+    // In-flight matches are re-announced at the end of the settle window, if still unbound.
+    if (this.#notices.all().length > 0) {
+      this.#schedule.set(scheduleKey.resume(connId), now + this.#config.resumeSettleMs);
+    }
     this.#recordTokenUse(verified.tokenId, now);
   }
 
@@ -212,13 +225,34 @@ export class BotObject extends DurableObject<Env> {
     );
   }
 
-  /** §3.6: every in-flight match of this bot again, with `resume: true`. Never fails the connect. */
-  #resume(ws: WebSocket, botId: string): void {
-    try {
-      for (const notice of this.#notices.all()) this.#send(ws, matchedFrame(notice, true));
-    } catch (err) {
-      log("warn", "lobby_resume_failed", { bot_id: botId, error: describeError(err) });
-    }
+  /**
+   * §3.6 as botgate applies it (`resume-window.ts`): at the end of the settle window, every
+   * match that was in flight when the window opened, again with `resume: true` — except those
+   * whose seat the bot's own socket holds by now (later ones were pushed live on this very
+   * socket). Never fails the connection.
+   */
+  async #resume(ws: WebSocket, state: OnlineState, windowOpened: number): Promise<void> {
+    const notices = this.#notices.all(windowOpened);
+    const decision = await decideResume(
+      notices,
+      (notice) => this.env.MATCH.getByName(notice.match_id).seatStatus(notice.participant_id),
+      (notice, error) =>
+        log("warn", "lobby_seat_status_failed", {
+          bot_id: state.botId,
+          match_id: notice.match_id,
+          error: describeError(error),
+        }),
+    );
+    for (const matchId of decision.closed) this.#notices.remove(matchId);
+    // The input gate was open during the RPCs: the socket may have gone meanwhile.
+    if (ws.readyState !== WebSocket.OPEN || readSocketState(ws)?.phase !== "online") return;
+    for (const notice of decision.announce) this.#send(ws, matchedFrame(notice, true));
+    log("info", "lobby_resume_settled", {
+      bot_id: state.botId,
+      announced: decision.announce.map((notice) => notice.match_id).join(","),
+      bound: decision.bound.join(","),
+      closed: decision.closed.join(","),
+    });
   }
 
   async #onDeadline(key: string): Promise<void> {
@@ -242,6 +276,12 @@ export class BotObject extends DurableObject<Env> {
     if (parsed.kind === "pong") {
       if (state.pingSentAt === null) this.#schedule.delete(key);
       else this.#close(ws, state.connId, LobbyClose.heartbeatTimeout);
+      return;
+    }
+    if (parsed.kind === "resume") {
+      const windowOpened = (this.#schedule.get(key) ?? Date.now()) - this.#config.resumeSettleMs;
+      this.#schedule.delete(key);
+      await this.#resume(ws, state, windowOpened);
       return;
     }
     await this.#heartbeat(ws, state);

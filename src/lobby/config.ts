@@ -19,6 +19,11 @@ export interface LobbyConfig {
   matchmakingRetryMs: number;
   /** Whether the queue may pair two bots of the same owner (`MATCHMAKING_SAME_OWNER = "allow"`). */
   matchmakingSameOwner: boolean;
+  /**
+   * Settle window after a lobby connect before in-flight matches are re-announced, so a
+   * client's own match re-dial can bind its seat first (`resume-window.ts`): 3000.
+   */
+  resumeSettleMs: number;
 }
 
 /** The lobby configuration of this deployment. Malformed values fall back to the contract's. */
@@ -31,5 +36,6 @@ export function lobbyConfig(env: Env): LobbyConfig {
     queueTtlSeconds: positiveIntVar(env.MATCHMAKING_QUEUE_TTL_SECONDS, 600),
     matchmakingRetryMs: positiveIntVar(env.MATCHMAKING_RETRY_MS, 5000),
     matchmakingSameOwner: String(env.MATCHMAKING_SAME_OWNER) === "allow",
+    resumeSettleMs: positiveIntVar(env.LOBBY_RESUME_SETTLE_MS, 3000),
   };
 }

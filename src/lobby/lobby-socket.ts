@@ -14,15 +14,21 @@ export function writeSocketState(ws: WebSocket, state: LobbySocketState): void {
   ws.serializeAttachment(state);
 }
 
+/** The deadlines of one connection, each a schedule row (see `Schedule`). */
+export type DeadlineKind = "auth" | "ping" | "pong" | "resume";
+const KINDS: readonly DeadlineKind[] = ["auth", "ping", "pong", "resume"];
+
 /** Schedule keys of one connection's deadlines. */
 export const scheduleKey = {
   auth: (connId: string) => `auth:${connId}`,
   ping: (connId: string) => `ping:${connId}`,
   pong: (connId: string) => `pong:${connId}`,
-  all: (connId: string) => [`auth:${connId}`, `ping:${connId}`, `pong:${connId}`],
-  parse(key: string): { kind: "auth" | "ping" | "pong"; connId: string } | null {
-    const match = /^(auth|ping|pong):(.+)$/.exec(key);
+  /** The end of the connection's resume settle window (`resume-window.ts`). */
+  resume: (connId: string) => `resume:${connId}`,
+  all: (connId: string) => KINDS.map((kind) => `${kind}:${connId}`),
+  parse(key: string): { kind: DeadlineKind; connId: string } | null {
+    const match = /^(auth|ping|pong|resume):(.+)$/.exec(key);
     if (!match?.[1] || !match[2]) return null;
-    return { kind: match[1] as "auth" | "ping" | "pong", connId: match[2] };
+    return { kind: match[1] as DeadlineKind, connId: match[2] };
   },
 };

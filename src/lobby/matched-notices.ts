@@ -1,6 +1,7 @@
 /**
  * Durable `matched` notices of one bot (bot protocol §3.5, §3.6): stored before the push,
- * re-sent with `resume: true` on every lobby connect, removed when the match ends.
+ * re-sent with `resume: true` after a lobby connect's settle window (`resume-window.ts`),
+ * removed when the match ends.
  */
 import * as v from "valibot";
 import type { MatchedFrame } from "../protocol/lobby-frames";
@@ -88,11 +89,12 @@ export class MatchedNotices {
     this.#sql.exec("DELETE FROM matched_notices WHERE match_id = ?", matchId);
   }
 
-  /** Every in-flight notice, oldest dispatch first. */
-  all(): MatchedNotice[] {
+  /** Every in-flight notice (stored at or before `storedBy`, when given), oldest dispatch first. */
+  all(storedBy = Number.MAX_SAFE_INTEGER): MatchedNotice[] {
     return this.#sql
       .exec<NoticeRow>(
-        "SELECT match_id, participant_id, gateway_ws_url, rated, decision_timeout_ms FROM matched_notices ORDER BY created_at, rowid",
+        "SELECT match_id, participant_id, gateway_ws_url, rated, decision_timeout_ms FROM matched_notices WHERE created_at <= ? ORDER BY created_at, rowid",
+        storedBy,
       )
       .toArray()
       .map((row) => ({

@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { describeError, log } from "../lib/log.ts";
+import type { SeatStatus } from "../lobby/resume-window.ts";
 import { CloseCode } from "../protocol/bot-frames.ts";
 import { verifyBotToken } from "../registry/tokens.ts";
 import { onMatchEnded } from "./dispatch.ts";
@@ -62,6 +63,26 @@ export class MatchObject extends DurableObject<Env> {
   /** Creates the match (idempotent: the same id twice creates it once). */
   async create(spec: MatchSpec): Promise<{ created: boolean }> {
     return this.#room.create(spec);
+  }
+
+  /**
+   * The seat of `participantId` as the lobby's resume rule needs it (`src/lobby/resume-window.ts`):
+   * held by a socket (`bound`: live, or completing its handshake), open to a dial (`free`),
+   * over (`closed`: the match ended), or not known here (`unknown`).
+   */
+  seatStatus(participantId: string): SeatStatus {
+    const admission = this.#room.admitSeat(participantId, null);
+    const meta = this.#room.meta();
+    if (meta?.status === "ended") return "closed";
+    if (!admission.ok) return "unknown";
+    const held = this.ctx
+      .getWebSockets(`seat:${admission.seat}`)
+      .some(
+        (ws) =>
+          ws.readyState === WebSocket.OPEN &&
+          (ws.deserializeAttachment() as ConnInfo).phase !== "closed",
+      );
+    return held ? "bound" : "free";
   }
 
   /** The completed hands with their reveals, for `GET /api/matches/{id}/hands`. */

@@ -19,6 +19,7 @@ export const FAULT_KINDS = [
   "evict_inbox",
   "restart",
   "revoke",
+  "outage",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -37,9 +38,11 @@ export interface PlanOptions {
   restarts: number;
   /** Token revocations mid-match, spread over the run. */
   revocations: number;
+  /** Outages (the gateway down for a while, runtime restarted), spread over the run. */
+  outages?: number;
 }
 
-/** Relative frequency of the ordinary faults (restarts and revocations are counted apart). */
+/** Relative frequency of the ordinary faults (restarts, revocations, outages are counted apart). */
 const WEIGHTS = {
   cut_match: 5,
   cut_lobby: 2,
@@ -68,7 +71,7 @@ export function planFaults(seed: number, options: PlanOptions): PlannedFault[] {
   }
   // Spread the rare, heavy faults evenly (each in its own slice of the run, jittered), so a
   // short run still gets them and they never pile up at one moment.
-  const spread = (kind: "restart" | "revoke", count: number, offset: number) => {
+  const spread = (kind: "restart" | "revoke" | "outage", count: number, offset: number) => {
     for (let i = 0; i < count; i += 1) {
       const slice = options.durationMs / count;
       const at = Math.round(slice * (i + offset + (random.next() - 0.5) * 0.4));
@@ -77,6 +80,8 @@ export function planFaults(seed: number, options: PlanOptions): PlannedFault[] {
   };
   spread("restart", options.restarts, 0.6);
   spread("revoke", options.revocations, 0.3);
+  // Last, so a plan without outages draws exactly what it drew before they existed.
+  spread("outage", options.outages ?? 0, 0.45);
   return plan.sort((a, b) => a.at - b.at || a.kind.localeCompare(b.kind));
 }
 

@@ -7,9 +7,10 @@
  * Options: --seed N (default: random, printed), --minutes M (fault phase, default 3),
  * --bots N (12), --matches N (concurrent, 6), --channels N (3), --agents N (per channel, 4),
  * --bridges N (botgate mcp bridges, 1; 0 for none),
- * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N and
- * --revocations N (per minute, 1 and 2), --tournament-bots N (a 2-round Swiss of N more
- * bots, 4; 0 for none), --quiet (no per-fault lines).
+ * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N,
+ * --revocations N and --outages N (per minute: 1, 2 and 0.5; an outage takes the gateway
+ * down for 5–20 s, its dials refused, while the runtime restarts), --tournament-bots N (a
+ * 2-round Swiss of N more bots, 4; 0 for none), --quiet (no per-fault lines).
  */
 import { parseArgs } from "node:util";
 import { formatReport, runChaos } from "./scenario.ts";
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     restarts: { type: "string", default: "1" },
     revocations: { type: "string", default: "2" },
     "tournament-bots": { type: "string", default: "4" },
+    outages: { type: "string", default: "0.5" },
     quiet: { type: "boolean", default: false },
   },
 });
@@ -57,6 +59,7 @@ const report = await runChaos({
   faultGapMs: [300, 1500],
   restarts: Math.max(1, Math.round(minutes * positive("restarts", values.restarts))),
   revocations: Math.max(1, Math.round(minutes * positive("revocations", values.revocations))),
+  outages: Math.max(1, Math.round(minutes * positive("outages", values.outages))),
   slowDecisionRate: 0.03,
   match: { starting_stack: Math.round(positive("stack", values.stack)) },
   tournamentBots: Math.round(Number(values["tournament-bots"])),

@@ -3,8 +3,8 @@
  * `wrangler dev`, storage kept across runtime restarts), SDK bots playing many concurrent
  * matches and channel agents posting (one of them a `botgate mcp` bridge driven through
  * its tools), all through fault proxies, while the seeded fault
- * plan cuts, delays and stalls sockets, evicts objects, restarts the runtime and revokes
- * tokens mid-match. Then it drains every match, lets the agents catch up and leave, reads
+ * plan cuts, delays and stalls sockets, evicts objects, restarts the runtime, takes the
+ * gateway down for a while (dials refused) and revokes tokens mid-match. Then it drains every match, lets the agents catch up and leave, reads
  * back what the server stored, and checks the invariants.
  */
 import { mkdtempSync } from "node:fs";
@@ -15,6 +15,7 @@ import { type RunBotResult, runBot } from "../../src/client/run-bot.ts";
 import { type Agent, createChannel, registerAgent } from "../harness/agent.ts";
 import { type CutProxy, startCutProxy } from "../harness/cut-proxy.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { outage } from "../harness/outage.ts";
 import { ChaosAgent, clock } from "./agent-client.ts";
 import { chaosBotFactory, MatchJournal } from "./bot.ts";
 import {
@@ -56,6 +57,11 @@ export interface ChaosOptions {
   bots: number;
   /** Matches kept in play during the fault phase. */
   concurrentMatches: number;
+  /**
+   * Matches dispatched at least: the dispatcher keeps going past the fault phase until then
+   * (for at most twice its length again), so a slow machine still exercises enough play.
+   */
+  minMatches?: number;
   channels: number;
   agentsPerChannel: number;
   /** `botgate mcp` bridges posting and reading through their tools (default 1). */
@@ -63,6 +69,10 @@ export interface ChaosOptions {
   faultGapMs: [number, number];
   restarts: number;
   revocations: number;
+  /** Outages: both fault proxies refuse every connection while the runtime restarts. */
+  outages?: number;
+  /** How long each outage lasts, drawn in this range (ms; default 5–20 s). */
+  outageMs?: [number, number];
   /** Probability that a bot holds a decision past the turn deadline. */
   slowDecisionRate: number;
   /** Overrides of the match configuration below. */
@@ -202,6 +212,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       gapMs: options.faultGapMs,
       restarts: options.restarts,
       revocations: options.revocations,
+      outages: options.outages ?? 0,
     });
     const faults = Object.fromEntries(
       FAULT_KINDS.map((kind) => [
@@ -426,6 +437,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
 
     // ---- faults ----
+    let down = false;
     const conns = (proxy: CutProxy, prefix: string) =>
       proxy.connections().filter((c) => c.path.startsWith(prefix));
     /** Notes a network fault on a match socket in that match's timeline. */
@@ -574,6 +586,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           for (const id of live) journal.event(id, "fault: runtime restart");
           await gateway.harness.update((current) => current);
           return "runtime restarted, storage kept";
+        case "outage": {
+          const [min, max] = options.outageMs ?? [5000, 20_000];
+          const ms = Math.round(min + d1 * (max - min));
+          for (const id of live) journal.event(id, `fault: gateway down ${ms} ms`);
+          // Nothing is dispatched while the gateway is down (its API is down too).
+          down = true;
+          try {
+            const report = await outage(gateway, [botProxy, agentProxy], ms);
+            return `gateway down ${ms} ms: ${report.severed} connections severed, dials refused, runtime restarted in ${report.restartMs} ms`;
+          } finally {
+            down = false;
+          }
+        }
         case "revoke": {
           const busy = bots.filter(
             (b) =>
@@ -604,13 +629,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     const dispatcher = (async () => {
       let lastRefresh = 0;
-      while (Date.now() < phaseEnd) {
+      const hardEnd = phaseEnd + 2 * options.durationMs;
+      const more = () =>
+        Date.now() < phaseEnd || (matches.size < (options.minMatches ?? 0) && Date.now() < hardEnd);
+      while (more()) {
         if (Date.now() - lastRefresh > 1000) {
           drainLogs();
           await refreshLive();
           lastRefresh = Date.now();
         }
-        if (live.size < options.concurrentMatches) await dispatch();
+        if (live.size < options.concurrentMatches && !down) await dispatch();
         else await sleep(200);
       }
     })();

@@ -1,7 +1,8 @@
 // Proves agent channels end to end over real loopback sockets against the real Worker:
 // three agents on two machines talk in two channels and whisper; a dropped agent resumes
 // with exactly what it missed; a whisper to an offline session arrives when it connects;
-// a revoked machine is dropped everywhere; replayed signatures and forged senders fail.
+// a revoked machine is dropped everywhere; replayed signatures and forged senders fail; a
+// client's close is answered at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Agent, addMachine, createChannel, registerAgent } from "../harness/agent.ts";
 import {
@@ -121,6 +122,12 @@ describe("three agents on two machines in two channels", () => {
 });
 
 describe("drop and resume", () => {
+  it("a client's close is answered at once: the client sees 1000, not 1006 after its timeout", async () => {
+    const session = await joinChannel(gateway, aliceLaptop, "general", { session: "closer" });
+    session.socket.close(1000);
+    expect((await session.socket.closed(30_000)).code).toBe(1000);
+  });
+
   it("a dropped agent reconnects with since_seq and gets exactly what it missed, once each, in order", async () => {
     await createChannel(gateway, "resume");
     const writer = await joinChannel(gateway, aliceLaptop, "resume", { session: "writer" });
@@ -230,13 +237,12 @@ describe("security", () => {
       await openInbox(gateway, carol, { session: "x" }),
     ];
     const survivor = await joinChannel(gateway, carolHome, "carol-a", { session: "z" });
-    const started = Date.now();
     const removed = await api(gateway, "DELETE", "/api/admin/users/carol/machines/stolen-laptop");
     expect(removed.status).toBe(204);
+    // Pushed by the removal itself: the heartbeat (75 s) would come long after this wait.
     for (const session of sockets) {
-      expect((await session.socket.closed(5_000)).code).toBe(4010);
+      expect((await session.socket.closed(30_000)).code).toBe(4010);
     }
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(survivor.socket.isClosed).toBe(false);
     // The revoked key cannot come back.
     const retry = await openAndHello(gateway, "/ws/channel/carol-a", { session: "x" });

@@ -11,6 +11,7 @@ import { generateAgentKey, registerAgent } from "../../src/client/agent-keys.ts"
 import { createChannel } from "../harness/agent.ts";
 import { runCli, startCli } from "../harness/cli.ts";
 import { type Gateway, startGateway } from "../harness/gateway.ts";
+import { until } from "../harness/until.ts";
 
 let gateway: Gateway;
 let watcher: AgentClient;
@@ -40,20 +41,6 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-async function eventually<T>(
-  find: () => T | undefined,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe("botgate agent commands", () => {
   it("creates a private key file and registers it", async () => {
     const keygen = await runCli(["keygen"], env);
@@ -72,7 +59,7 @@ describe("botgate agent commands", () => {
     const session = startCli(["join", "ops", "--session", "term"], env);
     await session.waitFor(/Joined ops as cliuser\/box\/term/);
     session.write("hello from the terminal");
-    const message = await eventually(
+    const message = await until(
       () => heard.find((e) => e.type === "message" && e.from === "cliuser/box/term"),
       "the typed line at the watcher",
     );

@@ -61,7 +61,7 @@ function collect(client: AgentClient, type: AgentEvent["type"]) {
   });
   return {
     seen,
-    async atLeast(count: number, timeoutMs = 10_000): Promise<AgentEvent[]> {
+    async atLeast(count: number, timeoutMs = 30_000): Promise<AgentEvent[]> {
       const deadline = Date.now() + timeoutMs;
       while (seen.length < count) {
         if (Date.now() > deadline) {

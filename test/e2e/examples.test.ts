@@ -11,6 +11,7 @@ import { generateAgentKey, registerAgent } from "../../src/client/agent-keys.ts"
 import { createChannel } from "../harness/agent.ts";
 import { startScript } from "../harness/cli.ts";
 import { type Gateway, startGateway } from "../harness/gateway.ts";
+import { until } from "../harness/until.ts";
 
 const ECHO = fileURLToPath(new URL("../../examples/echo-agent.ts", import.meta.url));
 let gateway: Gateway;
@@ -21,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
 });
-
-async function until<T>(find: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("examples/echo-agent.ts", () => {
   it("echoes channel messages and whispers, and resumes on its next run without repeats", async () => {

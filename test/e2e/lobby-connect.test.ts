@@ -1,7 +1,7 @@
 // Proves the lobby over real sockets against the real Worker (Node `ws` clients, loopback):
 // hello and a live heartbeat on real alarms (short timers via vars), 4000 for a silent bot,
 // 4001 without authenticate, eviction by a newer lobby, 4002 after revocation, presence that
-// drops when a client dies, and the per-IP 1008 limit.
+// drops when a client dies, a client's close answered at once, and the per-IP 1008 limit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
@@ -40,7 +40,7 @@ async function presence(botId: string): Promise<boolean> {
   return (res.body as { online: boolean }).online;
 }
 
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 5000) {
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline)
@@ -68,7 +68,7 @@ describe("lobby over real sockets", () => {
     const bot = await newBot();
     const { socket } = await lobby(bot);
     expect(await socket.next(5000, "a ping")).toEqual({ type: "ping" });
-    expect(await socket.closed(5000)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
+    expect(await socket.closed(15_000)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
     expect(await presence(bot.botId)).toBe(false);
   });
 
@@ -108,7 +108,7 @@ describe("lobby over real sockets", () => {
       if (!socket.isClosed) socket.send({ type: "pong" });
     }, 100);
     try {
-      expect(await socket.closed(5000)).toEqual({ code: 4002, reason: "token_revoked" });
+      expect(await socket.closed(15_000)).toEqual({ code: 4002, reason: "token_revoked" });
     } finally {
       clearInterval(pongs);
     }
@@ -119,7 +119,15 @@ describe("lobby over real sockets", () => {
     const { socket } = await lobby(bot);
     expect(await presence(bot.botId)).toBe(true);
     socket.cut();
-    await eventually(async () => !(await presence(bot.botId)), "presence to drop", 3000);
+    await eventually(async () => !(await presence(bot.botId)), "presence to drop", 15_000);
+  });
+
+  it("answers a client's close at once: the client sees 1000, not 1006 after its timeout", async () => {
+    const { socket } = await lobby(await newBot());
+    socket.close(1000);
+    // Unanswered, `ws` gives up after its close timeout and reports 1006 (the Python
+    // `websockets` of the Chipzen clients waits 10 s first).
+    expect((await socket.closed(30_000)).code).toBe(1000);
   });
 });
 

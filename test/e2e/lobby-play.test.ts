@@ -15,7 +15,7 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline)

@@ -96,7 +96,7 @@ export async function assertClosed(
   secrets: readonly string[],
   ignore: (frame: Json) => boolean = () => false,
 ): Promise<Json[]> {
-  const closed = await socket.closed(expected.timeoutMs ?? 5000);
+  const closed = await socket.closed(expected.timeoutMs ?? 15_000);
   const frames = texts(socket).filter((f) => !ignore(f));
   for (const frame of frames) assertNoLeak(JSON.stringify(frame), secrets, "frame");
   assert.equal(
@@ -138,7 +138,7 @@ export async function nextError(
   code: string,
   what: string,
   ignore: (frame: Json) => boolean = () => false,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<Json> {
   for (;;) {
     const frame = await nextJson(socket, timeoutMs, what);
@@ -161,7 +161,7 @@ export async function nextError(
 export async function eventually(
   check: () => Promise<boolean>,
   what: string,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

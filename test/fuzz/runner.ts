@@ -127,11 +127,12 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Report
         }
         world.closeAll();
       }
-      // Close events run after the client is gone; give them a moment before looking.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const after = await snapshot(world.gateway, objects);
-      const diff = diffSnapshots(before, after);
-      const unexplained = group.explain ? group.explain(diff, state) : diff;
+      // Close events run after the client is gone, and on a busy machine they may take a
+      // while: look again until the stored data is as expected, or has stopped changing.
+      const unexplained = await settledDiff(async () => {
+        const diff = diffSnapshots(before, await snapshot(world.gateway, objects));
+        return group.explain ? group.explain(diff, state) : diff;
+      });
       if (unexplained.length > 0) {
         fail(
           "stored-data",
@@ -166,4 +167,26 @@ export async function runFuzz(world: World, options: RunOptions): Promise<Report
     groups: [...tallies.values()],
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * The unexplained differences once they are gone, or once they have stayed the same for
+ * `stableMs` (the objects have finished their close bookkeeping, so what is left is real),
+ * looking every 100 ms for at most `timeoutMs`.
+ */
+async function settledDiff(
+  read: () => Promise<string[]>,
+  stableMs = 1500,
+  timeoutMs = 15_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await read();
+  let since = Date.now();
+  while (last.length > 0 && Date.now() < deadline && Date.now() - since < stableMs) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const next = await read();
+    if (next.join("\n") !== last.join("\n")) since = Date.now();
+    last = next;
+  }
+  return last;
 }

@@ -372,17 +372,17 @@ export async function channelFlow(
   const id = `legit-${Date.now()}`;
   const ack = await post(first, id, { text: "still serving" });
   assert.equal(ack.type, "ack");
-  const message = await second.socket.nextOfType("message", 5000);
+  const message = await second.socket.nextOfType("message", 15_000);
   assert.deepEqual(
     { seq: message.seq, from: message.from, payload: message.payload },
     { seq: ack.seq, from: `${a.user}/${a.machine}/legit-a`, payload: { text: "still serving" } },
   );
   second.socket.send({ type: "who", id: "who-1" });
-  const who = await second.socket.nextOfType("who", 5000);
+  const who = await second.socket.nextOfType("who", 15_000);
   const paths = (who.sessions as Array<{ path: string }>).map((s) => s.path);
   assert.ok(paths.includes(`${b.user}/${b.machine}/legit-b`), `who: ${JSON.stringify(who)}`);
   first.socket.send({ type: "history", id: "h-1", limit: 1 });
-  const history = await first.socket.nextOfType("history", 5000);
+  const history = await first.socket.nextOfType("history", 15_000);
   assert.equal((history.messages as Array<{ seq: number }>)[0]?.seq, ack.seq);
   first.socket.close();
   second.socket.close();
@@ -409,7 +409,7 @@ export async function inboxFlow(
     target: `${target.user}/${target.machine}/${session}`,
     payload: { text: "psst" },
   });
-  const ack = await from.socket.nextOfType("whisper_ack", 5000);
+  const ack = await from.socket.nextOfType("whisper_ack", 15_000);
   assert.equal(ack.id, id);
   const inbox = await openInbox(world.gateway, target, { session });
   const payloads = inbox.replayed.map((w) => JSON.stringify(w.payload));

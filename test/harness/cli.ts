@@ -106,7 +106,7 @@ export function startScript(
   return {
     write: (line) => child.stdin.write(`${line}\n`),
     endInput: () => child.stdin.end(),
-    async waitFor(pattern, timeoutMs = 15_000) {
+    async waitFor(pattern, timeoutMs = 30_000) {
       await until(() => pattern.test(stdout) || exitCode !== undefined, timeoutMs, String(pattern));
       const match = pattern.exec(stdout);
       if (!match)
@@ -115,7 +115,7 @@ export function startScript(
     },
     output: () => stdout,
     kill: (signal = "SIGKILL") => child.kill(signal),
-    async exited(timeoutMs = 15_000) {
+    async exited(timeoutMs = 30_000) {
       await until(() => exitCode !== undefined, timeoutMs, "the process to exit");
       return exitCode ?? null;
     },

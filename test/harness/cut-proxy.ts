@@ -3,7 +3,8 @@
  * sees them. It can sever every connection through it at once, or one of them, without a
  * close handshake (a network cut); delay every chunk of one connection in both directions
  * (latency, order kept); or hold one connection's traffic for a while and then release it
- * (a stall, as a congested or briefly partitioned link). Clients that cannot be reached
+ * (a stall, as a congested or briefly partitioned link); or take its port down for a while
+ * (an outage: every connection severed, every dial refused). Clients that cannot be reached
  * from a test (the SDK's own sockets) are faulted this way. Each connection is labelled
  * with the path of its HTTP request line, so a test can pick, say, a match socket.
  */
@@ -32,6 +33,13 @@ export interface CutProxy {
   delay(id: number, ms: number): boolean;
   /** Holds the connection's traffic for `ms`, then releases it in order. */
   stall(id: number, ms: number): boolean;
+  /**
+   * Takes the port down: every connection is severed and new ones are refused (the port
+   * stops listening), as when the gateway's process is gone. `accept()` brings it back.
+   */
+  refuse(): Promise<number>;
+  /** Listens again on the same port after `refuse()`. */
+  accept(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,6 +175,13 @@ export async function startCutProxy(target: URL): Promise<CutProxy> {
       conn.heldUntil = Math.max(conn.heldUntil, Date.now() + ms);
       return true;
     },
+    refuse: () =>
+      new Promise((resolve) => {
+        const count = open.size;
+        server.close(() => resolve(count));
+        for (const conn of [...open.values()]) destroy(conn);
+      }),
+    accept: () => new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve())),
     close: () =>
       new Promise((resolve) => {
         for (const conn of [...open.values()]) destroy(conn);

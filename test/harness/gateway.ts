@@ -116,3 +116,31 @@ export async function createBotWithToken(
   const { token, token_id } = issued.body as { token: string; token_id: string };
   return { botId, token, tokenId: token_id };
 }
+
+/**
+ * Waits until the Worker has logged `event` (one of our structured JSON lines) with fields
+ * that satisfy `match`; resolves with those fields. The runtime's captured logs are read as
+ * they come (they hold everything since the harness started or was last cleared).
+ */
+export async function waitForLog(
+  gateway: Gateway,
+  event: string,
+  match: (fields: Record<string, unknown>) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const entry of gateway.harness.getLogs()) {
+      let fields: Record<string, unknown>;
+      try {
+        fields = JSON.parse(entry.message) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      if (fields.event === event && match(fields)) return fields;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${event}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

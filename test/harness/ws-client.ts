@@ -86,7 +86,7 @@ export class TestSocket {
   }
 
   /** The next frame in arrival order. */
-  async next(timeoutMs = 5_000, what = "the next frame"): Promise<Frame> {
+  async next(timeoutMs = 15_000, what = "the next frame"): Promise<Frame> {
     await this.#until(() => this.#cursor < this.frames.length, timeoutMs, what);
     const frame = this.frames[this.#cursor];
     this.#cursor += 1;
@@ -95,7 +95,7 @@ export class TestSocket {
   }
 
   /** Skips frames until one has `type` (the skipped ones stay in `frames`). */
-  async nextOfType(type: string, timeoutMs = 5_000): Promise<Frame> {
+  async nextOfType(type: string, timeoutMs = 15_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = await this.next(Math.max(1, deadline - Date.now()), `a "${type}" frame`);
@@ -104,7 +104,7 @@ export class TestSocket {
   }
 
   /** Resolves with the close code and reason once the socket has closed. */
-  async closed(timeoutMs = 5_000): Promise<CloseEvent> {
+  async closed(timeoutMs = 15_000): Promise<CloseEvent> {
     await this.#until(() => this.#closed !== null, timeoutMs, "the socket to close");
     return this.#closed as CloseEvent;
   }

@@ -163,14 +163,14 @@ export class Socket {
     this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
-  async next(what = "the next frame", timeoutMs = 5_000): Promise<Frame> {
+  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
     await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
     const frame = this.frames[this.#cursor] as Frame;
     this.#cursor += 1;
     return frame;
   }
 
-  async nextOfType(type: string, timeoutMs = 5_000): Promise<Frame> {
+  async nextOfType(type: string, timeoutMs = 15_000): Promise<Frame> {
     for (;;) {
       const frame = await this.next(`a "${type}" frame`, timeoutMs);
       if (frame.type === type) return frame;
@@ -182,7 +182,7 @@ export class Socket {
     return this.frames.slice(this.#cursor);
   }
 
-  async closed(timeoutMs = 5_000): Promise<{ code: number; reason: string }> {
+  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
     await this.#until(() => this.#closed !== null, "the socket to close", timeoutMs);
     return this.#closed as { code: number; reason: string };
   }

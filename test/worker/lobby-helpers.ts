@@ -12,6 +12,9 @@ import { fetchChecked } from "./contract-fetch";
 
 export type Frame = Record<string, unknown> & { type?: string };
 
+/** The lobby's resume settle window in this configuration (wrangler.toml). */
+export const SETTLE_MS = Number(env.LOBBY_RESUME_SETTLE_MS);
+
 let counter = 0;
 /** A fresh client IP per call, so tests never share a connect-rate window by accident. */
 export function freshIp(): string {
@@ -60,7 +63,7 @@ export class Client {
   }
 
   /** The next frame, in order. */
-  async next(what = "the next frame", timeoutMs = 3000): Promise<Frame> {
+  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
     await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
     const frame = this.frames[this.#cursor] as Frame;
     this.#cursor += 1;
@@ -68,7 +71,7 @@ export class Client {
   }
 
   /** Resolves with the close code and reason. */
-  async closed(timeoutMs = 3000): Promise<{ code: number; reason: string }> {
+  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
     await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
     return this.closeEvent as { code: number; reason: string };
   }
@@ -142,13 +145,14 @@ export function botStub(botId: string) {
 }
 
 /**
- * Pretends `ms` passed for the object's deadlines — every schedule row moves `ms` earlier —
- * then fires its alarm. The object's own timestamps are untouched, so only the schedule
- * (what the alarm acts on) is fast-forwarded.
+ * Pretends `ms` passed for what the alarm acts on — every schedule row, and the storage time
+ * of every `matched` notice (the resume window compares it), move `ms` earlier — then fires
+ * the object's alarm. Socket timestamps are untouched.
  */
 export async function elapse(stub: DurableObjectStub, ms: number): Promise<void> {
   await runInDurableObject(stub, (_instance, state) => {
     state.storage.sql.exec("UPDATE schedule SET due_at = due_at - ?", ms);
+    state.storage.sql.exec("UPDATE matched_notices SET created_at = created_at - ?", ms);
   });
   await runDurableObjectAlarm(stub);
 }
@@ -174,7 +178,7 @@ export async function waitInObject(
   stub: DurableObjectStub,
   check: (state: DurableObjectState) => boolean,
   what: string,
-  timeoutMs = 3000,
+  timeoutMs = 15_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await runInDurableObject(stub, (_instance, state) => check(state)))) {

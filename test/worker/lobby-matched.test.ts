@@ -1,11 +1,13 @@
 // Proves durable `matched` delivery (bot protocol §3.5, §3.6): pushed live with every field,
-// stored before the push, re-sent with resume:true on every lobby connect — after a plain
-// reconnect, after the object was evicted (evictDurableObject) and after a reset of every
-// object (abortAllDurableObjects, a restart with storage kept) — and forgotten at match end.
+// stored before the push, re-sent with resume:true at the end of every lobby connect's settle
+// window — after a plain reconnect, after the object was evicted (evictDurableObject) and
+// after a reset of every object (abortAllDurableObjects, a restart with storage kept) — and
+// forgotten at match end. (These notices name no real match: the seat rule is proven in
+// lobby-resume.test.ts.)
 import { abortAllDurableObjects, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { MatchedNotice } from "../../src/lobby/matched-notices";
-import { botStub, connectLobby, elapse, newBot, openSocket } from "./lobby-helpers";
+import { botStub, connectLobby, elapse, newBot, openSocket, SETTLE_MS } from "./lobby-helpers";
 
 function notice(overrides: Partial<MatchedNotice> = {}): MatchedNotice {
   const matchId = crypto.randomUUID();
@@ -47,6 +49,7 @@ describe("matched notices", () => {
     expect(await botStub(bot.botId).notifyMatched(seat)).toEqual({ pushed: false });
     const { client, hello } = await connectLobby(bot);
     expect(hello.type).toBe("hello");
+    await elapse(botStub(bot.botId), SETTLE_MS);
     expect(await client.next("the resumed matched")).toEqual({
       type: "matched",
       ...seat,
@@ -68,6 +71,7 @@ describe("matched notices", () => {
     first.client.close();
 
     const second = await connectLobby(bot);
+    await elapse(stub, SETTLE_MS);
     expect(await second.client.next("resume a")).toEqual({ type: "matched", ...a, resume: true });
     expect(await second.client.next("resume b")).toEqual({ type: "matched", ...b, resume: true });
     second.client.close();
@@ -75,6 +79,7 @@ describe("matched notices", () => {
     await stub.matchEnded(a.match_id);
     await stub.matchEnded(a.match_id); // idempotent
     const third = await connectLobby(bot);
+    await elapse(stub, SETTLE_MS);
     expect(await third.client.next("resume b only")).toEqual({
       type: "matched",
       ...b,
@@ -143,6 +148,7 @@ describe("the bot object after eviction and restart", () => {
     await evictDurableObject(stub, { webSockets: "close" });
     expect(await stub.isOnline()).toBe(false);
     const second = await connectLobby(bot);
+    await elapse(stub, SETTLE_MS);
     expect(await second.client.next("resume")).toEqual({ type: "matched", ...seat, resume: true });
     second.client.close();
   });
@@ -156,6 +162,7 @@ describe("the bot object after eviction and restart", () => {
     await abortAllDurableObjects();
     expect(await botStub(bot.botId).isOnline()).toBe(false);
     const after = await connectLobby(bot);
+    await elapse(botStub(bot.botId), SETTLE_MS);
     expect(await after.client.next("resume after reset")).toEqual({
       type: "matched",
       ...seat,

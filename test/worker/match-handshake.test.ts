@@ -15,13 +15,17 @@ import {
 describe("handshake", () => {
   it("closes 4007 when authenticate does not arrive in time", async () => {
     const { alpha, match } = await twoBotMatch();
+    const before = Date.now();
     const socket = await TestSocket.open(seatPath(match, 0), { token: alpha.token });
     const keys = await inspect<{ key: string; due_at: number }>(
       match.match_id,
       "SELECT key, due_at FROM schedule WHERE key LIKE 'auth:%'",
     );
+    const after = Date.now();
     expect(keys).toHaveLength(1);
-    expect(keys[0]?.due_at).toBeGreaterThan(Date.now() + 4000);
+    // 5 s after the socket was accepted, which happened between `before` and `after`.
+    expect(keys[0]?.due_at).toBeGreaterThanOrEqual(before + 5000);
+    expect(keys[0]?.due_at).toBeLessThanOrEqual(after + 5000);
     expect(await fireAlarm(match.match_id)).toBe(true);
     expect(await socket.closed()).toEqual({ code: 4007, reason: "handshake_timeout" });
     expect(socket.frames).toEqual([]);

@@ -143,7 +143,7 @@ export class TestSocket {
     this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
-  async next(what = "the next frame", timeoutMs = 5000): Promise<Frame> {
+  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
     await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
     const frame = this.frames[this.#cursor] as Frame;
     this.#cursor += 1;
@@ -151,7 +151,7 @@ export class TestSocket {
   }
 
   /** Skips frames until one of `type` arrives. */
-  async nextOf(type: string, timeoutMs = 5000): Promise<Frame> {
+  async nextOf(type: string, timeoutMs = 15_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = await this.next(`a "${type}" frame`, Math.max(1, deadline - Date.now()));
@@ -159,7 +159,7 @@ export class TestSocket {
     }
   }
 
-  async closed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
     await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
     return this.closeEvent as { code: number; reason: string };
   }

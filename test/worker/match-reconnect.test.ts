@@ -28,11 +28,21 @@ async function started(config: MatchConfigInput = {}) {
   return { alpha, bravo, match, a, b, turn };
 }
 
-async function drop(socket: TestSocket): Promise<void> {
+/** Closes a seat's socket and waits until the match object has seen it go. */
+async function drop(socket: TestSocket, matchId: string, seat: number): Promise<void> {
   socket.close();
   await socket.closed();
-  // Let the object see the close.
-  await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const [row] = await inspect<{ conn: string | null }>(
+      matchId,
+      "SELECT conn FROM seats WHERE seat = ?",
+      seat,
+    );
+    if (row?.conn === null) return;
+    if (Date.now() > deadline) throw new Error(`seat ${seat} still bound after its socket closed`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,8 +51,12 @@ describe("reconnect", () => {
   it("re-sends the pending turn_request with the same request_id, the time left and a new seq", async () => {
     const { alpha, match, a, turn } = await started();
     const lastSeq = turn.seq as number;
-    await drop(a);
-    await sleep(300);
+    await drop(a, match.match_id, 0);
+    const [paused] = await inspect<{ paused_remaining: number }>(
+      match.match_id,
+      "SELECT paused_remaining FROM turns WHERE seat = 0",
+    );
+    await sleep(1000); // time away, which must not count against the turn
     const again = await TestSocket.open(seatPath(match, 0), { token: alpha.token });
     const hello = await handshake(again, match.match_id);
     expect(hello).toMatchObject({ type: "hello", seq: 1, capabilities: ["reconnect"] });
@@ -54,9 +68,13 @@ describe("reconnect", () => {
       valid_actions: turn.valid_actions,
       state: turn.state,
     });
-    // First drop: the clock was paused while the seat was away.
+    // First drop: the clock was paused while the seat was away, and restarts with what was
+    // left (give or take the millisecond between setting the deadline and stamping the frame;
+    // a clock left running would have lost the second away).
     const timeout = resent.timeout_ms as number;
-    expect(timeout).toBeGreaterThan(29_500);
+    const left = paused?.paused_remaining ?? 0;
+    expect(timeout).toBeLessThanOrEqual(left);
+    expect(left - timeout).toBeLessThan(1000);
     expect(resent.turn_duration_ms).toBe(timeout);
     expect(resent.deadline_ts).toBe(Date.parse(resent.server_ts as string) + timeout);
     expect(again.unread.map((f) => f.type)).not.toContain("match_start");
@@ -80,10 +98,10 @@ describe("reconnect", () => {
 
   it("keeps the clock running on a later drop, auto-acts, and re-sends nothing expired", async () => {
     const { alpha, match, a, b, turn } = await started();
-    await drop(a);
+    await drop(a, match.match_id, 0);
     const back = await connectSeat(match, 0, alpha.token);
     expect((await back.next("re-sent")).request_id).toBe(turn.request_id);
-    await drop(back);
+    await drop(back, match.match_id, 0);
     const [row] = await inspect<{ deadline: number | null; paused_remaining: number | null }>(
       match.match_id,
       "SELECT deadline, paused_remaining FROM turns WHERE seat = 0",
@@ -134,12 +152,16 @@ describe("reconnect", () => {
 
   it("forfeits a seat whose grace expires; its later dial gets grace_expired and 4011", async () => {
     const { alpha, match, a, b } = await started({ reconnect_grace_ms: 30_000 });
-    await drop(a);
+    await drop(a, match.match_id, 0);
     const [grace] = await inspect<{ due_at: number }>(
       match.match_id,
       "SELECT due_at FROM schedule WHERE key = 'grace:0'",
     );
-    expect(grace?.due_at).toBeGreaterThan(Date.now() + 29_000);
+    const [seat] = await inspect<{ disconnected_at: number }>(
+      match.match_id,
+      "SELECT disconnected_at FROM seats WHERE seat = 0",
+    );
+    expect(grace?.due_at).toBe((seat?.disconnected_at ?? 0) + 30_000);
     // A's clock is paused, so the grace deadline is the earliest.
     expect(await fireAlarm(match.match_id)).toBe(true);
     const end = await b.nextOf("match_end");
@@ -174,10 +196,10 @@ describe("reconnect", () => {
 
   it("forfeits at once on a drop past the budget; a later dial gets budget_exhausted", async () => {
     const { alpha, match, a, b } = await started({ reconnect_budget: 1 });
-    await drop(a);
+    await drop(a, match.match_id, 0);
     const back = await connectSeat(match, 0, alpha.token);
     await back.nextOf("turn_request");
-    await drop(back);
+    await drop(back, match.match_id, 0);
     expect(await b.nextOf("match_end")).toMatchObject({
       forfeit_seat: 0,
       forfeit_reason: "budget_exhausted",
@@ -194,13 +216,17 @@ describe("reconnect", () => {
 
   it("ends as all-disconnected when every seat is gone past its grace", async () => {
     const { match, a, b } = await started();
-    await Promise.all([drop(a), drop(b)]);
+    await Promise.all([drop(a, match.match_id, 0), drop(b, match.match_id, 1)]);
     expect(await fireAlarm(match.match_id)).toBe(true);
-    await sleep(50);
-    const [meta] = await inspect<{ status: string; outcome: string }>(
-      match.match_id,
-      "SELECT status, outcome FROM meta",
-    );
+    let meta: { status: string; outcome: string } | undefined;
+    for (const deadline = Date.now() + 15_000; meta?.status !== "ended"; ) {
+      if (Date.now() > deadline) throw new Error(`match still ${meta?.status}`);
+      if (meta) await sleep(20);
+      [meta] = await inspect<{ status: string; outcome: string }>(
+        match.match_id,
+        "SELECT status, outcome FROM meta",
+      );
+    }
     expect(meta?.status).toBe("ended");
     const outcome = JSON.parse(meta?.outcome ?? "{}") as {
       status: string;
@@ -221,7 +247,7 @@ describe("reconnect across eviction and restart", () => {
     const { alpha, match, a, b, turn } = await started({ hand_cap: 2 });
     await evictDurableObject(stub(match.match_id));
     // The hibernated sockets survive: the pending turn is still answerable...
-    await drop(a);
+    await drop(a, match.match_id, 0);
     await evictDurableObject(stub(match.match_id));
     // ...and after a drop and another eviction the reconnect gets the very same request.
     const back = await connectSeat(match, 0, alpha.token);

@@ -20,7 +20,7 @@ export async function helloed(
 ): Promise<{ socket: RawSocket; nonce: string }> {
   const socket = await world.socket(path);
   socket.sendJson({ type: "hello", protocol_version: 1, ...hello });
-  const challenge = await nextJson(socket, 5000, "the challenge");
+  const challenge = await nextJson(socket, 15_000, "the challenge");
   assert.equal(challenge.type, "challenge", JSON.stringify(challenge));
   return { socket, nonce: String(challenge.nonce) };
 }
@@ -44,11 +44,11 @@ export async function established(
 ): Promise<{ socket: RawSocket; established: Json; replayed: Json[] }> {
   const { socket, nonce } = await helloed(world, path, hello);
   socket.sendJson(authFrame(agent, path, nonce));
-  const first = await nextJson(socket, 5000, "established");
+  const first = await nextJson(socket, 15_000, "established");
   assert.equal(first.type, "established", `handshake on ${path}: ${JSON.stringify(first)}`);
   const replayed: Json[] = [];
   for (;;) {
-    const frame = await nextJson(socket, 5000, "caught_up");
+    const frame = await nextJson(socket, 15_000, "caught_up");
     if (frame.type === "caught_up") return { socket, established: first, replayed };
     replayed.push(frame);
   }

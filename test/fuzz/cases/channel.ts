@@ -253,7 +253,7 @@ export const channelHandshakeGroup = defineGroup<HandshakeState>({
     const path = `/ws/channel/${world.privateChannel}`;
     const owner = await established(world, path, world.owner, { session: "setup" });
     owner.socket.sendJson({ type: "admin", id: "acl", op: "acl_add", user: world.member.user });
-    const result = await nextJson(owner.socket, 5000, "admin_result");
+    const result = await nextJson(owner.socket, 15_000, "admin_result");
     assert.equal(result.type, "admin_result", JSON.stringify(result));
     owner.socket.close();
     // Each principal's first handshake here records its machine for the kill switch (a
@@ -261,7 +261,7 @@ export const channelHandshakeGroup = defineGroup<HandshakeState>({
     (await established(world, path, world.member, { session: "setup" })).socket.close();
     const refused = await helloed(world, path, { session: "setup" });
     refused.socket.sendJson(authFrame(world.intruder, path, refused.nonce));
-    await refused.socket.closed(5000);
+    await refused.socket.closed(15_000);
     return { path };
   },
   objects: (state) => [{ binding: "CHANNEL", name: state.path.slice("/ws/channel/".length) }],
@@ -335,7 +335,7 @@ async function live(ctx: LCtx): Promise<RawSocket> {
 async function ask(socket: RawSocket, frame: Json | string, what: string): Promise<Json> {
   socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   for (;;) {
-    const answer = await nextJson(socket, 5000, what);
+    const answer = await nextJson(socket, 15_000, what);
     if (answer.type !== "presence" && answer.type !== "message") return answer;
   }
 }

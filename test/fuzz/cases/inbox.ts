@@ -132,7 +132,7 @@ const cases: FixedCase<InboxState>[] = [
       ];
       for (const [frame, code] of frames) {
         socket.sendJson(frame);
-        const error = await nextJson(socket, 5000, String(frame.type));
+        const error = await nextJson(socket, 15_000, String(frame.type));
         assert.deepEqual([error.type, error.code, error.id], ["error", code, frame.id]);
       }
       socket.close();
@@ -162,7 +162,7 @@ export const inboxGroup = defineGroup<InboxState>({
       payload: { queued: true },
     });
     for (;;) {
-      const frame = await nextJson(sender.socket, 5000, "whisper_ack");
+      const frame = await nextJson(sender.socket, 15_000, "whisper_ack");
       if (frame.type === "whisper_ack") break;
     }
     sender.socket.close();
@@ -170,13 +170,13 @@ export const inboxGroup = defineGroup<InboxState>({
     // write for the kill switch): done before the snapshot.
     const refused = await helloed(world, path, { session });
     refused.socket.sendJson(authFrame(world.intruder, path, refused.nonce));
-    await refused.socket.closed(5000);
+    await refused.socket.closed(15_000);
     // So does the owner's first handshake (without since_seq: nothing is acknowledged).
     (await established(world, path, world.member, { session })).socket.close();
     const sibling = await addMachine(world.gateway, world.member.user, `lap${rng.string(8)}`);
     const probe = await helloed(world, path, { session });
     probe.socket.sendJson(authFrame(sibling, path, probe.nonce));
-    await probe.socket.closed(5000);
+    await probe.socket.closed(15_000);
     return { session, sibling, path, queued };
   },
   objects: (state) => [{ binding: "INBOX", name: state.path.slice("/ws/inbox/".length) }],

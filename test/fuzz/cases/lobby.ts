@@ -54,7 +54,7 @@ async function refusedFirst(ctx: Ctx, first: string | Uint8Array, binary = false
 async function authenticated(ctx: Ctx, headers: Array<[string, string]> = []): Promise<RawSocket> {
   const socket = await openLobby(ctx.world, lobbyPath(ctx.state), headers);
   socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
-  const hello = await nextJson(socket, 5000, "the lobby hello");
+  const hello = await nextJson(socket, 15_000, "the lobby hello");
   assert.equal(hello.type, "hello");
   assert.equal(hello.match_id, ctx.state.bot.botId);
   return socket;
@@ -141,7 +141,7 @@ const cases: FixedCase<LobbyState>[] = [
       const encoded = `%${id.charCodeAt(0).toString(16)}${id.slice(1)}`;
       const socket = await openLobby(ctx.world, `/ws/external/bot/${encoded}`);
       socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
-      const hello = await nextJson(socket, 5000, "the lobby hello");
+      const hello = await nextJson(socket, 15_000, "the lobby hello");
       assert.equal(hello.match_id, id);
       socket.close();
     },
@@ -254,7 +254,7 @@ const cases: FixedCase<LobbyState>[] = [
         const socket = answer.socket;
         assert.ok(socket);
         socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
-        assert.equal((await nextJson(socket, 5000, "hello")).type, "hello");
+        assert.equal((await nextJson(socket, 15_000, "hello")).type, "hello");
         socket.close();
       }
     },
@@ -296,7 +296,11 @@ const cases: FixedCase<LobbyState>[] = [
         assert.equal(refused.headers["sec-websocket-protocol"], SENTINEL);
         assert.ok(refused.socket);
         await assertClosed(refused.socket, { code: 1008, errors: [] }, ctx.world.secrets);
-        for (const socket of open.slice(0, 3)) assert.equal(socket.isClosed, false);
+        // The first 30 were let in: none was closed by the limit (one that waited longer than
+        // the authenticate deadline while the rest opened may have been closed 4001 for that).
+        for (const socket of open) {
+          if (socket.isClosed) assert.notEqual((await socket.closed(15_000)).code, 1008);
+        }
       } finally {
         for (const socket of open) socket.cut();
       }
@@ -353,7 +357,7 @@ export const lobbyGroup = defineGroup<LobbyState>({
             const socket = await openLobby(ctx.world, lobbyPath(ctx.state));
             socket.send(mutation.text);
             if (mutation.outcome === "valid") {
-              const hello = await nextJson(socket, 5000, "the lobby hello");
+              const hello = await nextJson(socket, 15_000, "the lobby hello");
               assert.equal(hello.type, "hello");
               socket.close();
             } else {

@@ -86,7 +86,7 @@ async function admitted(ctx: Ctx, path: string, headers: Array<[string, string]>
   assert.equal(answer.status, 101);
   assert.ok(answer.socket);
   answer.socket.sendJson({ type: "authenticate", token });
-  const hello = await nextJson(answer.socket, 5000, "the server hello");
+  const hello = await nextJson(answer.socket, 15_000, "the server hello");
   assert.equal(hello.type, "hello", JSON.stringify(hello));
   assert.equal(hello.seq, 1);
   answer.socket.close();
@@ -223,7 +223,7 @@ const cases: FixedCase<ConnectState>[] = [
         assert.ok(answer.socket);
         if (documentedToken(value, null) === ctx.world.victim.token) {
           answer.socket.sendJson({ type: "authenticate" });
-          assert.equal((await nextJson(answer.socket, 5000, "hello")).type, "hello", value);
+          assert.equal((await nextJson(answer.socket, 15_000, "hello")).type, "hello", value);
           answer.socket.close();
           await pace();
         } else {
@@ -354,7 +354,7 @@ async function admittedOpen(ctx: Ctx) {
   const answer = await ctx.world.upgrade(seatPath(ctx.state, 0), [header(ctx.world.victim.token)]);
   assert.ok(answer.socket);
   answer.socket.sendJson({ type: "authenticate" });
-  assert.equal((await nextJson(answer.socket, 5000, "hello")).type, "hello");
+  assert.equal((await nextJson(answer.socket, 15_000, "hello")).type, "hello");
   return answer.socket;
 }
 

@@ -42,7 +42,7 @@ export class Seat {
   async connect(dial: Dial = "header"): Promise<void> {
     const socket = await this.open(dial);
     socket.sendJson({ type: "authenticate", token: dial === "frame" ? this.token : "" });
-    const hello = await nextJson(socket, 5000, `seat ${this.seat}: the server hello`);
+    const hello = await nextJson(socket, 15_000, `seat ${this.seat}: the server hello`);
     assert.equal(hello.type, "hello", `seat ${this.seat} hello: ${JSON.stringify(hello)}`);
     assert.equal(hello.seq, 1);
     socket.sendJson({ type: "hello", supported_versions: ["1.0"] });

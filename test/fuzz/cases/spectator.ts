@@ -51,7 +51,7 @@ async function watch(ctx: Ctx, headers: Array<[string, string]>, query = ""): Pr
   const answer = await ctx.world.upgrade(`${spectatePath(ctx.state)}${query}`, headers);
   assert.equal(answer.status, 101);
   assert.ok(answer.socket);
-  const hello = await nextJson(answer.socket, 5000, "spectator_hello");
+  const hello = await nextJson(answer.socket, 15_000, "spectator_hello");
   assert.equal(hello.type, "spectator_hello", JSON.stringify(hello));
   assert.ok(!JSON.stringify(hello).includes("hole_cards"));
   return answer.socket;
@@ -170,7 +170,7 @@ export const spectatorGroup = defineGroup<SpectatorState>({
     const watcher = answer.socket;
     assert.ok(watcher);
     world.keep(watcher);
-    assert.equal((await nextJson(watcher, 5000, "spectator_hello")).type, "spectator_hello");
+    assert.equal((await nextJson(watcher, 15_000, "spectator_hello")).type, "spectator_hello");
     const seat = await world.dial(state.match.seats[0]?.gateway_ws_url ?? "", world.victim.token);
     const played = await playOut(seat);
     assert.equal(played.end.reason, "complete");

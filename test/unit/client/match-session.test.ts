@@ -1,7 +1,7 @@
 // Proves the match session against a scripted peer speaking the bot protocol: the
 // handshake frames, one decision per request_id even when the socket drops and the
 // same turn_request is re-sent, the check/fold retry after action_rejected, and that
-// a terminal close code stops re-dialling.
+// a terminal close code stops re-dialling (a refused duplicate does not: it is re-dialled).
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -194,7 +194,8 @@ describe("playMatch", () => {
     let connections = 0;
     const lobby = await peer((ws) => {
       connections += 1;
-      ws.close(4011, "duplicate_participant");
+      ws.send(JSON.stringify({ type: "error", seq: 1, code: "grace_expired", message: "late" }));
+      ws.close(4011, "grace_expired");
     });
     const outcome = await playMatch({
       notice: { ...notice, gateway_ws_url: "/ws/external/match/m1/p_1" },
@@ -206,9 +207,35 @@ describe("playMatch", () => {
       status: "refused",
       matchId: "m1",
       code: 4011,
-      reason: "duplicate_participant",
+      reason: "grace_expired",
     });
     expect(connections).toBe(1);
+  });
+
+  it("re-dials a seat refused as a duplicate (its old socket not yet noticed dead) and plays on", async () => {
+    let connections = 0;
+    const lobby = await peer(async (ws) => {
+      connections += 1;
+      const next = frames(ws);
+      await next.next(); // authenticate
+      if (connections === 1) {
+        ws.send(JSON.stringify({ type: "error", seq: 1, code: "duplicate_participant" }));
+        ws.close(4011, "server_error");
+        return;
+      }
+      ws.send(JSON.stringify({ type: "hello", match_id: "m1", seq: 1 }));
+      await next.next(); // client hello
+      ws.send(JSON.stringify({ type: "match_end", match_id: "m1", seq: 2, reason: "complete" }));
+      ws.close(1000);
+    });
+    const outcome = await playMatch({
+      notice: { ...notice, gateway_ws_url: "/ws/external/match/m1/p_1" },
+      lobbyUrl: lobby,
+      token: TOKEN,
+      bot: { decide: () => ({ action: "fold" }) },
+    });
+    expect(outcome).toMatchObject({ status: "ended", matchId: "m1" });
+    expect(connections).toBe(2);
   });
 
   it("never dials a cross-origin gateway URL", async () => {
