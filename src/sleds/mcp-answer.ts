@@ -15,19 +15,13 @@ export const RELAY_ERRORS = {
 type JsonRpcId = string | number | null;
 
 /** What a relayed JSON-RPC message is: a request (answered) or a notification (202, not relayed). */
-export function classify(message: Record<string, unknown>): {
+export function classify(message: { method: string; id?: JsonRpcId | undefined }): {
   id: JsonRpcId;
-  method: string | null;
+  method: string;
   notification: boolean;
 } {
-  const method = typeof message.method === "string" ? message.method : null;
-  const hasId =
-    "id" in message && (typeof message.id === "string" || typeof message.id === "number");
-  return {
-    id: hasId ? (message.id as string | number) : null,
-    method,
-    notification: method !== null && !hasId,
-  };
+  const id = message.id ?? null;
+  return { id, method: message.method, notification: message.id === undefined };
 }
 
 /** The JSON-RPC response for an outcome, as JSON text: the sled's own, or botgate's error. */

@@ -17,10 +17,10 @@ const UplinkQuery = v.strictObject({
   token: v.optional(v.pipe(v.string(), v.description("The sled's uplink token (`bgsled_…`)"))),
 });
 
-/** A JSON-RPC 2.0 message; the relay forwards it as it came. */
-const JsonRpcMessage = v.looseObject({
+/** A JSON-RPC 2.0 request or notification; the relay forwards it as it came. */
+const JsonRpcMessage = v.strictObject({
   jsonrpc: v.literal("2.0"),
-  method: v.optional(v.string()),
+  method: v.pipe(v.string(), v.minLength(1)),
   id: v.optional(v.union([v.string(), v.number(), v.null()])),
   params: v.optional(v.unknown()),
 });
@@ -78,7 +78,7 @@ export const sledMcpRoutes = new Hono<AppEnv>()
       }
       const message = c.req.valid("json");
       const { id, method, notification } = classify(message);
-      if (notification || method === null) return c.body(null, 202);
+      if (notification) return c.body(null, 202);
       const outcome = await c.env.SLED.getByName(project).mcp(JSON.stringify(message), method);
       return c.body(relayAnswer(outcome, id), 200, { "content-type": "application/json" });
     },

@@ -58,10 +58,10 @@ describe("uplink frames", () => {
       req_id: "r",
       payload: { approved: true, always_allow: false },
     });
-    expect(classify({ jsonrpc: "2.0", method: "notifications/initialized" })).toMatchObject({
+    expect(classify({ method: "notifications/initialized" })).toMatchObject({
       notification: true,
     });
-    expect(classify({ jsonrpc: "2.0", id: 3, method: "tools/list" })).toEqual({
+    expect(classify({ id: 3, method: "tools/list" })).toEqual({
       id: 3,
       method: "tools/list",
       notification: false,
