@@ -105,6 +105,9 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
   const graceMs = options.graceMs ?? 30_000;
   const url = resolveGatewayUrl(notice.gateway_ws_url, options.lobbyUrl);
   const decisions = new Map<string, Promise<Decision>>();
+  // Turns this session has answered, and those it has already retried after a rejection.
+  const answered = new Set<string>();
+  const retried = new Set<string>();
   // Held in an object so closures see the current socket (TypeScript narrows plain lets).
   // `ready`: this socket finished its handshake (our client `hello` is sent).
   const live: { socket: WebSocket | null; ready: boolean } = { socket: null, ready: false };
@@ -137,6 +140,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
       action,
       params: action === "raise" && amount !== undefined ? { amount } : {},
     });
+    answered.add(requestId);
   };
   const onTurn = (turn: TurnRequest) => {
     let decision = decisions.get(turn.request_id);
@@ -193,9 +197,15 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
               onTurn(frame as unknown as TurnRequest);
               break;
             case "action_rejected": {
+              // The rejection names the turn pending *now* (§5.11). It answers our own frame
+              // for that turn only if we have sent one: a late answer to an earlier turn the
+              // clock already closed is rejected naming the next turn, whose decision is still
+              // on its way — a fallback then would throw that turn away. One retry per turn.
               const requestId = String(frame.request_id);
-              const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
               log("action_rejected", { match_id: matchId, reason: String(frame.reason) });
+              if (!answered.has(requestId) || retried.has(requestId)) break;
+              retried.add(requestId);
+              const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
               decisions.set(requestId, Promise.resolve(retry));
               void answer(requestId, Promise.resolve(retry));
               break;
