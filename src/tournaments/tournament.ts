@@ -31,12 +31,11 @@ export interface TournamentDeps {
   present(entries: readonly { bot_id: string; token_id: string }[]): Promise<Set<string>>;
   /** Display ratings, for seeding a rated tournament. */
   ratings(botIds: readonly string[]): Promise<Map<string, number>>;
-  /** Dispatches one table's match (seat 0 = `a`) under `key`; returns its match id. */
-  dispatch(request: {
-    key: string;
-    seats: readonly [{ bot_id: string; token_id: string }, { bot_id: string; token_id: string }];
-    config: MatchConfig;
-  }): Promise<string>;
+  /**
+   * Dispatches tables' matches (seat 0 = `a`), each under its `key`, in one batch; answers
+   * each table in order: its match id, or why it failed (that table only).
+   */
+  dispatch(tables: readonly TableDispatch[]): Promise<DispatchOutcome[]>;
   /** The match a dispatch under `key` created, if one did (a dispatch cut short by a restart). */
   findDispatched(key: string): Promise<string | null>;
   /** Reports of those matches that are over (the safety net behind match-end notifications). */
@@ -44,6 +43,15 @@ export interface TournamentDeps {
   /** Mirrors the status into the D1 directory (idempotent). */
   mirror(status: TournamentStatus, endedAt: number | null): Promise<void>;
 }
+
+/** One table's match as the tournament asks for it. */
+export interface TableDispatch {
+  key: string;
+  seats: readonly [{ bot_id: string; token_id: string }, { bot_id: string; token_id: string }];
+  config: MatchConfig;
+}
+
+export type DispatchOutcome = { ok: true; match_id: string } | { ok: false; error: unknown };
 
 /** Answer of an entry attempt. */
 export type EntryAnswer =
@@ -221,11 +229,11 @@ export class Tournament {
   async #play(spec: TournamentSpec): Promise<boolean> {
     const round = this.#store.round();
     let progressed = false;
-    const open = this.#store.tables(round).filter((t) => t.status !== "done");
-    const toDispatch = open.filter((t) => t.status === "pending" || t.status === "dispatching");
+    const toDispatch = this.#store
+      .tables(round)
+      .filter((t) => t.status === "pending" || t.status === "dispatching");
     if (toDispatch.length > 0) {
-      const results = await Promise.all(toDispatch.map((table) => this.#dispatch(spec, table)));
-      progressed = results.some(Boolean);
+      progressed = await this.#dispatch(spec, toDispatch);
       if (this.#store.status() !== "running" || this.#store.round() !== round) return true;
     }
     for (const table of this.#store.tables(round)) {
@@ -241,49 +249,71 @@ export class Tournament {
     return true;
   }
 
-  /** One table's dispatch, safe against a dispatch that a restart cut short. True on progress. */
-  async #dispatch(spec: TournamentSpec, table: TableRow): Promise<boolean> {
-    const key = tableKey(spec.id, table.round, table.table_no);
-    if (table.status === "dispatching") {
-      // A dispatch was under way when the object was evicted or restarted: adopt its match
-      // if it got as far as the registry, else dispatch again (an object created without
-      // registry rows was announced to no one and cancels itself at the connection wait).
-      const found = await this.#deps.findDispatched(key);
-      if (found) {
-        this.#store.setPlaying(table, found);
-        return true;
+  /**
+   * The round's tables to dispatch, all in one batch, safe against a dispatch that a restart
+   * cut short: a table still `dispatching` is first looked up in the registry. True on progress.
+   */
+  async #dispatch(spec: TournamentSpec, tables: readonly TableRow[]): Promise<boolean> {
+    let progressed = false;
+    const fresh: { table: TableRow; request: TableDispatch }[] = [];
+    for (const table of tables) {
+      const key = tableKey(spec.id, table.round, table.table_no);
+      if (table.status === "dispatching") {
+        // A dispatch was under way when the object was evicted or restarted: adopt its match
+        // if it got as far as the registry, else dispatch again (an object created without
+        // registry rows was announced to no one and cancels itself at the connection wait).
+        const found = await this.#deps.findDispatched(key);
+        if (found) {
+          this.#store.setPlaying(table, found);
+          progressed = true;
+          continue;
+        }
       }
-    }
-    const a = this.#store.entry(table.a);
-    const b = table.b === null ? null : this.#store.entry(table.b);
-    if (!a || !b) return false;
-    this.#store.setDispatching(table);
-    try {
-      const matchId = await this.#deps.dispatch({
-        key,
-        seats: [
-          { bot_id: a.bot_id, token_id: a.token_id },
-          { bot_id: b.bot_id, token_id: b.token_id },
-        ],
-        config: spec.match_config,
+      const a = this.#store.entry(table.a);
+      const b = table.b === null ? null : this.#store.entry(table.b);
+      if (!a || !b) continue;
+      fresh.push({
+        table,
+        request: {
+          key,
+          seats: [
+            { bot_id: a.bot_id, token_id: a.token_id },
+            { bot_id: b.bot_id, token_id: b.token_id },
+          ],
+          config: spec.match_config,
+        },
       });
-      this.#store.setPlaying(table, matchId);
-      return true;
+    }
+    if (fresh.length === 0) return progressed;
+    for (const { table } of fresh) this.#store.setDispatching(table);
+    let outcomes: DispatchOutcome[];
+    try {
+      outcomes = await this.#deps.dispatch(fresh.map((f) => f.request));
     } catch (err) {
+      outcomes = fresh.map(() => ({ ok: false, error: err }));
+    }
+    fresh.forEach(({ table, request }, i) => {
+      const outcome = outcomes[i] ?? { ok: false, error: new Error("no dispatch answer") };
+      if (outcome.ok) {
+        this.#store.setPlaying(table, outcome.match_id);
+        progressed = true;
+        return;
+      }
       const attempts = table.attempts + 1;
       log("warn", "tournament_dispatch_failed", {
         tournament_id: spec.id,
-        key,
+        key: request.key,
         attempts,
-        error: describeError(err),
+        error: describeError(outcome.error),
       });
       if (attempts >= MAX_DISPATCH_ATTEMPTS) {
         this.#store.scoreTable(table, scoreReport(spec.format, table, null, this.#seeds()));
-        return true;
+        progressed = true;
+        return;
       }
       this.#store.setPending(table, attempts);
-      return false;
-    }
+    });
+    return progressed;
   }
 
   /**
