@@ -3,15 +3,14 @@
  * rated matchmaking pair, both with the 30 s decision clock announced in `matched`, and the
  * check both apply to a bot before it gets a seat.
  */
-import { type DispatchResult, dispatchMatch } from "../match/dispatch";
+import { dispatchMatch } from "../match/dispatch";
+import type { DispatchResult } from "../match/dispatched";
 import type { Bot } from "../registry/bots";
 import { tokenCapacity } from "./match-index";
+import type { Eligibility } from "./queue";
 
 /** The decision clock of both paths (§3.5, §5.7). */
 export const LOBBY_DECISION_TIMEOUT_MS = 30_000;
-
-/** Why a bot cannot be dispatched right now. */
-export type Eligibility = "ok" | "offline" | "at_cap" | "revoked";
 
 /**
  * §3.5: a dispatch needs the bot in the lobby at that moment and a free slot under its

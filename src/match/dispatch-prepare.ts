@@ -3,12 +3,12 @@
  * against its bots and turned into seats and the object's spec, and the registry rows of a
  * batch of matches written in one D1 transaction.
  */
-import * as v from "valibot";
 import { ApiError } from "../http/errors.ts";
 import { randomHex } from "../lib/crypto.ts";
 import { isoNow } from "../lib/time.ts";
-import { type Bot, BotKindSchema } from "../registry/bots.ts";
+import type { Bot } from "../registry/bots.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
+import type { DispatchedSeat } from "./dispatched.ts";
 import { isHouseStrategy } from "./house-bots.ts";
 import type { MatchSpec } from "./room.ts";
 
@@ -23,17 +23,6 @@ export interface DispatchRequest {
   /** Whether the lobby `matched` carries `decision_timeout_ms` (§3.5: challenge, matchmaking). */
   decision_clock?: boolean;
 }
-
-/** One dispatched seat. `gateway_ws_url` is a path (§3.5, §9 item 11); null for house seats. */
-export const DispatchedSeatSchema = v.strictObject({
-  seat: v.number(),
-  participant_id: v.string(),
-  bot_id: v.string(),
-  name: v.string(),
-  kind: BotKindSchema,
-  gateway_ws_url: v.nullable(v.string()),
-});
-export type DispatchedSeat = v.InferOutput<typeof DispatchedSeatSchema>;
 
 /** Path of a seat's match socket (§4). */
 export function gatewayPath(matchId: string, participantId: string): string {

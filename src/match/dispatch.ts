@@ -3,7 +3,6 @@
  * writes the `matches` and `participants` rows, and creates the `MatchObject` over RPC.
  * `onMatchEnded` is the other end: the one place that runs when a match is over.
  */
-import * as v from "valibot";
 import { ApiError } from "../http/errors.ts";
 import { describeError, log } from "../lib/log.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
@@ -11,21 +10,13 @@ import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.
 import { findBots } from "../registry/bots.ts";
 import { settleCompetitions } from "../tournaments/match-end.ts";
 import {
-  DispatchedSeatSchema,
   type DispatchRequest,
   type PreparedMatch,
   prepareMatch,
   writeRegistryRows,
 } from "./dispatch-prepare.ts";
+import type { DispatchResult } from "./dispatched.ts";
 import type { MatchOutcome } from "./results.ts";
-
-export const DispatchResultSchema = v.strictObject({
-  match_id: v.string(),
-  rated: v.boolean(),
-  turn_timeout_ms: v.number(),
-  seats: v.array(DispatchedSeatSchema),
-});
-export type DispatchResult = v.InferOutput<typeof DispatchResultSchema>;
 
 /** Every error `dispatchMatch` answers, for the routes that call it. */
 export const DISPATCH_ERRORS = {
