@@ -20,6 +20,7 @@ import {
 import { type MatchReport, scoreCheckIn, scoreReport, type TableScore } from "./scoring.ts";
 import { computeStandings, type Entrant, type Standing } from "./standings.ts";
 import { openTournamentStore, type TableRow, type TournamentStore } from "./store.ts";
+import { tournamentView } from "./tournament-view.ts";
 import type { TournamentStatus, TournamentView } from "./view.ts";
 
 export type { TournamentStatus, TournamentView } from "./view.ts";
@@ -428,53 +429,7 @@ export class Tournament {
   }
 
   view(): TournamentView | null {
-    const spec = this.#store.spec();
-    if (!spec) return null;
-    const status = this.#store.status();
-    const current = status === "scheduled" ? null : this.#store.round();
-    const rounds: TournamentView["rounds"] = [];
-    for (let round = 1; current !== null && round <= current; round++) {
-      const tables = this.#store.tables(round);
-      const done = tables.length > 0 && tables.every((t) => t.status === "done");
-      rounds.push({
-        round,
-        status: tables.length === 0 ? "check_in" : done ? "completed" : "playing",
-        tables: tables.map((t) => ({
-          table: t.table_no,
-          seats: [t.a, t.b],
-          status: t.status,
-          match_id: t.match_id,
-          kind: t.kind,
-          winner: t.winner,
-          points: t.status === "done" ? [t.points_a ?? 0, t.points_b ?? 0] : null,
-        })),
-      });
-    }
-    const endedAt = this.#store.endedAt();
-    return {
-      id: spec.id,
-      name: spec.name,
-      format: spec.format,
-      status,
-      cancel_reason: this.#store.cancelReason(),
-      rated: spec.rated,
-      starts_at: new Date(spec.starts_at).toISOString(),
-      created_at: new Date(spec.created_at).toISOString(),
-      ended_at: endedAt === null ? null : new Date(endedAt).toISOString(),
-      check_in_seconds: spec.check_in_ms / 1000,
-      max_entrants: spec.max_entrants,
-      match_config: spec.match_config,
-      rounds_planned: status === "scheduled" ? null : this.#store.roundsPlanned(),
-      current_round: current,
-      entrants: this.#store.entries().map((e) => ({
-        bot_id: e.bot_id,
-        name: e.name,
-        seed: e.seed ?? 0,
-        entered_at: new Date(e.entered_at).toISOString(),
-      })),
-      rounds,
-      standings: status === "scheduled" ? [] : this.standings(),
-    };
+    return this.#store.spec() ? tournamentView(this.#store, this.standings()) : null;
   }
 
   #requireSpec(): TournamentSpec {
