@@ -7,6 +7,7 @@ import { describeError, log } from "../lib/log.ts";
 import { announceMatch } from "../lobby/match-hooks.ts";
 import { dispatchMatches } from "../match/dispatch.ts";
 import { gatewayPath } from "../match/dispatch-prepare.ts";
+import { reportTournament } from "../operators/tournament-events.ts";
 import { displayRating } from "../ratings/model.ts";
 import { skillsOf } from "../ratings/store.ts";
 import type { MatchReport } from "./scoring.ts";
@@ -124,6 +125,10 @@ export function tournamentDeps(env: Env, tournamentId: string): TournamentDeps {
           seats: JSON.parse(row.seats) as MatchReport["seats"],
         }),
       );
+    },
+
+    announce(event) {
+      reportTournament(env, event);
     },
 
     async mirror(status, endedAt) {

@@ -120,7 +120,7 @@ export class TournamentObject extends DurableObject<Env> {
       if (await this.#tournament.poll()) await this.#tournament.advance();
     } catch (err) {
       failed = true;
-      log("error", "tournament_alarm_failed", {
+      log("error", "tournament_pass_failed", {
         tournament_id: this.ctx.id.name,
         error: describeError(err),
       });

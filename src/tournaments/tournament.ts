@@ -43,6 +43,15 @@ export interface TournamentDeps {
   finished(matchIds: readonly string[]): Promise<MatchReport[]>;
   /** Mirrors the status into the D1 directory (idempotent). */
   mirror(status: TournamentStatus, endedAt: number | null): Promise<void>;
+  /** Tells operators the tournament moved on (fire and forget: a notification, not state). */
+  announce(event: TournamentEvent): void;
+}
+
+/** A step operators hear of (`botgate.tournament`), with the tournament as it is then. */
+export interface TournamentEvent {
+  phase: "round_started" | "round_ended" | "finished";
+  round: number | null;
+  view: TournamentView;
 }
 
 /** One table's match as the tournament asks for it. */
@@ -223,6 +232,7 @@ export class Tournament {
       tables: tables.length,
       absent: active.filter((id) => !present.has(id)).length,
     });
+    this.#announceStartedIfDispatched(round);
     return true;
   }
 
@@ -236,6 +246,7 @@ export class Tournament {
     if (toDispatch.length > 0) {
       progressed = await this.#dispatch(spec, toDispatch);
       if (this.#store.status() !== "running" || this.#store.round() !== round) return true;
+      this.#announceStartedIfDispatched(round);
     }
     for (const table of this.#store.tables(round)) {
       if (table.status !== "playing" || table.match_id === null) continue;
@@ -338,9 +349,22 @@ export class Tournament {
     return found.length > 0;
   }
 
+  /** `round_started` once no table of the round waits for its dispatch any more. */
+  #announceStartedIfDispatched(round: number): void {
+    const tables = this.#store.tables(round);
+    if (tables.some((t) => t.status === "pending" || t.status === "dispatching")) return;
+    this.#announce("round_started", round);
+  }
+
+  #announce(phase: TournamentEvent["phase"], round: number | null): void {
+    const view = this.view();
+    if (view) this.#deps.announce({ phase, round, view });
+  }
+
   #closeRound(spec: TournamentSpec, round: number): void {
     const planned = this.#store.roundsPlanned();
     log("info", "tournament_round_completed", { tournament_id: spec.id, round });
+    this.#announce("round_ended", round);
     if (round >= planned) {
       this.#finish("completed", null);
       return;
@@ -352,6 +376,7 @@ export class Tournament {
     this.#store.finish(status, reason, this.#deps.now());
     const id = this.#store.spec()?.id;
     log("info", "tournament_finished", { tournament_id: id, status, reason });
+    this.#announce("finished", null);
   }
 
   /** Who takes part in `round`: everyone, except knockout entrants already out. */

@@ -7,5 +7,12 @@ import { botgateGroup } from "./botgate.ts";
 import { chatGroup } from "./chat.ts";
 import { MethodRegistry } from "./registry.ts";
 import { systemGroup } from "./system.ts";
+import { tournamentsGroup } from "./tournaments.ts";
 
-export const REGISTRY = new MethodRegistry([systemGroup, agentsGroup, chatGroup, botgateGroup]);
+export const REGISTRY = new MethodRegistry([
+  systemGroup,
+  agentsGroup,
+  chatGroup,
+  botgateGroup,
+  tournamentsGroup,
+]);
