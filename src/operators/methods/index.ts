@@ -3,8 +3,10 @@
  * here (see docs/operator-gateway.md, "Extending the hub").
  */
 import { agentsGroup } from "./agents.ts";
+import { approvalsGroup } from "./approvals.ts";
 import { botgateGroup } from "./botgate.ts";
 import { chatGroup } from "./chat.ts";
+import { nodesGroup } from "./nodes.ts";
 import { MethodRegistry } from "./registry.ts";
 import { systemGroup } from "./system.ts";
 import { tournamentsGroup } from "./tournaments.ts";
@@ -14,5 +16,7 @@ export const REGISTRY = new MethodRegistry([
   agentsGroup,
   chatGroup,
   botgateGroup,
+  approvalsGroup,
+  nodesGroup,
   tournamentsGroup,
 ]);
