@@ -383,7 +383,7 @@ export const sledUplinkGroup = defineGroup<UplinkState>({
           const ok = usable
             ? answers.length === 0
             : answers.length === 1 &&
-              (answers[0]?.payload as { approved: boolean }).approved === false;
+              (answers[0]?.payload as { approved: boolean } | undefined)?.approved === false;
           if (!ok) record(reqId, new Error(`usable=${usable}: ${JSON.stringify(answers)}`));
         }
         return count;
