@@ -104,6 +104,7 @@ console.log(`
 │ dev bot "${DEV_BOT_NAME}": ${botId}
 │ bot token (new each start, shown once): ${token}
 │ lobby socket: ${ORIGIN.replace("http", "ws")}/ws/external/bot/${botId}
+│ web console: ${ORIGIN}/  (sign in with the admin token)
 │ HTTP API reference: ${ORIGIN}/docs/api  (the document: ${ORIGIN}/openapi.json)
 │
 │ In another terminal, play three matches against a house bot:

@@ -940,6 +940,7 @@ export const operatorGroup = defineGroup<OperatorState>({
           ["botgate.matches.list", "read"],
           ["botgate.matches.get", "read"],
           ["botgate.bots.list", "read"],
+          ["botgate.channels.list", "read"],
           ["chat.send", "write"],
         ];
         let socket: RawSocket | null = null;
