@@ -42,7 +42,7 @@ async function signIn(page: Page, token: string): Promise<void> {
 
 /** The number in a section's heading (`Bots online 2`). */
 async function count(page: Page, section: string): Promise<number> {
-  const text = await page.getByRole("region", { name: section }).locator("h2 .count").innerText();
+  const text = await page.getByRole("region", { name: section }).locator("h2 .count").textContent();
   return Number(text);
 }
 
@@ -50,7 +50,9 @@ const XSS = "<img src=x onerror=alert(1)>";
 
 /** Writes a bot's name straight into D1, past the API's name rule. */
 async function renameBot(botId: string, name: string): Promise<void> {
-  const env = (await gateway.harness.getWorker().getEnv()) as { DB: D1Database };
+  const env = (await gateway.harness.getWorker().getEnv()) as {
+    DB: { prepare(sql: string): { bind(...values: string[]): { run(): Promise<unknown> } } };
+  };
   await env.DB.prepare("UPDATE bots SET name = ? WHERE id = ?").bind(name, botId).run();
 }
 
@@ -92,7 +94,7 @@ describe("sign-in", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 20_000 });
-    expect(await alert.innerText()).toContain("The gateway refused this token");
+    expect(await alert.textContent()).toContain("The gateway refused this token");
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await screenshots(page, "sign-in-refused");
     expect(problems).toEqual([]);
@@ -105,11 +107,11 @@ describe("sign-in", () => {
     const token = (minted.body as { token: string }).token;
     const { page, problems, requests } = await open();
     await signIn(page, token);
-    expect(await page.locator(".scopes").innerText()).toBe("operator.read");
+    expect(await page.locator(".scopes").textContent()).toBe("operator.read");
     expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([token]);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     expect(requests.filter((url) => url.includes(token))).toEqual([]);
-    expect(await section(page, "Operators online").innerText()).toContain("console-reader");
+    expect(await section(page, "Operators online").textContent()).toContain("console-reader");
     // Reloading the tab keeps the session; signing out forgets it.
     await page.reload();
     await page
@@ -153,7 +155,7 @@ describe("overview", () => {
     await signIn(page, gateway.adminToken);
     const row = section(page, "Channels").locator("li", { hasText: "console-ops" });
     await row.waitFor({ timeout: 10_000 });
-    expect(await row.innerText()).toContain("0 online");
+    expect(await row.textContent()).toContain("0 online");
     expect(problems).toEqual([]);
   });
 });
@@ -171,7 +173,7 @@ describe("connection", () => {
     await sockets[0]?.close({ code: 1012, reason: "test outage" });
     const offline = page.getByRole("status").filter({ hasText: /^offline — retrying in/ });
     await offline.waitFor({ timeout: 10_000 });
-    expect(await offline.innerText()).toContain("test outage");
+    expect(await offline.textContent()).toContain("test outage");
     await screenshots(page, "offline");
     await page
       .getByRole("status")
