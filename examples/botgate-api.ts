@@ -209,7 +209,7 @@ export interface paths {
         put?: never;
         /**
          * Challenge a house bot
-         * @description A casual (unrated) match against a house bot with the 30 s decision clock (or `turn_timeout_ms`, a botgate addition). The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.
+         * @description A casual (unrated) match against a house bot with the 30 s decision clock (or `turn_timeout_ms`, a botgate addition); `fast: true` (a botgate addition) removes the house bot's think time and the turn-result jitter and allows 200 messages a second. The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.
          */
         post: operations["challengeHouseBot"];
         delete?: never;
@@ -1832,6 +1832,7 @@ export interface operations {
                     bot_id?: string;
                     opponent?: string;
                     turn_timeout_ms?: number;
+                    fast?: boolean;
                 };
             };
         };

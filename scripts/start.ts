@@ -107,8 +107,8 @@ console.log(`
 │ web console: ${ORIGIN}/  (sign in with the admin token)
 │ HTTP API reference: ${ORIGIN}/docs/api  (the document: ${ORIGIN}/openapi.json)
 │
-│ In another terminal, play three matches against a house bot:
-│   ${botEnv} npm run botgate -- bot play --house --matches 3
+│ In another terminal, play three fast matches against a house bot:
+│   ${botEnv} npm run botgate -- bot play --house --fast --matches 3
 │ or run an example bot on every match it is offered:
 │   ${botEnv} npm run botgate -- bot run examples/hand-strength.ts
 │ Start the example agent in channel "${DEV_CHANNEL}", then talk to it:

@@ -33,6 +33,12 @@ const ChallengeSchema = v.strictObject({
   turn_timeout_ms: v.optional(
     v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(600_000)),
   ),
+  /**
+   * botgate addition: the house bot answers at once, turn results are not jittered and the
+   * per-seat message limit is 200 a second (`FAST_CHALLENGE_CONFIG`), so a casual match plays
+   * in seconds — for a first run or a test loop; the decision clock is unchanged.
+   */
+  fast: v.optional(v.boolean()),
 });
 
 /** The `200` of the house-bot challenge (§8.1). */
@@ -101,7 +107,7 @@ export const externalRoutes = new Hono<AppEnv>()
       id: "challengeHouseBot",
       summary: "Challenge a house bot",
       description:
-        "A casual (unrated) match against a house bot with the 30 s decision clock (or `turn_timeout_ms`, a botgate addition). The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.",
+        "A casual (unrated) match against a house bot with the 30 s decision clock (or `turn_timeout_ms`, a botgate addition); `fast: true` (a botgate addition) removes the house bot's think time and the turn-result jitter and allows 200 messages a second. The bot must be online in the lobby and under its token's concurrent-match cap; the seat arrives as a lobby `matched` notice.",
       tag: "Lobby",
       auth: "botToken",
       body: ChallengeSchema,
@@ -116,7 +122,10 @@ export const externalRoutes = new Hono<AppEnv>()
       const house = await resolveHouseBot(c.env.DB, body.opponent);
       await requireDispatchable(c, botId, tokenId);
       const turnTimeoutMs = body.turn_timeout_ms ?? LOBBY_DECISION_TIMEOUT_MS;
-      const result = await dispatchChallenge(c.env, { botId, tokenId }, house, turnTimeoutMs);
+      const result = await dispatchChallenge(c.env, { botId, tokenId }, house, {
+        turnTimeoutMs,
+        fast: body.fast === true,
+      });
       const seat = result.seats.find((s) => s.bot_id === botId);
       if (!seat) throw new Error("dispatched challenge has no seat for the challenger");
       return c.json({

@@ -6,7 +6,8 @@ import { ApiError } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
 import { IsoTimestamp } from "../lib/time.ts";
 import { MatchConfigInputSchema, MatchConfigSchema } from "../match/config.ts";
-import { DISPATCH_ERRORS, DispatchResultSchema, dispatchMatch } from "../match/dispatch.ts";
+import { DISPATCH_ERRORS, dispatchMatch } from "../match/dispatch.ts";
+import { DispatchResultSchema } from "../match/dispatched.ts";
 import { HandRecordSchema } from "../match/store.ts";
 import { BotKindSchema } from "../registry/bots.ts";
 

@@ -13,6 +13,9 @@ export class CommandError extends Error {
   }
 }
 
+/** The abort reason of Ctrl-C (SIGINT): the command stops and `botgate` exits 130. */
+export const INTERRUPTED = "interrupted";
+
 export const DEFAULT_URL = "http://127.0.0.1:8787";
 
 /**

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { adminCommand } from "./admin-commands.ts";
 import { joinChannel, keygen, register, tail, whisper, who } from "./agent-commands.ts";
 import { botPlayHouse, botRun } from "./bot-commands.ts";
-import { CommandError, gatewayUrl, UsageError } from "./config.ts";
+import { CommandError, gatewayUrl, INTERRUPTED, UsageError } from "./config.ts";
 import { mcpCommand } from "./mcp-command.ts";
 import { botRunTournament, tournamentCommand } from "./tournament-commands.ts";
 
@@ -22,10 +22,13 @@ Bots (BOTGATE_BOT_ID or --bot-id, BOTGATE_TOKEN or BOTGATE_TOKEN_FILE):
   bot run <file> --tournament ID        enter the tournament, play every round from the one
                                         lobby, print the standings as rounds end; exits at
                                         its end
-  bot play --house [--opponent NAME] [--bot FILE] [--matches N]
-                                        challenge a house bot and print the match as text,
-                                        N times in a row (default 1); the default bot is
+  bot play --house [--fast] [--opponent NAME] [--bot FILE] [--matches N]
+                                        challenge a house bot N times in a row (default 1),
+                                        one line per hand and a summary; --fast: the house
+                                        bot answers at once; the default bot is
                                         examples/hand-strength.ts
+  (bot run and bot play: --verbose narrates every action, --strict stops at the first
+   error the bot throws; Ctrl-C stops within a second, exit 130)
 Agents (key file: --key, BOTGATE_AGENT_KEY_FILE or ~/.config/botgate/agent.key.json):
   keygen                                create a new Ed25519 key file (mode 0600)
   register --user U --machine M [--code C]
@@ -70,6 +73,9 @@ export async function main(
         "bot-id": { type: "string" },
         matches: { type: "string" },
         house: { type: "boolean" },
+        fast: { type: "boolean" },
+        verbose: { type: "boolean" },
+        strict: { type: "boolean" },
         opponent: { type: "string" },
         bot: { type: "string" },
         key: { type: "string" },
@@ -102,14 +108,27 @@ export async function main(
     if (matches !== undefined && !(Number.isInteger(matches) && matches > 0)) {
       throw new UsageError("--matches takes a positive whole number");
     }
-    const common = { url, botId: values["bot-id"], matches, out, signal };
+    const common = {
+      url,
+      botId: values["bot-id"],
+      matches,
+      out,
+      signal,
+      verbose: values.verbose === true,
+      strict: values.strict === true,
+    };
     if (group === "bot" && verb === "run") {
       if (!arg) throw new UsageError("botgate bot run needs a bot module file");
       if (values.tournament !== undefined) await botRunTournament(arg, common, values.tournament);
       else await botRun(arg, common);
     } else if (group === "bot" && verb === "play") {
       if (!values.house) throw new UsageError("botgate bot play needs --house");
-      await botPlayHouse({ ...common, opponent: values.opponent, file: values.bot });
+      await botPlayHouse({
+        ...common,
+        opponent: values.opponent,
+        file: values.bot,
+        fast: values.fast === true,
+      });
     } else if (AGENT_COMMANDS.has(group)) {
       const flags = {
         url,
@@ -163,7 +182,7 @@ export async function main(
     } else {
       throw new UsageError(`unknown command: ${positionals.join(" ")}`);
     }
-    return 0;
+    return signal.aborted && signal.reason === INTERRUPTED ? 130 : 0;
   } catch (err) {
     if (
       err instanceof UsageError ||
@@ -184,7 +203,8 @@ export async function main(
 // Run when executed (directly or through the npm bin link), not when imported by tests.
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const stop = new AbortController();
-  process.once("SIGINT", () => stop.abort());
+  // Ctrl-C: the command stops, says what it left behind, and the process exits 130.
+  process.once("SIGINT", () => stop.abort(INTERRUPTED));
   process.once("SIGTERM", () => stop.abort());
   process.exitCode = await main(process.argv.slice(2), console.log, stop.signal);
   // Lingering sockets or timers must not keep a finished command alive.

@@ -133,7 +133,9 @@ export async function botRunTournament(
   const token = secret("BOTGATE_TOKEN");
   await enterTournament(options.url, token, tournamentId, options.out);
   const stop = new AbortController();
-  options.signal.addEventListener("abort", () => stop.abort(), { once: true });
+  options.signal.addEventListener("abort", () => stop.abort(options.signal.reason), {
+    once: true,
+  });
   const botId = options.botId ?? process.env.BOTGATE_BOT_ID;
   const following = follow(options.url, token, tournamentId, botId, options.out, stop).catch(
     (err: unknown) => {

@@ -14,13 +14,14 @@ export interface ChallengeAnswer {
 /**
  * Challenges a house bot (`POST /api/external-api/challenges/house-bot` with the bot
  * token). The bot must be online in the lobby (`runBot`); the seat then arrives there as
- * `matched`. `turn_timeout_ms` is a botgate addition (other servers refuse it with 400).
+ * `matched`. `turn_timeout_ms` and `fast` (no house think time or turn-result jitter) are
+ * botgate additions (other servers refuse them with 400).
  * A refusal is an `HttpError` with the server's `error_code`.
  */
 export async function challengeHouseBot(
   origin: string,
   token: string,
-  body: { opponent?: string; turn_timeout_ms?: number } = {},
+  body: { opponent?: string; turn_timeout_ms?: number; fast?: boolean } = {},
 ): Promise<ChallengeAnswer> {
   const response = await fetch(new URL("/api/external-api/challenges/house-bot", origin), {
     method: "POST",

@@ -18,6 +18,7 @@ export { type Delivery, MemorySeqStore, RequestFailed, type SeqStore } from "./a
 export { Backoff } from "./backoff.ts";
 export { type ChallengeAnswer, challengeHouseBot } from "./bot-http.ts";
 export {
+  type BotErrorData,
   GatewayUrlRefused,
   type MatchOutcome,
   playMatch,

@@ -1,6 +1,14 @@
 import { sleep } from "./backoff.ts";
 import { dialOnce } from "./socket.ts";
-import type { Bot, Decision, MatchEnd, MatchedNotice, ServerFrame, TurnRequest } from "./types.ts";
+import type {
+  Bot,
+  Decision,
+  MatchEnd,
+  MatchedNotice,
+  MatchStart,
+  ServerFrame,
+  TurnRequest,
+} from "./types.ts";
 
 export const TOKEN_SUBPROTOCOL = "chipzen-bot-token";
 const CLIENT_NAME = "botgate-client";
@@ -16,6 +24,20 @@ export type MatchOutcome =
   | { status: "aborted"; matchId: string };
 
 export type ClientLog = (event: string, data?: Record<string, unknown>) => void;
+
+/** The `bot_error` log entry's fields: which part of the bot threw, and the thrown value. */
+export interface BotErrorData {
+  match_id: string;
+  /**
+   * `decide` (the turn is answered with check or fold), a hook (`onMatchStart`, …), or the
+   * `factory` (the match is then played by a bot that checks or folds).
+   */
+  where: "factory" | "decide" | "onMatchStart" | "onFrame" | "onMatchEnd";
+  error: string;
+  /** The thrown error's stack, when it was an `Error`. */
+  stack?: string;
+  hand_number?: number;
+}
 
 export interface MatchSessionOptions {
   notice: MatchedNotice;
@@ -48,8 +70,26 @@ export function resolveGatewayUrl(gatewayWsUrl: string, lobbyUrl: URL): URL {
   return target;
 }
 
+/** A bot's own error never ends the match: it is logged (`bot_error`) and play goes on. */
+export function logBotError(
+  log: ClientLog,
+  matchId: string,
+  where: BotErrorData["where"],
+  err: unknown,
+  hand?: number,
+): void {
+  const data: BotErrorData = {
+    match_id: matchId,
+    where,
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    ...(err instanceof Error && err.stack ? { stack: err.stack } : {}),
+    ...(hand === undefined ? {} : { hand_number: hand }),
+  };
+  log("bot_error", { ...data });
+}
+
 /** The server-side default when a bot cannot or did not decide: check if free, else fold. */
-function fallback(valid: readonly string[]): Decision {
+export function fallback(valid: readonly string[]): Decision {
   return { action: valid.includes("check") ? "check" : "fold" };
 }
 
@@ -65,6 +105,9 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
   const graceMs = options.graceMs ?? 30_000;
   const url = resolveGatewayUrl(notice.gateway_ws_url, options.lobbyUrl);
   const decisions = new Map<string, Promise<Decision>>();
+  // Turns this session has answered, and those it has already retried after a rejection.
+  const answered = new Set<string>();
+  const retried = new Set<string>();
   // Held in an object so closures see the current socket (TypeScript narrows plain lets).
   // `ready`: this socket finished its handshake (our client `hello` is sent).
   const live: { socket: WebSocket | null; ready: boolean } = { socket: null, ready: false };
@@ -72,6 +115,15 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
   let dropDeadline: number | null = null;
   let attempt = 0;
 
+  const botError = (where: BotErrorData["where"], err: unknown, hand?: number) =>
+    logBotError(log, matchId, where, err, hand);
+  const hook = (name: Exclude<BotErrorData["where"], "decide">, call: () => void) => {
+    try {
+      call();
+    } catch (err) {
+      botError(name, err);
+    }
+  };
   const send = (frame: Record<string, unknown>) => {
     if (live.socket?.readyState === WebSocket.OPEN) live.socket.send(JSON.stringify(frame));
   };
@@ -88,6 +140,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
       action,
       params: action === "raise" && amount !== undefined ? { amount } : {},
     });
+    answered.add(requestId);
   };
   const onTurn = (turn: TurnRequest) => {
     let decision = decisions.get(turn.request_id);
@@ -95,7 +148,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
       decision = Promise.resolve()
         .then(() => bot.decide(turn))
         .catch((err: unknown) => {
-          log("decide_failed", { match_id: matchId, error: String(err) });
+          botError("decide", err, turn.state.hand_number);
           return fallback(turn.valid_actions);
         });
       decisions.set(turn.request_id, decision);
@@ -123,7 +176,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
           } catch {
             return;
           }
-          bot.onFrame?.(frame);
+          hook("onFrame", () => bot.onFrame?.(frame));
           switch (frame.type) {
             case "hello":
               send({
@@ -138,24 +191,28 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
               attempt = 0;
               break;
             case "match_start":
-              bot.onMatchStart?.(
-                frame as unknown as Parameters<NonNullable<Bot["onMatchStart"]>>[0],
-              );
+              hook("onMatchStart", () => bot.onMatchStart?.(frame as unknown as MatchStart));
               break;
             case "turn_request":
               onTurn(frame as unknown as TurnRequest);
               break;
             case "action_rejected": {
+              // The rejection names the turn pending *now* (§5.11). It answers our own frame
+              // for that turn only if we have sent one: a late answer to an earlier turn the
+              // clock already closed is rejected naming the next turn, whose decision is still
+              // on its way — a fallback then would throw that turn away. One retry per turn.
               const requestId = String(frame.request_id);
-              const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
               log("action_rejected", { match_id: matchId, reason: String(frame.reason) });
+              if (!answered.has(requestId) || retried.has(requestId)) break;
+              retried.add(requestId);
+              const retry = fallback((frame.valid_actions as string[] | undefined) ?? ["fold"]);
               decisions.set(requestId, Promise.resolve(retry));
               void answer(requestId, Promise.resolve(retry));
               break;
             }
             case "match_end":
               ended = frame as unknown as MatchEnd;
-              bot.onMatchEnd?.(ended);
+              hook("onMatchEnd", () => bot.onMatchEnd?.(frame as unknown as MatchEnd));
               break;
             case "error":
               lastError = String(frame.code);

@@ -1,7 +1,13 @@
 import { Backoff, sleep } from "./backoff.ts";
-import { type ClientLog, type MatchOutcome, playMatch } from "./match-session.ts";
+import {
+  type ClientLog,
+  fallback,
+  logBotError,
+  type MatchOutcome,
+  playMatch,
+} from "./match-session.ts";
 import { dialOnce } from "./socket.ts";
-import type { BotFactory, MatchedNotice } from "./types.ts";
+import type { Bot, BotFactory, MatchedNotice } from "./types.ts";
 
 export interface RunBotOptions {
   /** The gateway origin: `https://…`, `wss://…`, or `http://127.0.0.1:8787` locally. */
@@ -77,11 +83,18 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
     if (running.has(notice.match_id)) return;
     if (options.maxMatches !== undefined && running.size >= options.maxMatches) return;
     log("matched", { match_id: notice.match_id, resume: notice.resume === true });
+    let bot: Bot;
+    try {
+      bot = factory({ matchId: notice.match_id, participantId: notice.participant_id });
+    } catch (err) {
+      logBotError(log, notice.match_id, "factory", err);
+      bot = { decide: (turn) => fallback(turn.valid_actions) };
+    }
     const task = playMatch({
       notice,
       lobbyUrl: lobby,
       token: options.token,
-      bot: factory({ matchId: notice.match_id, participantId: notice.participant_id }),
+      bot,
       signal: stop.signal,
       log,
     })

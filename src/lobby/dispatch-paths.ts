@@ -3,15 +3,14 @@
  * rated matchmaking pair, both with the 30 s decision clock announced in `matched`, and the
  * check both apply to a bot before it gets a seat.
  */
-import { type DispatchResult, dispatchMatch } from "../match/dispatch";
+import { dispatchMatch } from "../match/dispatch";
+import type { DispatchResult } from "../match/dispatched";
 import type { Bot } from "../registry/bots";
 import { tokenCapacity } from "./match-index";
+import type { Eligibility } from "./queue";
 
 /** The decision clock of both paths (§3.5, §5.7). */
 export const LOBBY_DECISION_TIMEOUT_MS = 30_000;
-
-/** Why a bot cannot be dispatched right now. */
-export type Eligibility = "ok" | "offline" | "at_cap" | "revoked";
 
 /**
  * §3.5: a dispatch needs the bot in the lobby at that moment and a free slot under its
@@ -29,18 +28,34 @@ export async function dispatchEligibility(
 }
 
 /**
+ * The pace settings of a `fast` challenge: no house think time, no turn-result jitter, and
+ * room for a bot that answers at once (a heads-up hand at that pace passes the contract's 10
+ * messages per second, and replies over the limit would be auto-acted, then closed 4009).
+ */
+export const FAST_CHALLENGE_CONFIG = {
+  house_think_ms: 0,
+  jitter_min_ms: 0,
+  jitter_max_ms: 0,
+  max_messages_per_second: 200,
+};
+
+/**
  * A casual match of a bot (seat 0) against a house bot (seat 1): unrated, with a 30 s clock
- * unless the challenge asked for another.
+ * unless the challenge asked for another; `fast` plays it without think time or jitter.
  */
 export function dispatchChallenge(
   env: Env,
   challenger: { botId: string; tokenId: string },
   house: Bot,
-  turnTimeoutMs = LOBBY_DECISION_TIMEOUT_MS,
+  options: { turnTimeoutMs?: number; fast?: boolean } = {},
 ): Promise<DispatchResult> {
   return dispatchMatch(env, {
     seats: [{ bot: challenger.botId, token_id: challenger.tokenId }, { bot: house.id }],
-    config: { rated: false, turn_timeout_ms: turnTimeoutMs },
+    config: {
+      rated: false,
+      turn_timeout_ms: options.turnTimeoutMs ?? LOBBY_DECISION_TIMEOUT_MS,
+      ...(options.fast ? FAST_CHALLENGE_CONFIG : {}),
+    },
     source: "challenge",
     decision_clock: true,
   });

@@ -4,7 +4,7 @@
  * retires those notices and keeps the decision-latency samples for latency-stats.
  */
 import { describeError, log } from "../lib/log";
-import type { DispatchResult } from "../match/dispatch";
+import type { DispatchResult } from "../match/dispatched";
 import type { MatchOutcome } from "../match/results";
 import { recordLatencySamples } from "./match-index";
 

@@ -7,7 +7,6 @@
  */
 import * as v from "valibot";
 import { describeError, log } from "../lib/log";
-import type { Eligibility } from "./dispatch-paths";
 import type { Schedule } from "./schedule";
 
 /** One queued bot. `seq` is its place in line, kept if it is put back after a failed pairing. */
@@ -19,6 +18,9 @@ export interface QueueEntry {
   expiresAt: number;
   [key: string]: SqlStorageValue;
 }
+
+/** Why a bot cannot be dispatched right now (`dispatchEligibility` answers it). */
+export type Eligibility = "ok" | "offline" | "at_cap" | "revoked";
 
 /** What pairing knows of a queued bot: its skill estimate (mu) and its owner. */
 export interface QueueProfile {

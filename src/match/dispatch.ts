@@ -3,16 +3,16 @@
  * writes the `matches` and `participants` rows, and creates the `MatchObject` over RPC.
  * `onMatchEnded` is the other end: the one place that runs when a match is over.
  */
-import * as v from "valibot";
 import { ApiError } from "../http/errors.ts";
 import { randomHex } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
 import { isoNow } from "../lib/time.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
 import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.ts";
-import { type Bot, BotKindSchema, getBot } from "../registry/bots.ts";
+import { type Bot, getBot } from "../registry/bots.ts";
 import { settleCompetitions } from "../tournaments/match-end.ts";
 import { type MatchConfigInput, resolveMatchConfig } from "./config.ts";
+import type { DispatchedSeat, DispatchResult } from "./dispatched.ts";
 import { isHouseStrategy } from "./house-bots.ts";
 import type { MatchOutcome } from "./results.ts";
 import type { MatchSpec } from "./room.ts";
@@ -27,25 +27,6 @@ export interface DispatchRequest {
   /** Whether the lobby `matched` carries `decision_timeout_ms` (§3.5: challenge, matchmaking). */
   decision_clock?: boolean;
 }
-
-/** One dispatched seat. `gateway_ws_url` is a path (§3.5, §9 item 11); null for house seats. */
-export const DispatchedSeatSchema = v.strictObject({
-  seat: v.number(),
-  participant_id: v.string(),
-  bot_id: v.string(),
-  name: v.string(),
-  kind: BotKindSchema,
-  gateway_ws_url: v.nullable(v.string()),
-});
-export type DispatchedSeat = v.InferOutput<typeof DispatchedSeatSchema>;
-
-export const DispatchResultSchema = v.strictObject({
-  match_id: v.string(),
-  rated: v.boolean(),
-  turn_timeout_ms: v.number(),
-  seats: v.array(DispatchedSeatSchema),
-});
-export type DispatchResult = v.InferOutput<typeof DispatchResultSchema>;
 
 /** Every error `dispatchMatch` answers, for the routes that call it. */
 export const DISPATCH_ERRORS = {

@@ -2,7 +2,7 @@
  * `botgate.match` events: a match started (dispatched, seats announced) or ended (its
  * result recorded). Called once from each end of a match's life in `src/match/dispatch.ts`.
  */
-import type { DispatchResult } from "../match/dispatch.ts";
+import type { DispatchResult } from "../match/dispatched.ts";
 import type { MatchOutcome } from "../match/results.ts";
 import { type HubEnv, reportEvent } from "./hub-reporter.ts";
 

@@ -1,5 +1,5 @@
 // Proves the bot commands of the `botgate` CLI as spawned processes against the real Worker:
-// `bot play --house` challenges a house bot and narrates the match to its end, and a
+// `bot play --house --verbose` challenges a house bot and narrates the match to its end, and a
 // `bot run` process killed mid-match is replaced by a fresh process that re-attaches
 // through `matched` with `resume: true` and finishes the match.
 import { fileURLToPath } from "node:url";
@@ -33,7 +33,7 @@ describe("botgate bot commands", () => {
   it("plays house bots in a loop with `bot play --house --matches 2`, narrating each match", async () => {
     const { env } = await botEnv("cli-house-player");
     const args = ["bot", "play", "--house", "--opponent", "house-calling-station", "--bot", SHOVE];
-    const run = startCli([...args, "--matches", "2"], env);
+    const run = startCli([...args, "--matches", "2", "--verbose"], env);
     await run.waitFor(/Challenged house-calling-station: match [0-9a-f-]{36} is dispatching\./);
     await run.waitFor(/Match started: cli-house-player \(you\) vs house-calling-station/);
     await run.waitFor(
@@ -50,7 +50,7 @@ describe("botgate bot commands", () => {
 
   it("re-attaches a match after the bot process is killed, through resume:true", async () => {
     const { bot, env } = await botEnv("cli-restarted");
-    const first = startCli(["bot", "run", CALLING_STATION, "--matches", "1"], env);
+    const first = startCli(["bot", "run", CALLING_STATION, "--matches", "1", "--verbose"], env);
     await first.waitFor(/Connected to the lobby/);
     const dispatched = await api(gateway, "POST", "/api/matches", {
       body: {
@@ -68,9 +68,9 @@ describe("botgate bot commands", () => {
     await first.waitFor(/your turn/);
     first.kill("SIGKILL"); // the process dies mid-match, with no goodbye
     await first.exited();
-    const second = startCli(["bot", "run", HAND_STRENGTH, "--matches", "1"], env);
+    const second = startCli(["bot", "run", HAND_STRENGTH, "--matches", "1", "--verbose"], env);
     await second.waitFor(/Connected to the lobby/);
-    await second.waitFor(/Matched: [0-9a-f-]{36} \(resumed after a restart\)/);
+    await second.waitFor(/Resuming match [0-9a-f-]{36}, left by an earlier run\./);
     await second.waitFor(/your turn/, 30_000);
     await second.waitFor(/Match over after \d+ hands/, 90_000);
     expect(await second.exited()).toBe(0);

@@ -108,6 +108,30 @@ describe("POST /challenges/house-bot", () => {
     client.close();
   });
 
+  it("plays a fast challenge (botgate addition) without think time or jitter, and refuses a non-boolean", async () => {
+    const bot = await newBot();
+    const { client } = await connectLobby(bot);
+    const res = await call("POST", CHALLENGE, { body: { fast: true }, token: bot.token });
+    expect(res.json).toMatchObject({ status: "dispatching", decision_timeout_ms: 30_000 });
+    await client.next("the matched frame");
+    const stored = await env.DB.prepare("SELECT config FROM matches WHERE id = ?")
+      .bind(res.json.match_id)
+      .first<{ config: string }>();
+    expect(JSON.parse(stored?.config ?? "{}")).toMatchObject({
+      house_think_ms: 0,
+      jitter_min_ms: 0,
+      jitter_max_ms: 0,
+      max_messages_per_second: 200,
+      turn_timeout_ms: 30_000,
+      rated: false,
+    });
+    for (const fast of ["yes", 1, null]) {
+      const bad = await call("POST", CHALLENGE, { body: { fast }, token: bot.token });
+      expect([bad.status, bad.json.error_code]).toEqual([400, "INVALID_BODY"]);
+    }
+    client.close();
+  });
+
   it("answers 401 for a bot_id that is not the token's bot, and for non-bot credentials", async () => {
     const bot = await newBot();
     const other = await newBot();

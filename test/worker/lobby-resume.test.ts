@@ -7,7 +7,7 @@
 import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { DispatchResult } from "../../src/match/dispatch";
+import type { DispatchResult } from "../../src/match/dispatched";
 import {
   botStub,
   type Client,

@@ -7,7 +7,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { MatchConfigInput } from "../../src/match/config";
-import type { DispatchResult } from "../../src/match/dispatch";
+import type { DispatchResult } from "../../src/match/dispatched";
 import type { MatchObject } from "../../src/match/match-object";
 import { fetchChecked } from "./contract-fetch";
 

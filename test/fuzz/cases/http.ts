@@ -193,6 +193,7 @@ const ROUTES: Route[] = [
           bot_id: { invalid: Invalid.notString },
           opponent: { invalid: [...Invalid.notString, '""', JSON.stringify("o".repeat(101))] },
           turn_timeout_ms: { invalid: ['"60000"', "999", "600001", "1500.5", "null"] },
+          fast: { invalid: Invalid.notBoolean },
         },
         strict: true,
         maxBytes: MAX_BODY,

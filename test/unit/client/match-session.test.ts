@@ -1,7 +1,8 @@
 // Proves the match session against a scripted peer speaking the bot protocol: the
 // handshake frames, one decision per request_id even when the socket drops and the
-// same turn_request is re-sent, the check/fold retry after action_rejected, and that
-// a terminal close code stops re-dialling (a refused duplicate does not: it is re-dialled).
+// same turn_request is re-sent, the check/fold retry after action_rejected (only for a turn
+// it answered), and that a terminal close code stops re-dialling (a refused duplicate does
+// not: it is re-dialled).
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -188,6 +189,65 @@ describe("playMatch", () => {
       bot: { decide: () => ({ action: "raise", amount: 1 }) },
     });
     expect(answers.map((a) => a.action)).toEqual(["raise", "fold"]);
+  });
+
+  it("keeps the next turn's own decision when a late answer to a timed-out turn is rejected", async () => {
+    // req_1's clock ran out (the server auto-acted) and req_2 is pending when the bot's late
+    // answer to req_1 arrives: the server rejects it naming req_2 (§5.11, our choice). That
+    // rejection is not about any answer to req_2, so it must not be answered with a fallback.
+    let releaseFirst: () => void = () => {};
+    const first = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const answers: Array<Record<string, unknown>> = [];
+    const lobby = await peer(async (ws) => {
+      const next = frames(ws);
+      await next.next(); // authenticate
+      ws.send(JSON.stringify({ type: "hello", seq: 1 }));
+      await next.next(); // client hello
+      ws.send(JSON.stringify(turn("req_1", ["check", "raise"])));
+      ws.send(JSON.stringify(turn("req_2", ["check", "raise"]))); // req_1 timed out meanwhile
+      releaseFirst();
+      const late = (await next.next()).value;
+      answers.push(late);
+      ws.send(
+        JSON.stringify({
+          type: "action_rejected",
+          request_id: "req_2",
+          submitted_action: String(late.action),
+          valid_actions: ["check", "raise"],
+        }),
+      );
+      answers.push((await next.next()).value);
+      ws.send(JSON.stringify({ type: "match_end", match_id: "m1", reason: "complete" }));
+      ws.close(1000);
+    });
+    let releaseSecond: () => void = () => {};
+    await playMatch({
+      notice: { ...notice, gateway_ws_url: "/ws/external/match/m1/p_1" },
+      lobbyUrl: lobby,
+      token: TOKEN,
+      bot: {
+        onFrame: (frame) => {
+          // req_2's decision comes only after the rejection has been handled.
+          if (frame.type === "action_rejected") setTimeout(() => releaseSecond(), 0);
+        },
+        decide: async (t: TurnRequest) => {
+          if (t.request_id === "req_1") {
+            await first;
+            return { action: "raise", amount: 100 };
+          }
+          await new Promise<void>((resolve) => {
+            releaseSecond = resolve;
+          });
+          return { action: "raise", amount: 200 };
+        },
+      },
+    });
+    expect(answers.map((a) => [a.request_id, a.action, a.params])).toEqual([
+      ["req_1", "raise", { amount: 100 }],
+      ["req_2", "raise", { amount: 200 }],
+    ]);
   });
 
   it("stops on a terminal close code instead of re-dialling", async () => {
