@@ -6,6 +6,7 @@ import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { ConnectionState } from "./gateway.ts";
 import { Live } from "./live.ts";
+import { MatchPage } from "./pages/match.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { onNavigate, parseRoute, paths, type Route } from "./router.ts";
@@ -52,6 +53,8 @@ function Page(props: { route: Route }) {
   switch (route.page) {
     case "overview":
       return <Overview />;
+    case "match":
+      return <MatchPage matchId={route.matchId} />;
     default:
       return (
         <p class="problem" role="alert">

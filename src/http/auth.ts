@@ -1,6 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { timingSafeEqualText } from "../lib/crypto";
 import { log } from "../lib/log";
+import { holds } from "../operators/scopes";
+import { verifyOperatorToken } from "../registry/operator-tokens";
 import { isBotTokenShaped, verifyBotToken } from "../registry/tokens";
 import type { AppEnv } from "./context";
 import { unauthorized } from "./errors";
@@ -24,6 +26,28 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (!presented || isBotTokenShaped(presented)) throw unauthorized();
   if (!(await timingSafeEqualText(presented, expected))) throw unauthorized();
+  await next();
+});
+
+/**
+ * Whether `credential` may read match records, hand histories and the spectator stream: the
+ * `ADMIN_TOKEN`, or an unrevoked operator token holding `operator.read` (the web console's
+ * reads, docs/console.md).
+ */
+export async function isMatchReader(
+  env: { ADMIN_TOKEN?: string; DB: D1Database },
+  credential: string,
+): Promise<boolean> {
+  if (env.ADMIN_TOKEN && (await timingSafeEqualText(credential, env.ADMIN_TOKEN))) return true;
+  const operator = await verifyOperatorToken(env.DB, credential);
+  return operator !== null && holds(operator.scopes, "operator.read");
+}
+
+/** Read routes of matches: the admin token or an operator token with `operator.read`. */
+export const requireMatchReader = createMiddleware<AppEnv>(async (c, next) => {
+  const presented = bearerCredential(c.req.header("authorization"));
+  if (!presented || isBotTokenShaped(presented)) throw unauthorized();
+  if (!(await isMatchReader(c.env, presented))) throw unauthorized();
   await next();
 });
 

@@ -5,7 +5,15 @@
 
 import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshots, type WatchedPage, watchedPage } from "../harness/browser.ts";
+import {
+  launchChromium,
+  online,
+  screenshots,
+  section,
+  signIn,
+  type WatchedPage,
+  watchedPage,
+} from "../harness/browser.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { openLobby } from "./lobby-bot.ts";
 
@@ -31,15 +39,6 @@ async function open(path = "/console/"): Promise<WatchedPage> {
   return watched;
 }
 
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.getByLabel("Operator or admin token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page
-    .getByRole("status")
-    .filter({ hasText: /^online$/ })
-    .waitFor({ timeout: 20_000 });
-}
-
 /** The number in a section's heading (`Bots online 2`). */
 async function count(page: Page, section: string): Promise<number> {
   const text = await page.getByRole("region", { name: section }).locator("h2 .count").textContent();
@@ -54,10 +53,6 @@ async function renameBot(botId: string, name: string): Promise<void> {
     DB: { prepare(sql: string): { bind(...values: string[]): { run(): Promise<unknown> } } };
   };
   await env.DB.prepare("UPDATE bots SET name = ? WHERE id = ?").bind(name, botId).run();
-}
-
-function section(page: Page, name: string) {
-  return page.getByRole("region", { name });
 }
 
 describe("serving", () => {
@@ -114,10 +109,7 @@ describe("sign-in", () => {
     expect(await section(page, "Operators online").textContent()).toContain("console-reader");
     // Reloading the tab keeps the session; signing out forgets it.
     await page.reload();
-    await page
-      .getByRole("status")
-      .filter({ hasText: /^online$/ })
-      .waitFor({ timeout: 20_000 });
+    await online(page);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Operator or admin token").waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
@@ -175,10 +167,7 @@ describe("connection", () => {
     await offline.waitFor({ timeout: 10_000 });
     expect(await offline.textContent()).toContain("test outage");
     await screenshots(page, "offline");
-    await page
-      .getByRole("status")
-      .filter({ hasText: /^online$/ })
-      .waitFor({ timeout: 20_000 });
+    await online(page);
     expect(sockets).toHaveLength(2);
     expect(problems).toEqual([]);
   });

@@ -74,3 +74,23 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(before);
 }
+
+/** Signs in on the console's form and waits until the operator socket is online. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel("Operator or admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await online(page);
+}
+
+/** Waits until the console's connection status says `online`. */
+export async function online(page: Page, timeout = 20_000): Promise<void> {
+  await page
+    .getByRole("status")
+    .filter({ hasText: /^online$/ })
+    .waitFor({ timeout });
+}
+
+/** A titled section (card) of a console page. */
+export function section(page: Page, name: string) {
+  return page.getByRole("region", { name });
+}
