@@ -87,7 +87,7 @@ async function playPassively(
 }
 
 function seat(page: Page, n: number) {
-  return page.getByRole("group", { name: `Seat ${n}` });
+  return page.getByRole("article", { name: `Seat ${n}` });
 }
 
 describe("live table", () => {

@@ -182,10 +182,8 @@ describe("tableReduce", () => {
         },
       },
     ];
-    const states = frames.reduce<(typeof EMPTY_TABLE)[]>(
-      (all, frame) => [...all, tableReduce(all.at(-1) ?? EMPTY_TABLE, frame)],
-      [],
-    );
+    const states: (typeof EMPTY_TABLE)[] = [];
+    for (const frame of frames) states.push(tableReduce(states.at(-1) ?? EMPTY_TABLE, frame));
     expect(states[0]).toMatchObject({ status: "waiting", blinds: "10/20", stacks: [2000, 2000] });
     expect(states[2]?.hand?.acting).toEqual({ seat: 0, deadline: 5000, timeoutMs: 5000 });
     expect(states[3]?.hand).toMatchObject({ acting: null, pot: 40 });

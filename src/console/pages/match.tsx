@@ -106,16 +106,15 @@ function Table(props: { table: TableState }) {
   const now = useNow(hand?.acting !== null && hand?.acting !== undefined);
   const acting = hand?.acting ?? null;
   return (
-    <div class="table" aria-label="Table">
+    <section class="table" aria-label="Table">
       <div class="seats">
         {table.seats.map((seat) => {
           const holes = hand?.holes[seat.seat] ?? null;
           const isActing = acting?.seat === seat.seat;
           return (
-            <div
+            <article
               key={seat.seat}
               class={isActing ? "seat acting" : "seat"}
-              role="group"
               aria-label={`Seat ${seat.seat}`}
             >
               <div>
@@ -138,11 +137,11 @@ function Table(props: { table: TableState }) {
                 </div>
               ) : null}
               {hand?.winners?.includes(seat.seat) ? <div class="ok">wins</div> : null}
-            </div>
+            </article>
           );
         })}
       </div>
-      <div aria-label="Board">{hand ? <Cards cards={hand.board} /> : null}</div>
+      <section aria-label="Board">{hand ? <Cards cards={hand.board} /> : null}</section>
       <div class="pot">
         {hand
           ? `Hand ${hand.number} · pot ${hand.pot}`
@@ -151,7 +150,7 @@ function Table(props: { table: TableState }) {
             : ""}
         {table.blinds ? ` · blinds ${table.blinds}` : ""}
       </div>
-    </div>
+    </section>
   );
 }
 
