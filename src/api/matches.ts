@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import { requireAdmin, requireMatchReader } from "../http/auth.ts";
+import { requireAdmin, requireOperator } from "../http/auth.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
@@ -83,7 +83,7 @@ async function requireMatch(db: D1Database, id: string): Promise<MatchRow> {
  * one of the two).
  */
 export const matchRoutes = new Hono<AppEnv>()
-  .use(requireMatchReader)
+  .use(requireOperator("operator.read"))
   .post(
     "/",
     requireAdmin,

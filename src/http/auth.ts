@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { timingSafeEqualText } from "../lib/crypto";
 import { log } from "../lib/log";
-import { holds } from "../operators/scopes";
+import { holds, type Scope } from "../operators/scopes";
 import { verifyOperatorToken } from "../registry/operator-tokens";
 import { isBotTokenShaped, verifyBotToken } from "../registry/tokens";
 import type { AppEnv } from "./context";
@@ -30,28 +30,6 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * Whether `credential` may read match records, hand histories and the spectator stream: the
- * `ADMIN_TOKEN`, or an unrevoked operator token holding `operator.read` (the web console's
- * reads, docs/console.md).
- */
-export async function isMatchReader(
-  env: { ADMIN_TOKEN?: string; DB: D1Database },
-  credential: string,
-): Promise<boolean> {
-  if (env.ADMIN_TOKEN && (await timingSafeEqualText(credential, env.ADMIN_TOKEN))) return true;
-  const operator = await verifyOperatorToken(env.DB, credential);
-  return operator !== null && holds(operator.scopes, "operator.read");
-}
-
-/** Read routes of matches: the admin token or an operator token with `operator.read`. */
-export const requireMatchReader = createMiddleware<AppEnv>(async (c, next) => {
-  const presented = bearerCredential(c.req.header("authorization"));
-  if (!presented || isBotTokenShaped(presented)) throw unauthorized();
-  if (!(await isMatchReader(c.env, presented))) throw unauthorized();
-  await next();
-});
-
-/**
  * Bot-token routes (bot protocol §8.1): only a valid, unrevoked `cz_extbot_`
  * token; anything else — the admin credential included — is the same 401.
  */
@@ -62,3 +40,35 @@ export const requireBotToken = createMiddleware<AppEnv>(async (c, next) => {
   c.set("bot", { botId: verified.botId, tokenId: verified.tokenId });
   await next();
 });
+
+/**
+ * Who `presented` is as an operator holding `scope`: the `ADMIN_TOKEN` (label `admin`), or
+ * an unrevoked operator token whose scopes hold `scope` (label: the token's name); else null.
+ */
+export async function operatorCredential(
+  env: { ADMIN_TOKEN?: string; DB: D1Database },
+  presented: string,
+  scope: Scope,
+): Promise<{ label: string; tokenId: string | null } | null> {
+  if (isBotTokenShaped(presented)) return null;
+  const expected = env.ADMIN_TOKEN;
+  if (expected && (await timingSafeEqualText(presented, expected))) {
+    return { label: "admin", tokenId: null };
+  }
+  const token = await verifyOperatorToken(env.DB, presented);
+  return token && holds(token.scopes, scope) ? { label: token.name, tokenId: token.id } : null;
+}
+
+/**
+ * Operator routes (docs/sleds.md; the match reads, docs/match.md): the `ADMIN_TOKEN` or an
+ * operator token holding `scope` (`operatorCredential`). Anything else is the same 401.
+ */
+export function requireOperator(scope: Scope) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const presented = bearerCredential(c.req.header("authorization"));
+    const operator = presented ? await operatorCredential(c.env, presented, scope) : null;
+    if (!operator) throw unauthorized();
+    c.set("operator", operator);
+    await next();
+  });
+}

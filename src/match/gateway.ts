@@ -4,7 +4,7 @@
  * internal header. Every refusal finishes the upgrade and closes with the code.
  */
 import { Hono } from "hono";
-import { isMatchReader } from "../http/auth.ts";
+import { operatorCredential } from "../http/auth.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
@@ -85,7 +85,7 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       const credential = offer.credential ?? new URL(request.url).searchParams.get("token");
       const matchId = c.req.param("match_id");
       if (!MATCH_ID.test(matchId)) return refuseUpgrade(CloseCode.matchNotFound, protocol);
-      if (!credential || !(await isMatchReader(c.env, credential))) {
+      if (!credential || !(await operatorCredential(c.env, credential, "operator.read"))) {
         return refuseUpgrade(CloseCode.authFailed, protocol);
       }
       return forward(c.env, request, matchId, {
