@@ -7,11 +7,14 @@
  * - total hands per second for 50 concurrent matches;
  * - reconnect: a bot's match socket is cut mid-turn (no close handshake) and re-dialled at
  *   once; time until the same pending `turn_request` (same `request_id`) arrives, p50/p99.
+ * Each is compared with the floor (bench/floor): the least a durable turn costs on the same
+ * runtime, driven by the same client in the same run (see `playFloor`).
  * Bounded: fixed hand caps, a timeout on every match, loopback only.
  */
 import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../../test/harness/gateway.ts";
-import { type Figure, percentile, pool, round, type Suite } from "../lib.ts";
+import { playFloor, startFloor } from "../floor/client.ts";
+import { type Comparison, type Figure, percentile, pool, round, type Suite } from "../lib.ts";
 
 const SINGLE_HANDS = Number(process.env.MATCH_BENCH_SINGLE_HANDS ?? 300);
 const CONCURRENT_MATCHES = Number(process.env.MATCH_BENCH_MATCHES ?? 50);
@@ -45,6 +48,8 @@ interface Dispatched {
 /** What one match measured. */
 interface MatchRun {
   hands: number;
+  /** `turn_action` frames the bots sent: the inbound events of the match. */
+  actions: number;
   /** `match_start` → the last close. */
   elapsedMs: number;
   /** turn_action sent → next turn_request received, same hand; only in matches without cuts. */
@@ -140,6 +145,7 @@ function playSeat(
             }
             const valid = frame.valid_actions as string[];
             shared.sentAt = performance.now();
+            shared.actions += 1;
             send(ws, {
               type: "turn_action",
               match_id: match.match_id,
@@ -194,6 +200,7 @@ async function playMatch(
   const match = created.body as Dispatched;
   const shared: Shared = {
     hands: 0,
+    actions: 0,
     elapsedMs: 0,
     turnMs: [],
     reconnectMs: [],
@@ -221,15 +228,24 @@ const CONCURRENT_METHOD =
   "all matches dispatched together (two instant check/call bots each, jitter off, hand cap ends each match): total hands played ÷ wall time from the first dispatch to the last close; the per-turn figures pool every match's samples";
 const RECONNECT_METHOD = `a bot receives a turn_request and, instead of answering, terminates its match socket (TCP destroyed, no close handshake) and re-dials the same URL at once: time from the cut to the same request_id arriving on the new socket — TCP + upgrade (per-IP limit, D1 token and seat checks) + authenticate → hello → hello, the re-send; a re-dial refused as duplicate_participant (the server had not yet seen the old socket close) is retried after ${REDIAL_BACKOFF_MS} ms inside the same sample; ${RECONNECTS} cuts, half per seat, in one match`;
 
+const FLOOR_METHOD =
+  "the floor (bench/floor/worker.js) on the same runtime, driven by the same client in the same run: one Durable Object per room with two hibernatable sockets; each inbound frame is one SQLite transaction writing one small row, then one frame to the other socket, which answers at once; its round trip is timed as the per-turn overhead is (sent → the next frame received). 1 match: as many events as that match had, right after it; concurrent matches: as many rooms at once, each with the mean events of a match, right after them. Its hands/s is its events/s ÷ the match's turn events per hand (turn_action frames ÷ hands of the 1-match run)";
+
 const suite: Suite = async () => {
   // 100+ bots dial from one loopback address: lift the per-IP connect limit (a deployment
   // sees them from as many addresses).
   const gateway = await startGateway({ vars: { WS_CONNECTS_PER_IP_PER_MINUTE: "100000" } });
+  const floorRuntime = await startFloor();
   try {
+    const floorUrl = floorRuntime.wsUrl;
     const pair = await bots(gateway, 2);
     // Warm-up: the first match pays for bundling caches and object creation paths.
     await playMatch(gateway, pair, 20);
+    await playFloor(floorUrl, "warm-up", 200, MATCH_TIMEOUT_MS);
     const single = await playMatch(gateway, pair, SINGLE_HANDS);
+    // The floor right after, for as many events as the match had.
+    const floorSingle = await playFloor(floorUrl, "single", single.actions, MATCH_TIMEOUT_MS);
+    const eventsPerHand = single.actions / single.hands;
 
     const perSeat = Math.ceil(RECONNECTS / 2);
     // Each seat acts about four times a hand: enough hands for every cut, then a few more.
@@ -247,6 +263,21 @@ const suite: Suite = async () => {
     const concurrentTurns = runs.flatMap((run) => run.turnMs);
     const many = `${CONCURRENT_MATCHES} concurrent matches`;
 
+    // The floor with as many rooms at once, each with a match's events (the mean per match).
+    const floorEvents = Math.round(runs.reduce((sum, run) => sum + run.actions, 0) / runs.length);
+    const startedFloor = performance.now();
+    const floorRuns = await Promise.all(
+      Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
+        playFloor(floorUrl, `many-${i}`, floorEvents, MATCH_TIMEOUT_MS),
+      ),
+    );
+    const floorPerS =
+      floorRuns.reduce((sum, run) => sum + run.events, 0) /
+      ((performance.now() - startedFloor) / 1000);
+    const floorRtt = floorSingle.rttMs;
+    const floorManyRtt = floorRuns.flatMap((run) => run.rttMs);
+    const floor = (value: number): Comparison[] => [{ against: "floor", value: round(value, 2) }];
+
     return [
       figure(
         "per-turn overhead p50, 1 match",
@@ -254,6 +285,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         TURN_METHOD,
+        floor(percentile(floorRtt, 50)),
       ),
       figure(
         "per-turn overhead p99, 1 match",
@@ -261,6 +293,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         TURN_METHOD,
+        floor(percentile(floorRtt, 99)),
       ),
       figure(
         `hands/s, 1 match (${single.hands} hands)`,
@@ -268,6 +301,7 @@ const suite: Suite = async () => {
         "hands/s",
         "higher",
         HANDS_METHOD,
+        floor(floorSingle.events / (floorSingle.elapsedMs / 1000) / eventsPerHand),
       ),
       figure(
         `per-turn overhead p50, ${many}`,
@@ -275,6 +309,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         TURN_METHOD,
+        floor(percentile(floorManyRtt, 50)),
       ),
       figure(
         `per-turn overhead p99, ${many}`,
@@ -282,6 +317,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         TURN_METHOD,
+        floor(percentile(floorManyRtt, 99)),
       ),
       figure(
         `hands/s, ${many} × ${CONCURRENT_HANDS} hands (total)`,
@@ -289,6 +325,14 @@ const suite: Suite = async () => {
         "hands/s",
         "higher",
         CONCURRENT_METHOD,
+        floor(floorPerS / eventsPerHand),
+      ),
+      figure(
+        "turn events per hand (turn_action frames)",
+        eventsPerHand,
+        "events",
+        undefined,
+        FLOOR_METHOD,
       ),
       figure(
         `reconnect → same turn_request p50 (${reconnect.reconnectMs.length} cuts)`,
@@ -313,7 +357,7 @@ const suite: Suite = async () => {
       ),
     ];
   } finally {
-    await gateway.close();
+    await Promise.all([gateway.close(), floorRuntime.close()]);
   }
 };
 
@@ -323,6 +367,7 @@ function figure(
   unit: string,
   better: Figure["better"],
   method: string,
+  comparisons?: Comparison[],
 ): Figure {
   return {
     suite: "match",
@@ -330,6 +375,7 @@ function figure(
     value: round(value, 2),
     unit,
     ...(better ? { better } : {}),
+    ...(comparisons ? { comparisons } : {}),
     method,
   };
 }

@@ -5,6 +5,7 @@
 // a WebSocket ping (the idle suite's liveness check).
 import { describe, expect, it } from "vitest";
 import type WebSocket from "ws";
+import { playFloor, startFloor } from "../../bench/floor/client.ts";
 import {
   answersPing,
   botgateChannel,
@@ -61,6 +62,22 @@ describe.each([
     } finally {
       for (const ws of sockets) ws.terminate();
       await room.close();
+    }
+  });
+});
+
+// The floor of the match suite (bench/floor) does what its method says: each frame is one
+// row written, then one frame on the room's other socket, and the client times every one.
+describe("the match benchmark's floor", () => {
+  it("writes one row per frame and answers on the other socket", async () => {
+    const floor = await startFloor();
+    try {
+      const run = await playFloor(floor.wsUrl, "check", 25, 30_000);
+      expect(run.events).toBe(25);
+      expect(run.rttMs).toHaveLength(25);
+      expect(await floor.rows("check")).toBe(25);
+    } finally {
+      await floor.close();
     }
   });
 });
