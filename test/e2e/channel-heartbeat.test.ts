@@ -4,7 +4,7 @@
 // presence one heartbeat later, not only when its handshake deadline comes round.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannel, registerAgent } from "../harness/agent.ts";
-import { joinChannel } from "../harness/agent-socket.ts";
+import { joinChannel, keepAlive } from "../harness/agent-socket.ts";
 import { type Gateway, startGateway } from "../harness/gateway.ts";
 
 let gateway: Gateway;
@@ -40,6 +40,8 @@ describe("a heartbeat shorter than the handshake window", () => {
     const asker = await joinChannel(gateway, await registerAgent(gateway, "asker", "box"), "beat", {
       session: "a",
     });
+    // The asker must outlive the 1 s heartbeat however slow the machine: it pings.
+    keepAlive(asker);
     asker.socket.send({ type: "who", id: "w" });
     const who = await asker.socket.nextOfType("who");
     expect((who.sessions as { path: string }[]).map((s) => s.path)).toEqual(["asker/box/a"]);

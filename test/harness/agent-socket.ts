@@ -33,7 +33,7 @@ export async function openAndHello(
 ): Promise<{ socket: TestSocket; challenge: Frame }> {
   const socket = await TestSocket.open(gateway.wsUrl(endpoint));
   socket.send({ type: "hello", protocol_version: 1, ...hello });
-  const challenge = await socket.next(5_000, "the challenge");
+  const challenge = await socket.next(30_000, "the challenge");
   if (challenge.type !== "challenge") {
     throw new Error(`expected a challenge, got ${JSON.stringify(challenge)}`);
   }
@@ -59,18 +59,34 @@ export async function connect(
 ): Promise<Session> {
   const { socket, challenge } = await openAndHello(gateway, endpoint, hello);
   sendAuth(socket, agent, endpoint, String(challenge.nonce));
-  const established = await socket.next(5_000, "established");
+  const established = await socket.next(30_000, "established");
   if (established.type !== "established") {
     throw new Error(`handshake refused: ${JSON.stringify(established)}`);
   }
   const replayed: Frame[] = [];
   for (;;) {
-    const frame = await socket.next(5_000, "caught_up");
+    const frame = await socket.next(30_000, "caught_up");
     if (frame.type === "caught_up") {
       return { socket, established, replayed, caughtUp: frame, path: String(established.path) };
     }
     if (frame.type === "message" || frame.type === "whisper") replayed.push(frame);
   }
+}
+
+/**
+ * Pings `session` every `everyMs` like a real client (`{"type":"ping"}`, which the runtime
+ * answers with `{"type":"pong"}` and counts as a heartbeat), so the session outlives a short
+ * heartbeat deadline however slowly the machine runs the test. Returns the function that
+ * stops it; it also stops by itself when the socket closes.
+ */
+export function keepAlive(session: Session, everyMs = 250): () => void {
+  const { socket } = session;
+  const timer = setInterval(() => {
+    if (socket.ws.readyState === socket.ws.OPEN) socket.send('{"type":"ping"}');
+  }, everyMs);
+  const stop = () => clearInterval(timer);
+  socket.ws.once("close", stop);
+  return stop;
 }
 
 /** A completed handshake on `/ws/channel/{channel}`. */
@@ -92,7 +108,7 @@ export function openInbox(gateway: Gateway, agent: Agent, hello: HelloOptions) {
 export async function post(session: Session, id: string, payload: unknown): Promise<Frame> {
   session.socket.send({ type: "post", id, payload });
   for (;;) {
-    const frame = await session.socket.nextOfType("ack", 5_000);
+    const frame = await session.socket.nextOfType("ack", 30_000);
     if (frame.id === id) return frame;
   }
 }
