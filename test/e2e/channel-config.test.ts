@@ -8,13 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { registerSignedString } from "../../src/agents/signed-strings.ts";
 import { type Agent, AgentKey, createChannel, registerAgent } from "../harness/agent.ts";
-import {
-  joinChannel,
-  keepAlive,
-  openInbox,
-  post,
-  type Session,
-} from "../harness/agent-socket.ts";
+import { joinChannel, keepAlive, openInbox, post, type Session } from "../harness/agent-socket.ts";
 import { api, type Gateway, startGateway } from "../harness/gateway.ts";
 import { TestSocket } from "../harness/ws-client.ts";
 
