@@ -434,13 +434,26 @@ const cases: FixedCase<OperatorState>[] = [
     id: "scopes",
     input: "an approvals-only token while a bot comes online; a read token asking for admin",
     expected:
-      "no `presence` event without read (ticks only), hello-ok auth.scopes never beyond the token's",
+      "no `presence` event without read (ticks only; features: the approval methods and events), hello-ok auth.scopes never beyond the token's",
     async run(ctx) {
       const socket = await live(ctx.world, ctx.state.approvals);
       const hello = socket.texts().find((f) => f.type === "res") as Json;
       const features = (hello.payload as Json).features as { methods: string[]; events: string[] };
-      assert.deepEqual(features.methods, []);
-      assert.deepEqual(features.events, ["tick", "shutdown"]);
+      // Only what operator.approvals gives (docs/sleds.md): the approval methods and events.
+      assert.deepEqual([...features.methods].sort(), [
+        "approval.get",
+        "approval.history",
+        "approval.resolve",
+        "exec.approval.get",
+        "exec.approval.list",
+        "exec.approval.resolve",
+      ]);
+      assert.deepEqual([...features.events].sort(), [
+        "exec.approval.requested",
+        "exec.approval.resolved",
+        "shutdown",
+        "tick",
+      ]);
       const bot = ctx.state.bot;
       const lobby = await ctx.world.open(`/ws/external/bot/${bot.botId}`);
       lobby.send({ type: "authenticate", token: bot.token });
@@ -958,8 +971,8 @@ export const operatorGroup = defineGroup<OperatorState>({
                   "connect ",
                   "status.",
                   "__proto__",
-                  "exec.approval.resolve",
-                  "node.invoke",
+                  "exec.approval.frobnicate",
+                  "node.reboot",
                   rng.string(12),
                 ]),
                 "none",
