@@ -4,6 +4,7 @@
  * (`GET /api/matches/{id}/hands`); a hand in play is never served (its reveal is secret).
  */
 import * as v from "valibot";
+import type { Sql, SqlValue } from "../channels/sql.ts";
 import { IsoTimestamp } from "../lib/time.ts";
 
 const SCHEMA = `
@@ -41,14 +42,14 @@ export const HandRecordSchema = v.strictObject({
 });
 export type HandRecord = v.InferOutput<typeof HandRecordSchema>;
 
-type Row = Record<string, SqlStorageValue>;
+type Row = Record<string, SqlValue>;
 
 export class HandHistory {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
   /** Round ids by hand number, as written or read (a hand's id never changes). */
   readonly #roundIds = new Map<number, string>();
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.#sql = sql;
     sql.exec(SCHEMA);
   }

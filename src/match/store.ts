@@ -11,6 +11,7 @@
  * turns with their latency samples, bot errors, the hand history) are rows of their own,
  * inserted as they happen and read at the end or by the admin API.
  */
+import type { Sql, SqlValue } from "../channels/sql.ts";
 import type { MatchState } from "../poker/index.ts";
 import type { MatchConfig } from "./config.ts";
 import { HandHistory } from "./hand-history.ts";
@@ -58,7 +59,7 @@ CREATE TABLE IF NOT EXISTS bot_errors (
 );
 `;
 
-type Row = Record<string, SqlStorageValue>;
+type Row = Record<string, SqlValue>;
 
 /** Fields of a seat a change may set (its identity never changes). */
 type SeatChange = Partial<Omit<SeatRow, "seat" | "participant_id" | "bot_id" | "name">>;
@@ -73,7 +74,7 @@ type TurnChange = Partial<
  * or the engine for `commit()`.
  */
 export class MatchStore {
-  readonly sql: SqlStorage;
+  readonly sql: Sql;
   /** undefined: not read yet; null: no match in this object. */
   #doc: MatchDoc | null | undefined;
   #engine: MatchState | null = null;
@@ -86,7 +87,7 @@ export class MatchStore {
   /** The hand history (its own table; the room reads and writes it through here). */
   readonly history: HandHistory;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.sql = sql;
     sql.exec(SCHEMA);
     this.history = new HandHistory(sql);
@@ -131,7 +132,7 @@ export class MatchStore {
     if (!this.#docDirty && !this.#engineDirty) return;
     const doc = this.#require();
     const sets: string[] = [];
-    const values: SqlStorageValue[] = [];
+    const values: SqlValue[] = [];
     if (this.#docDirty) {
       sets.push("doc = ?");
       values.push(JSON.stringify({ ...doc, meta: { ...doc.meta, config: undefined } }));

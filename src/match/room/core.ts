@@ -11,6 +11,7 @@
  * (the hand lifecycle), and `../room.ts` (the entry points and the jobs of the alarm).
  * A call to a layer above goes through an abstract method declared where it is needed.
  */
+import type { Sql } from "../../channels/sql.ts";
 import { describeError, log } from "../../lib/log.ts";
 import type { MatchState } from "../../poker/index.ts";
 import type { MetaRow, SeatRow } from "../state.ts";
@@ -26,7 +27,7 @@ export abstract class RoomCore {
   /** Socket writes of the current step, run after its transaction commits. */
   protected effects: (() => void)[] = [];
 
-  constructor(sql: SqlStorage, host: RoomHost) {
+  constructor(sql: Sql, host: RoomHost) {
     this.store = new MatchStore(sql);
     this.host = host;
   }
