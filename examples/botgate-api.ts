@@ -828,6 +828,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sled-uplink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sled's uplink socket (huskies sled protocol)
+         * @description docs/sleds.md: the sled's first frame is `identity` for the token's project; then heartbeats, `perm_request` and `mcp_response`; botgate sends `perm_response` and `mcp_request`. An unknown or revoked token is refused before the upgrade (401).
+         */
+        get: operations["connectSledUplink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sleds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List sleds */
+        get: operations["listSleds"];
+        put?: never;
+        /**
+         * Register a sled and mint its uplink token
+         * @description The plaintext appears only in this answer; D1 keeps its SHA-256.
+         */
+        post: operations["registerSled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sleds/{project}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a sled's uplink token
+         * @description The old token stops working and its live uplink closes with `1008 token revoked`.
+         */
+        post: operations["rotateSledToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sleds/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a sled's uplink token
+         * @description Idempotent. The live uplink closes with `1008 token revoked` right away.
+         */
+        delete: operations["revokeSled"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approval */
+        get: operations["getApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an approval (first answer wins)
+         * @description `applied: false` when it was already decided (by someone else, a timeout or a dropped uplink): the answer carries the recorded outcome. Needs the admin token or an operator token with `operator.approvals`; recorded as `http:<token name>`.
+         */
+        post: operations["resolveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mcp/sleds/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * No server-to-client stream
+         * @description The relay answers every request inline; MCP clients treat 405 as no stream.
+         */
+        get: operations["sledMcpStream"];
+        put?: never;
+        /**
+         * A sled's MCP tools (Streamable HTTP, JSON responses)
+         * @description docs/sleds.md: each JSON-RPC request is relayed to the sled as `mcp_request` and answered with its `mcp_response` (`application/json`). Notifications are accepted (202) and not relayed. A sled that is offline, drops mid-call or does not answer in 30 s is answered at once with a JSON-RPC error (-32001 offline, -32002 disconnected, -32003 timeout, -32004 busy). Needs the admin token or an operator token with `operator.write`.
+         */
+        post: operations["relaySledMcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -967,6 +1109,43 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             revoked_at: string | null;
+        };
+        IssuedSledToken: {
+            project: string;
+            /** @description Shown only here */
+            token: string;
+            token_id: string;
+            /** Format: date-time */
+            created_at: string;
+            warning: string;
+        };
+        Sled: {
+            project: string;
+            /** Format: date-time */
+            created_at: string;
+            token_id: string | null;
+            token_created_at: string | null;
+            /** @description No active token: the sled cannot connect */
+            revoked: boolean;
+        };
+        Approval: {
+            id: string;
+            /** @constant */
+            kind: "exec";
+            project: string;
+            nodeId: string;
+            toolName: string;
+            toolInput: unknown;
+            inputSummary: string;
+            /** @enum {string} */
+            status: "pending" | "allowed" | "denied" | "expired" | "cancelled";
+            decision: ("allow-once" | "allow-always" | "deny") | null;
+            reason: ("user" | "expired" | "cancelled") | null;
+            resolvedBy: string | null;
+            resolvedAtMs: number | null;
+            createdAtMs: number;
+            expiresAtMs: number;
+            urlPath: string;
         };
     };
     responses: {
@@ -4300,6 +4479,592 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         error_code: "UPGRADE_REQUIRED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    connectSledUplink: {
+        parameters: {
+            query?: {
+                /** @description The sled's uplink token (`bgsled_…`) */
+                token?: string;
+            };
+            header: {
+                Upgrade: "websocket";
+                Connection: "Upgrade";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Upgraded */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_BODY`, `UNKNOWN_FIELD` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "INVALID_BODY" | "UNKNOWN_FIELD";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UPGRADE_REQUIRED` */
+            426: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UPGRADE_REQUIRED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSleds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every sled */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sleds: components["schemas"]["Sled"][];
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    registerSled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The project the sled serves; its `identity` frame must name it */
+                    project: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new token */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedSledToken"];
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `SLED_EXISTS` */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "SLED_EXISTS";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rotateSledToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sled's project */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new token */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedSledToken"];
+                };
+            };
+            /** @description `SLED_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "SLED_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeSled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sled's project */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (or already revoked) */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `SLED_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "SLED_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The approval's id (`<project>:<uuid>`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            /** @description `APPROVAL_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "APPROVAL_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resolveApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The approval's id (`<project>:<uuid>`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `allow-once`, `allow-always` or `deny`
+                     * @enum {string}
+                     */
+                    decision: "allow-once" | "allow-always" | "deny";
+                };
+            };
+        };
+        responses: {
+            /** @description The recorded outcome */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        applied: boolean;
+                        approval: components["schemas"]["Approval"];
+                    };
+                };
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `APPROVAL_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "APPROVAL_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    sledMcpStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sled's project */
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `METHOD_NOT_ALLOWED` */
+            405: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "METHOD_NOT_ALLOWED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    relaySledMcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The sled's project */
+                project: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON object (an empty body counts as `{}`); unknown fields are refused */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    jsonrpc: "2.0";
+                    method: string;
+                    id?: string | number | null;
+                    params?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The JSON-RPC response */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description A notification, accepted */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `SLED_NOT_FOUND` */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "SLED_NOT_FOUND";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "UNAUTHORIZED";
+                        message: string;
+                        /** @description Also in the `x-request-id` header */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `BODY_TOO_LARGE` */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error_code: "BODY_TOO_LARGE";
                         message: string;
                         /** @description Also in the `x-request-id` header */
                         request_id: string;

@@ -8,6 +8,7 @@ import { matchRoutes } from "./api/matches";
 import { apiDocument, OPENAPI_PATH, REFERENCE_PATH } from "./api/openapi";
 import { operatorRoutes } from "./api/operators";
 import { ratingRoutes } from "./api/ratings";
+import { approvalRoutes, sledRoutes } from "./api/sleds";
 import { tokenRoutes } from "./api/tokens";
 import { tournamentEntryRoutes, tournamentRoutes } from "./api/tournaments";
 import { agentSocketRoutes } from "./channels/routes";
@@ -20,6 +21,7 @@ import { wsConnectRateLimit } from "./lobby/connect-limit";
 import { lobbyRoutes } from "./lobby/lobby-route";
 import { matchSocketRoutes } from "./match/gateway";
 import { operatorSocketRoutes } from "./operators/routes";
+import { sledMcpRoutes, sledUplinkRoutes } from "./sleds/routes";
 
 /** The Worker's router: HTTP API and WebSocket upgrades, one error envelope everywhere. */
 export const app = new Hono<AppEnv>()
@@ -55,7 +57,11 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin", agentAdminRoutes)
   .route("/ws", agentSocketRoutes)
   .route("/api/operators", operatorRoutes)
-  .route("/", operatorSocketRoutes);
+  .route("/", operatorSocketRoutes)
+  .route("/", sledUplinkRoutes)
+  .route("/api/sleds", sledRoutes)
+  .route("/api/approvals", approvalRoutes)
+  .route("/mcp", sledMcpRoutes);
 
 // Registered after the chain: the handler reads the finished app.
 app.get(

@@ -7,6 +7,7 @@ export { ConnectLimiterObject } from "./lobby/connect-limiter-object";
 export { MatchmakerObject } from "./lobby/matchmaker-object";
 export { MatchObject } from "./match/match-object";
 export { OperatorHubObject } from "./operators/operator-hub-object";
+export { SledObject } from "./sleds/sled-object";
 export { TournamentObject } from "./tournaments/tournament-object";
 
 export default app satisfies ExportedHandler<Env>;

@@ -1,6 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import { timingSafeEqualText } from "../lib/crypto";
 import { log } from "../lib/log";
+import type { Scope } from "../operators/scopes";
+import { holds } from "../operators/scopes";
+import { verifyOperatorToken } from "../registry/operator-tokens";
 import { isBotTokenShaped, verifyBotToken } from "../registry/tokens";
 import type { AppEnv } from "./context";
 import { unauthorized } from "./errors";
@@ -38,3 +41,23 @@ export const requireBotToken = createMiddleware<AppEnv>(async (c, next) => {
   c.set("bot", { botId: verified.botId, tokenId: verified.tokenId });
   await next();
 });
+
+/**
+ * Operator routes (docs/sleds.md): the `ADMIN_TOKEN` (label `admin`), or an operator token
+ * whose scopes hold `scope` (label: the token's name). Anything else is the same 401.
+ */
+export function requireOperator(scope: Scope) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const presented = bearerCredential(c.req.header("authorization"));
+    if (!presented || isBotTokenShaped(presented)) throw unauthorized();
+    const expected = c.env.ADMIN_TOKEN;
+    if (expected && (await timingSafeEqualText(presented, expected))) {
+      c.set("operator", { label: "admin", tokenId: null });
+      return next();
+    }
+    const token = await verifyOperatorToken(c.env.DB, presented);
+    if (!token || !holds(token.scopes, scope)) throw unauthorized();
+    c.set("operator", { label: token.name, tokenId: token.id });
+    await next();
+  });
+}

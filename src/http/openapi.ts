@@ -29,6 +29,7 @@ export const TAGS = {
   Agents: "Agent registration and channel discovery",
   Admin: "Agent-channel server administration (agent channels §8)",
   Operators: "Operator tokens and the planned close of the operator gateway, admin only",
+  Sleds: "Sled uplink tokens, their approvals and their MCP tools (docs/sleds.md)",
   WebSockets: "WebSocket upgrades; the frames are in the protocol documents",
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -40,7 +41,7 @@ export type Answer =
   | { description: string; body?: undefined; media?: undefined };
 
 /** Statuses an error envelope may carry. */
-export type ErrorStatus = 400 | 401 | 403 | 409 | 413 | 426 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 405 | 409 | 413 | 426 | 429 | 500 | 503;
 /** `error_code`s by status. */
 export type ErrorCodes = Partial<Record<ErrorStatus, readonly string[]>>;
 

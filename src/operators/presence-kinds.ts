@@ -71,6 +71,17 @@ export function operatorPresence(
   };
 }
 
+/** A sled's uplink (one per project: newest wins). */
+export function sledPresence(
+  project: string,
+  since: number,
+): { instanceId: string; entry: PresenceFields } {
+  return {
+    instanceId: `${PRESENCE_PREFIX.sled}${project}`,
+    entry: { mode: "node", roles: ["node"], tags: ["sled"], text: project, onlineSince: since },
+  };
+}
+
 /** The bot's lobby is gone (no online socket is left). */
 export function lobbyGone(botId: string): { instanceId: string; gone: true } {
   return { instanceId: lobbyPresence(botId).instanceId, gone: true };
