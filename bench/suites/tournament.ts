@@ -39,10 +39,10 @@ interface View {
 }
 
 const METHOD = `${BOTS} bots (botgate/client runBot, one lobby socket each, instant all-in bots, jitter off, 100-chip stacks) enter one round-robin (${BOTS - 1} rounds of ${BOTS / 2} matches); the clock runs from the first matched frame to the last match_end of round ${ROUNDS}, then the tournament is cancelled`;
-const TURNAROUND_METHOD = `client-side, per round after the first: the last match_end of the previous round received by either of its bots → the last of the round's ${BOTS} matched frames received on the lobbies; includes the match's registry write and match-end hook, the tournament's alarm, scoring, the check-in of ${BOTS} lobbies by RPC, pairing and ${BOTS / 2} dispatches (goal < 250 ms)`;
+const TURNAROUND_METHOD = `client-side, per round after the first: the last match_end of the previous round received by either of its bots → the last of the round's ${BOTS} matched frames received on the lobbies; includes the match's registry write and match-end hook, the tournament's pass started by the last report (scoring, the check-in of ${BOTS} lobbies by RPC, pairing) and the round's ${BOTS / 2} matches dispatched in one batch (goal < 250 ms)`;
 
 const TO_FIRST_METHOD =
-  "as the turnaround, but to the first of the next round's matched frames: the part before any dispatch finished (match-end hook, alarm, scoring, check-in) plus one dispatch; the rest of the turnaround is the round's other dispatches";
+  "as the turnaround, but to the first of the next round's matched frames: everything but the spread of the round's matched notices";
 
 const tournament: Suite = async () => {
   const deadline = Date.now() + TIME_BUDGET_MS;

@@ -10,6 +10,7 @@ import { describeError, log } from "../lib/log";
 import { isoNow } from "../lib/time";
 import { getBot } from "../registry/bots";
 import { CreateTournamentSchema, resolveTournament } from "../tournaments/config";
+import { listTournaments } from "../tournaments/directory";
 import {
   TournamentStatusSchema,
   TournamentSummarySchema,
@@ -141,17 +142,12 @@ export const tournamentRoutes = new Hono<AppEnv>()
       const query = c.req.valid("query");
       const limit = query.limit ?? 20;
       const offset = query.offset ?? 0;
-      const { results } = await c.env.DB.prepare(
-        `SELECT id, name, format, status, rated, starts_at, created_at, ended_at FROM tournaments
-         WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3`,
-      )
-        .bind(query.status ?? null, limit, offset)
-        .all<TournamentRow>();
+      const tournaments = await listTournaments(c.env.DB, { status: query.status, limit, offset });
       return c.json({
-        tournaments: results.map((row) => ({ ...row, rated: row.rated === 1 })),
+        tournaments,
         limit,
         offset,
-        next_offset: results.length === limit ? offset + limit : null,
+        next_offset: tournaments.length === limit ? offset + limit : null,
       });
     },
   )

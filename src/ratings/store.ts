@@ -137,6 +137,12 @@ async function readRows(
   return new Map(results.map((row) => [row.bot_id, row]));
 }
 
+/** Every rated bot's rating, by bot id (bots never rated are absent). */
+export async function allRatings(db: D1Database): Promise<Map<string, BotRating>> {
+  const { results } = await db.prepare("SELECT * FROM ratings").all<RatingRow>();
+  return new Map(results.map(({ bot_id, ...rating }) => [bot_id, rating]));
+}
+
 /** Each bot's current skill; bots never rated get the initial one. */
 export async function skillsOf(
   db: D1Database,

@@ -1,11 +1,13 @@
 /**
  * The tournament's view of the rest of botgate (the `TournamentDeps` of tournament.ts over
  * the Worker's bindings): lobby presence by RPC, tokens, ratings and the match registry in
- * D1, and `dispatchMatch` for every table.
+ * D1, and `dispatchMatches` for a round's tables.
  */
 import { describeError, log } from "../lib/log.ts";
 import { announceMatch } from "../lobby/match-hooks.ts";
-import { dispatchMatch, gatewayPath } from "../match/dispatch.ts";
+import { dispatchMatches } from "../match/dispatch.ts";
+import { gatewayPath } from "../match/dispatch-prepare.ts";
+import { reportTournament } from "../operators/tournament-events.ts";
 import { displayRating } from "../ratings/model.ts";
 import { skillsOf } from "../ratings/store.ts";
 import type { MatchReport } from "./scoring.ts";
@@ -14,32 +16,32 @@ import type { TournamentDeps } from "./tournament.ts";
 const inList = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 export function tournamentDeps(env: Env, tournamentId: string): TournamentDeps {
+  const isOnline = async (botId: string): Promise<boolean> => {
+    try {
+      return await env.BOT.getByName(botId).isOnline();
+    } catch (err) {
+      log("warn", "tournament_presence_failed", { bot_id: botId, error: describeError(err) });
+      return false;
+    }
+  };
   return {
     now: () => Date.now(),
 
     async present(entries) {
       if (entries.length === 0) return new Set();
-      const { results: active } = await env.DB.prepare(
-        `SELECT id FROM tokens WHERE revoked_at IS NULL AND id IN (${inList(entries.length)})`,
-      )
-        .bind(...entries.map((e) => e.token_id))
-        .all<{ id: string }>();
+      // The tokens and the lobbies side by side: both must hold.
+      const [{ results: active }, online] = await Promise.all([
+        env.DB.prepare(
+          `SELECT id FROM tokens WHERE revoked_at IS NULL AND id IN (${inList(entries.length)})`,
+        )
+          .bind(...entries.map((e) => e.token_id))
+          .all<{ id: string }>(),
+        Promise.all(entries.map((e) => isOnline(e.bot_id))),
+      ]);
       const valid = new Set(active.map((row) => row.id));
-      const online = await Promise.all(
-        entries.map(async (e) => {
-          if (!valid.has(e.token_id)) return false;
-          try {
-            return await env.BOT.getByName(e.bot_id).isOnline();
-          } catch (err) {
-            log("warn", "tournament_presence_failed", {
-              bot_id: e.bot_id,
-              error: describeError(err),
-            });
-            return false;
-          }
-        }),
+      return new Set(
+        entries.filter((e, i) => online[i] && valid.has(e.token_id)).map((e) => e.bot_id),
       );
-      return new Set(entries.filter((_, i) => online[i]).map((e) => e.bot_id));
     },
 
     async ratings(botIds) {
@@ -47,17 +49,22 @@ export function tournamentDeps(env: Env, tournamentId: string): TournamentDeps {
       return new Map([...skills].map(([id, skill]) => [id, displayRating(skill)]));
     },
 
-    async dispatch({ key, seats, config }) {
+    async dispatch(tables) {
       // Tournament seats take no slot of the tokens' concurrent-match caps: the tournament
       // holds at most one match per entrant at a time, and check-in already refused a
-      // revoked token.
-      const result = await dispatchMatch(env, {
-        seats: seats.map((seat) => ({ bot: seat.bot_id })),
-        config,
-        source: key,
-        decision_clock: true,
-      });
-      return result.match_id;
+      // revoked token. One batch for the round's tables (dispatchMatches).
+      const answers = await dispatchMatches(
+        env,
+        tables.map(({ key, seats, config }) => ({
+          seats: seats.map((seat) => ({ bot: seat.bot_id })),
+          config,
+          source: key,
+          decision_clock: true,
+        })),
+      );
+      return answers.map((answer) =>
+        answer.ok ? { ok: true, match_id: answer.result.match_id } : answer,
+      );
     },
 
     async findDispatched(key) {
@@ -118,6 +125,10 @@ export function tournamentDeps(env: Env, tournamentId: string): TournamentDeps {
           seats: JSON.parse(row.seats) as MatchReport["seats"],
         }),
       );
+    },
+
+    announce(event) {
+      reportTournament(env, event);
     },
 
     async mirror(status, endedAt) {

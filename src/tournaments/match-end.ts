@@ -1,6 +1,6 @@
 /**
  * The competitions' part of the match-end hook (called once from `onMatchEnded`): the
- * rating update, then the notification of the tournament the match belongs to. Both are
+ * rating update and the notification of the tournament the match belongs to. Both are
  * idempotent by match id, and a failure throws so the match object retries the hook.
  */
 import type { MatchOutcome } from "../match/results.ts";
@@ -14,7 +14,7 @@ export function tournamentOfSource(source: string): string | null {
   return TOURNAMENT_SOURCE.exec(source)?.[1] ?? null;
 }
 
-/** Ratings, then the tournament's match-end notification. */
+/** Ratings and the tournament's match-end notification, side by side. */
 export async function settleCompetitions(env: Env, outcome: MatchOutcome): Promise<void> {
   const ids = outcome.seats.map((seat) => seat.bot_id);
   const row = await env.DB.prepare(
@@ -25,13 +25,14 @@ export async function settleCompetitions(env: Env, outcome: MatchOutcome): Promi
     .bind(JSON.stringify(ids), outcome.match_id)
     .first<{ rated: number; source: string; external: number }>();
   if (!row) return;
-  await rateFinishedMatch(env.DB, outcome, {
-    rated: row.rated === 1,
-    externalSeats: row.external,
-  });
   const tournamentId = tournamentOfSource(row.source);
-  if (tournamentId === null) return;
-  await env.TOURNAMENT.getByName(tournamentId).matchEnded(reportOf(outcome));
+  // Together: a tournament's next round needs no rating (seeds are fixed at the start).
+  await Promise.all([
+    rateFinishedMatch(env.DB, outcome, { rated: row.rated === 1, externalSeats: row.external }),
+    tournamentId === null
+      ? null
+      : env.TOURNAMENT.getByName(tournamentId).matchEnded(reportOf(outcome)),
+  ]);
 }
 
 /** What a tournament keeps of a finished match. */

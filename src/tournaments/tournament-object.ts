@@ -1,8 +1,10 @@
 /**
  * `TournamentObject`: one per tournament id, RPC and alarm only (no sockets). A thin shell
  * over `Tournament` (tournament.ts): RPC calls change stored state synchronously, and the
- * one alarm — armed at whatever the tournament waits for next (the start, a check-in poll,
- * a report to score, the safety poll) — runs every step that moves it on.
+ * steps that move it on run one pass at a time — at once after a start or a match report
+ * (so the next round is dispatched without waiting for a timer), and from the one alarm,
+ * armed at whatever the tournament waits for next (the start, a check-in poll, a report to
+ * score, the safety poll) and always armed before a pass, so an eviction mid-pass resumes.
  */
 import { DurableObject } from "cloudflare:workers";
 import { describeError, log } from "../lib/log.ts";
@@ -16,6 +18,9 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 
 export class TournamentObject extends DurableObject<Env> {
   readonly #tournament: Tournament;
+  /** The pass under way in this instance, if any; `#again` asks for one more after it. */
+  #running: Promise<void> | null = null;
+  #again = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -44,6 +49,7 @@ export class TournamentObject extends DurableObject<Env> {
     if (!this.#tournament.exists) return false;
     const started = this.#tournament.startNow();
     await this.#arm(false);
+    if (started) this.#kick();
     return started;
   }
 
@@ -55,11 +61,16 @@ export class TournamentObject extends DurableObject<Env> {
     return cancelled;
   }
 
-  /** A match of this tournament ended (delivered at least once): kept, then scored by the alarm. */
+  /**
+   * A match of this tournament ended (delivered at least once): kept, then scored at once by
+   * a pass started here (not awaited: the match's hook need not wait for the next round).
+   * The alarm armed first is the backstop if this instance dies before the pass is done.
+   */
   async matchEnded(report: MatchReport): Promise<void> {
     if (!this.#tournament.exists) return;
     this.#tournament.report(report);
     await this.#arm(false);
+    this.#kick();
   }
 
   view(): TournamentView | null {
@@ -68,6 +79,39 @@ export class TournamentObject extends DurableObject<Env> {
 
   /** Alarms are at least once: every step re-reads storage, so a repeat finds nothing to do. */
   override async alarm(): Promise<void> {
+    await this.#advance();
+  }
+
+  /** Starts a pass now without waiting for it (an RPC returns at once). */
+  #kick(): void {
+    this.ctx.waitUntil(this.#advance());
+  }
+
+  /**
+   * Runs passes one at a time: a call during a pass joins it and asks for one more after it,
+   * so two callers never dispatch the same table at once (a pass awaits D1 and RPCs, and the
+   * input gate lets other calls in meanwhile).
+   */
+  #advance(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    const run = async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#pass();
+        } while (this.#again);
+      } finally {
+        this.#running = null;
+      }
+    };
+    this.#running = run();
+    return this.#running;
+  }
+
+  async #pass(): Promise<void> {
     let failed = false;
     try {
       // What is known first (a report just delivered moves the round on at once), then the
@@ -76,7 +120,7 @@ export class TournamentObject extends DurableObject<Env> {
       if (await this.#tournament.poll()) await this.#tournament.advance();
     } catch (err) {
       failed = true;
-      log("error", "tournament_alarm_failed", {
+      log("error", "tournament_pass_failed", {
         tournament_id: this.ctx.id.name,
         error: describeError(err),
       });

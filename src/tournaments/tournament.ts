@@ -20,6 +20,7 @@ import {
 import { type MatchReport, scoreCheckIn, scoreReport, type TableScore } from "./scoring.ts";
 import { computeStandings, type Entrant, type Standing } from "./standings.ts";
 import { openTournamentStore, type TableRow, type TournamentStore } from "./store.ts";
+import { tournamentView } from "./tournament-view.ts";
 import type { TournamentStatus, TournamentView } from "./view.ts";
 
 export type { TournamentStatus, TournamentView } from "./view.ts";
@@ -31,19 +32,36 @@ export interface TournamentDeps {
   present(entries: readonly { bot_id: string; token_id: string }[]): Promise<Set<string>>;
   /** Display ratings, for seeding a rated tournament. */
   ratings(botIds: readonly string[]): Promise<Map<string, number>>;
-  /** Dispatches one table's match (seat 0 = `a`) under `key`; returns its match id. */
-  dispatch(request: {
-    key: string;
-    seats: readonly [{ bot_id: string; token_id: string }, { bot_id: string; token_id: string }];
-    config: MatchConfig;
-  }): Promise<string>;
+  /**
+   * Dispatches tables' matches (seat 0 = `a`), each under its `key`, in one batch; answers
+   * each table in order: its match id, or why it failed (that table only).
+   */
+  dispatch(tables: readonly TableDispatch[]): Promise<DispatchOutcome[]>;
   /** The match a dispatch under `key` created, if one did (a dispatch cut short by a restart). */
   findDispatched(key: string): Promise<string | null>;
   /** Reports of those matches that are over (the safety net behind match-end notifications). */
   finished(matchIds: readonly string[]): Promise<MatchReport[]>;
   /** Mirrors the status into the D1 directory (idempotent). */
   mirror(status: TournamentStatus, endedAt: number | null): Promise<void>;
+  /** Tells operators the tournament moved on (fire and forget: a notification, not state). */
+  announce(event: TournamentEvent): void;
 }
+
+/** A step operators hear of (`botgate.tournament`), with the tournament as it is then. */
+export interface TournamentEvent {
+  phase: "round_started" | "round_ended" | "finished";
+  round: number | null;
+  view: TournamentView;
+}
+
+/** One table's match as the tournament asks for it. */
+export interface TableDispatch {
+  key: string;
+  seats: readonly [{ bot_id: string; token_id: string }, { bot_id: string; token_id: string }];
+  config: MatchConfig;
+}
+
+export type DispatchOutcome = { ok: true; match_id: string } | { ok: false; error: unknown };
 
 /** Answer of an entry attempt. */
 export type EntryAnswer =
@@ -214,6 +232,7 @@ export class Tournament {
       tables: tables.length,
       absent: active.filter((id) => !present.has(id)).length,
     });
+    this.#announceStartedIfDispatched(round);
     return true;
   }
 
@@ -221,12 +240,13 @@ export class Tournament {
   async #play(spec: TournamentSpec): Promise<boolean> {
     const round = this.#store.round();
     let progressed = false;
-    const open = this.#store.tables(round).filter((t) => t.status !== "done");
-    const toDispatch = open.filter((t) => t.status === "pending" || t.status === "dispatching");
+    const toDispatch = this.#store
+      .tables(round)
+      .filter((t) => t.status === "pending" || t.status === "dispatching");
     if (toDispatch.length > 0) {
-      const results = await Promise.all(toDispatch.map((table) => this.#dispatch(spec, table)));
-      progressed = results.some(Boolean);
+      progressed = await this.#dispatch(spec, toDispatch);
       if (this.#store.status() !== "running" || this.#store.round() !== round) return true;
+      this.#announceStartedIfDispatched(round);
     }
     for (const table of this.#store.tables(round)) {
       if (table.status !== "playing" || table.match_id === null) continue;
@@ -241,49 +261,71 @@ export class Tournament {
     return true;
   }
 
-  /** One table's dispatch, safe against a dispatch that a restart cut short. True on progress. */
-  async #dispatch(spec: TournamentSpec, table: TableRow): Promise<boolean> {
-    const key = tableKey(spec.id, table.round, table.table_no);
-    if (table.status === "dispatching") {
-      // A dispatch was under way when the object was evicted or restarted: adopt its match
-      // if it got as far as the registry, else dispatch again (an object created without
-      // registry rows was announced to no one and cancels itself at the connection wait).
-      const found = await this.#deps.findDispatched(key);
-      if (found) {
-        this.#store.setPlaying(table, found);
-        return true;
+  /**
+   * The round's tables to dispatch, all in one batch, safe against a dispatch that a restart
+   * cut short: a table still `dispatching` is first looked up in the registry. True on progress.
+   */
+  async #dispatch(spec: TournamentSpec, tables: readonly TableRow[]): Promise<boolean> {
+    let progressed = false;
+    const fresh: { table: TableRow; request: TableDispatch }[] = [];
+    for (const table of tables) {
+      const key = tableKey(spec.id, table.round, table.table_no);
+      if (table.status === "dispatching") {
+        // A dispatch was under way when the object was evicted or restarted: adopt its match
+        // if it got as far as the registry, else dispatch again (an object created without
+        // registry rows was announced to no one and cancels itself at the connection wait).
+        const found = await this.#deps.findDispatched(key);
+        if (found) {
+          this.#store.setPlaying(table, found);
+          progressed = true;
+          continue;
+        }
       }
-    }
-    const a = this.#store.entry(table.a);
-    const b = table.b === null ? null : this.#store.entry(table.b);
-    if (!a || !b) return false;
-    this.#store.setDispatching(table);
-    try {
-      const matchId = await this.#deps.dispatch({
-        key,
-        seats: [
-          { bot_id: a.bot_id, token_id: a.token_id },
-          { bot_id: b.bot_id, token_id: b.token_id },
-        ],
-        config: spec.match_config,
+      const a = this.#store.entry(table.a);
+      const b = table.b === null ? null : this.#store.entry(table.b);
+      if (!a || !b) continue;
+      fresh.push({
+        table,
+        request: {
+          key,
+          seats: [
+            { bot_id: a.bot_id, token_id: a.token_id },
+            { bot_id: b.bot_id, token_id: b.token_id },
+          ],
+          config: spec.match_config,
+        },
       });
-      this.#store.setPlaying(table, matchId);
-      return true;
+    }
+    if (fresh.length === 0) return progressed;
+    for (const { table } of fresh) this.#store.setDispatching(table);
+    let outcomes: DispatchOutcome[];
+    try {
+      outcomes = await this.#deps.dispatch(fresh.map((f) => f.request));
     } catch (err) {
+      outcomes = fresh.map(() => ({ ok: false, error: err }));
+    }
+    fresh.forEach(({ table, request }, i) => {
+      const outcome = outcomes[i] ?? { ok: false, error: new Error("no dispatch answer") };
+      if (outcome.ok) {
+        this.#store.setPlaying(table, outcome.match_id);
+        progressed = true;
+        return;
+      }
       const attempts = table.attempts + 1;
       log("warn", "tournament_dispatch_failed", {
         tournament_id: spec.id,
-        key,
+        key: request.key,
         attempts,
-        error: describeError(err),
+        error: describeError(outcome.error),
       });
       if (attempts >= MAX_DISPATCH_ATTEMPTS) {
         this.#store.scoreTable(table, scoreReport(spec.format, table, null, this.#seeds()));
-        return true;
+        progressed = true;
+        return;
       }
       this.#store.setPending(table, attempts);
-      return false;
-    }
+    });
+    return progressed;
   }
 
   /**
@@ -307,9 +349,22 @@ export class Tournament {
     return found.length > 0;
   }
 
+  /** `round_started` once no table of the round waits for its dispatch any more. */
+  #announceStartedIfDispatched(round: number): void {
+    const tables = this.#store.tables(round);
+    if (tables.some((t) => t.status === "pending" || t.status === "dispatching")) return;
+    this.#announce("round_started", round);
+  }
+
+  #announce(phase: TournamentEvent["phase"], round: number | null): void {
+    const view = this.view();
+    if (view) this.#deps.announce({ phase, round, view });
+  }
+
   #closeRound(spec: TournamentSpec, round: number): void {
     const planned = this.#store.roundsPlanned();
     log("info", "tournament_round_completed", { tournament_id: spec.id, round });
+    this.#announce("round_ended", round);
     if (round >= planned) {
       this.#finish("completed", null);
       return;
@@ -321,6 +376,7 @@ export class Tournament {
     this.#store.finish(status, reason, this.#deps.now());
     const id = this.#store.spec()?.id;
     log("info", "tournament_finished", { tournament_id: id, status, reason });
+    this.#announce("finished", null);
   }
 
   /** Who takes part in `round`: everyone, except knockout entrants already out. */
@@ -398,53 +454,7 @@ export class Tournament {
   }
 
   view(): TournamentView | null {
-    const spec = this.#store.spec();
-    if (!spec) return null;
-    const status = this.#store.status();
-    const current = status === "scheduled" ? null : this.#store.round();
-    const rounds: TournamentView["rounds"] = [];
-    for (let round = 1; current !== null && round <= current; round++) {
-      const tables = this.#store.tables(round);
-      const done = tables.length > 0 && tables.every((t) => t.status === "done");
-      rounds.push({
-        round,
-        status: tables.length === 0 ? "check_in" : done ? "completed" : "playing",
-        tables: tables.map((t) => ({
-          table: t.table_no,
-          seats: [t.a, t.b],
-          status: t.status,
-          match_id: t.match_id,
-          kind: t.kind,
-          winner: t.winner,
-          points: t.status === "done" ? [t.points_a ?? 0, t.points_b ?? 0] : null,
-        })),
-      });
-    }
-    const endedAt = this.#store.endedAt();
-    return {
-      id: spec.id,
-      name: spec.name,
-      format: spec.format,
-      status,
-      cancel_reason: this.#store.cancelReason(),
-      rated: spec.rated,
-      starts_at: new Date(spec.starts_at).toISOString(),
-      created_at: new Date(spec.created_at).toISOString(),
-      ended_at: endedAt === null ? null : new Date(endedAt).toISOString(),
-      check_in_seconds: spec.check_in_ms / 1000,
-      max_entrants: spec.max_entrants,
-      match_config: spec.match_config,
-      rounds_planned: status === "scheduled" ? null : this.#store.roundsPlanned(),
-      current_round: current,
-      entrants: this.#store.entries().map((e) => ({
-        bot_id: e.bot_id,
-        name: e.name,
-        seed: e.seed ?? 0,
-        entered_at: new Date(e.entered_at).toISOString(),
-      })),
-      rounds,
-      standings: status === "scheduled" ? [] : this.standings(),
-    };
+    return this.#store.spec() ? tournamentView(this.#store, this.standings()) : null;
   }
 
   #requireSpec(): TournamentSpec {

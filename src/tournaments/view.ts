@@ -95,3 +95,4 @@ export const TournamentSummarySchema = v.strictObject({
   created_at: IsoTimestamp,
   ended_at: v.nullable(IsoTimestamp),
 });
+export type TournamentSummary = v.InferOutput<typeof TournamentSummarySchema>;

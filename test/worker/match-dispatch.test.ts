@@ -3,10 +3,12 @@
 // match `dispatching` for ever, holding a seat of its token's concurrent-match cap): the
 // object is created first, a failed creation writes nothing, and a match that ends before
 // its rows are written is recorded once they are (the object retries), while an object
-// whose rows never came is given up after a while.
+// whose rows never came is given up after a while. A batch (`dispatchMatches`, a tournament
+// round) answers each request on its own: a refused seat or an unknown bot fails only its
+// match and leaves no rows of it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { dispatchMatch, onMatchEnded } from "../../src/match/dispatch";
+import { dispatchMatch, dispatchMatches, onMatchEnded } from "../../src/match/dispatch";
 import type { MatchOutcome } from "../../src/match/results";
 import type { MatchSpec } from "../../src/match/room";
 import { newBot } from "./match-harness";
@@ -94,5 +96,49 @@ describe("dispatch ordering", () => {
       undefined,
     );
     expect(await rowsOf(matchId)).toBe(0);
+  });
+
+  it("dispatches a batch with one answer per request, refusals leaving no rows", async () => {
+    const [a, b, c, d, e, f] = await Promise.all(Array.from({ length: 6 }, () => newBot()));
+    if (!a || !b || !c || !d || !e || !f) throw new Error("bots");
+    // f's token is revoked: its seat is refused when the rows are written (429).
+    const { results: tokens } = await env.DB.prepare("SELECT id FROM tokens WHERE bot_id = ?")
+      .bind(f.botId)
+      .all<{ id: string }>();
+    const tokenId = tokens[0]?.id ?? "";
+    await env.DB.prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?")
+      .bind(new Date().toISOString(), tokenId)
+      .run();
+    let creates = 0;
+    const counting = envWithCreate(async (_spec, create) => {
+      creates += 1;
+      return create();
+    });
+    const answers = await dispatchMatches(counting, [
+      { seats: [{ bot: a.botId }, { bot: b.name }], source: "batch:1" },
+      { seats: [{ bot: c.botId }, { bot: "no-such-bot" }], source: "batch:2" },
+      { seats: [{ bot: d.botId }, { bot: f.botId, token_id: tokenId }], source: "batch:3" },
+      { seats: [{ bot: e.botId }, { bot: c.botId }], source: "batch:4" },
+    ]);
+    expect(answers.map((x) => (x.ok ? "ok" : x.error.code))).toEqual([
+      "ok",
+      "BOT_NOT_FOUND",
+      "TOKEN_AT_CONCURRENT_MATCH_CAP",
+      "ok",
+    ]);
+    // The unknown bot's match never got an object; the refused one did (and cancels itself).
+    expect(creates).toBe(3);
+    const { results } = await env.DB.prepare(
+      "SELECT source, status FROM matches WHERE source LIKE 'batch:%' ORDER BY source",
+    ).all<{ source: string; status: string }>();
+    expect(results).toEqual([
+      { source: "batch:1", status: "live" },
+      { source: "batch:4", status: "live" },
+    ]);
+    expect(await seatsOfBot(f.botId)).toBe(0);
+    const first = answers[0];
+    if (!first?.ok) throw new Error("first dispatch failed");
+    expect(first.result.seats.map((s) => s.bot_id)).toEqual([a.botId, b.botId]);
+    expect(await rowsOf(first.result.match_id)).toBe(1);
   });
 });

@@ -3,8 +3,14 @@
 // mid-round and match-end notifications delivered twice; an absent entrant forfeiting
 // after the check-in window; a dispatch cut short by a restart adopted instead of
 // repeated; a restart of every object mid-round; a lost notification made up for by the
-// safety poll; and a start with one entrant cancelled.
-import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
+// safety poll; and a start with one entrant cancelled. The last report of a round moves
+// the tournament on itself (no timer), and racing reports and alarms dispatch each table once.
+import {
+  abortAllDurableObjects,
+  evictDurableObject,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type TournamentView, tableKey } from "../../src/tournaments/tournament";
@@ -95,6 +101,54 @@ describe("TournamentObject", () => {
       .first<{ status: string; ended_at: string | null }>();
     expect(row?.status).toBe("completed");
     expect(row?.ended_at).not.toBeNull();
+    for (const lobby of lobbies) lobby.close();
+  });
+
+  it("dispatches the next round from the last report itself, once, with reports and alarms racing", async () => {
+    const { bots, lobbies } = await field(6);
+    const t = await createTournament({
+      name: "w race",
+      format: "round_robin",
+      match_config: IDLE_MATCH,
+    });
+    for (const bot of bots) await enter(t.id, bot.token);
+    await startNow(t.id);
+    const round1 = await settle(t.id, "round 1 dispatched", inPlay(1));
+    for (const lobby of lobbies) expect((await lobby.next("round 1 matched")).type).toBe("matched");
+    // Every report twice and alarms at the same time: the passes run one at a time, so no
+    // table of round 2 is dispatched twice.
+    const stub = tournamentStub(t.id);
+    const reports = tables(round1, 1).map((table) =>
+      wonReport(table.match_id ?? "", table.seats as [string, string], 0),
+    );
+    const last = reports.pop();
+    if (!last) throw new Error("no tables");
+    await Promise.all([
+      ...reports.flatMap((report) => [stub.matchEnded(report), stub.matchEnded(report)]),
+      runDurableObjectAlarm(stub),
+      runDurableObjectAlarm(stub),
+    ]);
+    // The last report, then its backstop alarm taken away before any other event can run:
+    // the pass that the report started dispatches round 2 by itself, with no timer.
+    await runInDurableObject(stub, async (instance, state) => {
+      await Promise.all([instance.matchEnded(last), instance.matchEnded(last)]);
+      await state.storage.deleteAlarm();
+    });
+    const deadline = Date.now() + 10_000;
+    let view = await stub.view();
+    while (!(view && inPlay(2)(view))) {
+      if (Date.now() > deadline) throw new Error(`round 2 not dispatched: ${JSON.stringify(view)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      view = await stub.view();
+    }
+    for (const table of tables(view, 2)) {
+      expect(await sourceCount(tableKey(t.id, 2, table.table))).toBe(1);
+    }
+    const round2 = new Set(tables(view, 2).map((table) => table.match_id));
+    for (const lobby of lobbies) {
+      const matched = await lobby.next("round 2 matched");
+      expect(round2.has(matched.match_id as string)).toBe(true);
+    }
     for (const lobby of lobbies) lobby.close();
   });
 

@@ -1,12 +1,13 @@
 /**
  * botgate's own methods (`botgate.*`): live and recent matches with their seats, hand
- * counts and spectate paths, and the bots with their lobby presence; the `botgate.match`
- * event. Owns the `bot:` presence: rebuilt by asking each external bot's object.
+ * counts and spectate paths, and the bots with their lobby presence and rating; the
+ * `botgate.match` event. Owns the `bot:` presence: rebuilt by asking each external bot's object.
  */
 import * as v from "valibot";
 import { describeError, log } from "../../lib/log.ts";
 import { mapLimit } from "../../lib/pool.ts";
 import { strict } from "../../protocol/operator-frames.ts";
+import { allRatings, type BotRating } from "../../ratings/store.ts";
 import { listBots } from "../../registry/bots.ts";
 import { spectatePath } from "../match-events.ts";
 import { lobbyPresence, PRESENCE_PREFIX } from "../presence-kinds.ts";
@@ -84,6 +85,21 @@ function view(row: MatchRow): MatchView {
 
 const LIVE = "('dispatching', 'live')";
 
+/** A bot's rating as `botgate.bots.list` shows it; null until its first rated match. */
+function ratingOf(rating: BotRating | undefined) {
+  if (!rating) return null;
+  return {
+    rating: rating.rating,
+    mu: rating.mu,
+    sigma: rating.sigma,
+    matches: rating.matches,
+    wins: rating.wins,
+    losses: rating.losses,
+    draws: rating.draws,
+    updatedAt: rating.updated_at,
+  };
+}
+
 export const botgateGroup: MethodGroup = {
   name: "botgate",
   methods: [
@@ -136,7 +152,7 @@ export const botgateGroup: MethodGroup = {
       scope: "operator.read",
       params: NoParams,
       async handler(_params, ctx) {
-        const bots = await listBots(ctx.env.DB);
+        const [bots, ratings] = await Promise.all([listBots(ctx.env.DB), allRatings(ctx.env.DB)]);
         return {
           bots: bots.map((bot) => ({
             id: bot.id,
@@ -146,6 +162,7 @@ export const botgateGroup: MethodGroup = {
             active: bot.active,
             createdAt: bot.created_at,
             online: ctx.hub.isPresent(lobbyPresence(bot.id).instanceId),
+            rating: ratingOf(ratings.get(bot.id)),
           })),
         };
       },

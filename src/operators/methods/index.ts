@@ -9,6 +9,7 @@ import { chatGroup } from "./chat.ts";
 import { nodesGroup } from "./nodes.ts";
 import { MethodRegistry } from "./registry.ts";
 import { systemGroup } from "./system.ts";
+import { tournamentsGroup } from "./tournaments.ts";
 
 export const REGISTRY = new MethodRegistry([
   systemGroup,
@@ -17,4 +18,5 @@ export const REGISTRY = new MethodRegistry([
   botgateGroup,
   approvalsGroup,
   nodesGroup,
+  tournamentsGroup,
 ]);

@@ -940,6 +940,8 @@ export const operatorGroup = defineGroup<OperatorState>({
           ["botgate.matches.list", "read"],
           ["botgate.matches.get", "read"],
           ["botgate.bots.list", "read"],
+          ["botgate.tournaments.list", "read"],
+          ["botgate.tournaments.get", "read"],
           ["chat.send", "write"],
         ];
         let socket: RawSocket | null = null;
@@ -968,6 +970,9 @@ export const operatorGroup = defineGroup<OperatorState>({
             { channel: ctx.world.publicChannel },
             { sessionKey: `channel:${ctx.world.privateChannel}`, limit: rng.int(-5, 2000) },
             { matchId: rng.string(36, "0123456789abcdef-") },
+            { tournamentId: rng.pick([crypto.randomUUID(), rng.string(36, "0123456789abcdef-")]) },
+            { offset: rng.pick([-1, 0, 5, 100_001, 2.5, "1"]) },
+            { status: rng.pick(["scheduled", "running", "completed", "cancelled", "done"]) },
             { limit: rng.pick([0, 1, 50, 1.5, "10", null]) },
             { status: rng.pick(["live", "recent", "all", "LIVE", 1]) },
             { channel: rng.pick(["../x", "", "A", "a".repeat(65), "no-such-channel"]) },
