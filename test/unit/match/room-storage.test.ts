@@ -42,8 +42,10 @@ function world() {
   const { db, sql, counter } = sqlite();
   const conns = new Map<string, TestConn>();
   let failNextTransaction = false;
+  // A clock that stands still: no deadline can pass while the machine is slow.
+  const now = 1_800_000_000_000;
   const room = new MatchRoom(sql, {
-    now: () => Date.now(),
+    now: () => now,
     random: () => 0.5,
     transaction: (fn) => {
       db.exec("BEGIN");
@@ -89,6 +91,7 @@ function world() {
     return conn;
   };
   return {
+    now,
     room,
     sql,
     counter,
@@ -134,7 +137,7 @@ async function started(hands: number) {
   if (typeof config === "string") throw new Error(config);
   w.room.create({
     match_id: "m1",
-    created_at: Date.now(),
+    created_at: w.now,
     config,
     seats: [0, 1].map((seat) => ({
       seat,
