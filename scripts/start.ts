@@ -1,17 +1,23 @@
 /**
  * `npm start`: one command from a fresh clone to a running gateway.
- * Creates `.dev.vars` with a random ADMIN_TOKEN when missing, applies the D1
- * migrations locally (persisted under .wrangler/), runs `wrangler dev` on
- * http://127.0.0.1:8787, then creates (or reuses) a dev bot and prints the admin
- * token and a fresh bot token, ready to paste.
+ * Refuses (exit 1, before anything else) when its port is taken — by a botgate already
+ * running or by another program. Creates `.dev.vars` with a random ADMIN_TOKEN when
+ * missing, applies the D1 migrations locally (persisted under .wrangler/), runs `wrangler
+ * dev` on http://127.0.0.1:8787 (`BOTGATE_PORT` to change it), then creates (or reuses) a
+ * dev bot and prints the admin token and the dev bot's token — the same one as last time
+ * while it is live (`.wrangler/botgate-dev-bot.json`), ready to paste.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { devVarsAdminToken, request } from "../src/cli/config.ts";
 import { buildAssets } from "./build-assets.ts";
+import { devBotToken, portStatus } from "./dev-gateway.ts";
 
-const ORIGIN = "http://127.0.0.1:8787";
+const HOST = "127.0.0.1";
+const PORT = Number(process.env.BOTGATE_PORT ?? 8787);
+const ORIGIN = `http://${HOST}:${PORT}`;
+const TOKEN_FILE = ".wrangler/botgate-dev-bot.json";
 const DEV_BOT_NAME = "my-bot";
 const DEV_CHANNEL = "general";
 const childEnv = {
@@ -54,7 +60,9 @@ async function waitForHealth(child: ChildProcess, timeoutMs: number): Promise<vo
   throw new Error(`gateway did not answer ${ORIGIN}/health within ${timeoutMs} ms`);
 }
 
-async function seedDevBot(adminToken: string): Promise<{ botId: string; token: string }> {
+async function seedDevBot(
+  adminToken: string,
+): Promise<{ botId: string; token: string; reused: boolean }> {
   const { bots } = await request<{ bots: Array<{ id: string; name: string }> }>(
     ORIGIN,
     "GET",
@@ -65,13 +73,7 @@ async function seedDevBot(adminToken: string): Promise<{ botId: string; token: s
     bots.find((b) => b.name === DEV_BOT_NAME)?.id ??
     (await request<{ id: string }>(ORIGIN, "POST", "/api/bots", adminToken, { name: DEV_BOT_NAME }))
       .id;
-  const { token } = await request<{ token: string }>(
-    ORIGIN,
-    "POST",
-    `/api/external-api/bots/${botId}/tokens`,
-    adminToken,
-  );
-  return { botId, token };
+  return { botId, ...(await devBotToken(ORIGIN, adminToken, botId, TOKEN_FILE)) };
 }
 
 /** A public channel for agents to meet in; already there after the first start. */
@@ -85,25 +87,38 @@ async function seedChannel(adminToken: string): Promise<void> {
   });
 }
 
+const status = await portStatus(HOST, PORT);
+if (status !== "free") {
+  console.error(
+    status === "botgate"
+      ? `botgate is already running on ${ORIGIN} (it answered /health): use that one, or stop it first.`
+      : `port ${PORT} on ${HOST} is in use by another program: stop it, or set BOTGATE_PORT to another port.`,
+  );
+  process.exit(1);
+}
 const adminToken = ensureAdminToken();
 buildAssets();
 await run(["d1", "migrations", "apply", "DB", "--local"]);
-const dev = spawn("wrangler", ["dev"], { stdio: "inherit", env: childEnv });
+const dev = spawn("wrangler", ["dev", "--port", String(PORT), "--ip", HOST], {
+  stdio: "inherit",
+  env: childEnv,
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => dev.kill(signal));
 }
 dev.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForHealth(dev, 60_000);
-const { botId, token } = await seedDevBot(adminToken);
+const { botId, token, reused } = await seedDevBot(adminToken);
 await seedChannel(adminToken);
 const botEnv = `BOTGATE_BOT_ID=${botId} BOTGATE_TOKEN=${token}`;
 console.log(`
 ┌ botgate is running on ${ORIGIN}
 │ admin token (ADMIN_TOKEN in .dev.vars): ${adminToken}
 │ dev bot "${DEV_BOT_NAME}": ${botId}
-│ bot token (new each start, shown once): ${token}
+│ bot token (${reused ? "the same as last start" : "new; revokes the one printed last time"}): ${token}
 │ lobby socket: ${ORIGIN.replace("http", "ws")}/ws/external/bot/${botId}
+│ web console: ${ORIGIN}/  (sign in with the admin token)
 │ HTTP API reference: ${ORIGIN}/docs/api  (the document: ${ORIGIN}/openapi.json)
 │
 │ In another terminal, play three fast matches against a house bot:

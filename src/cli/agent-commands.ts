@@ -3,10 +3,13 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { AgentClient, type AgentEvent } from "../client/agent-client.ts";
+import { listChannels } from "../client/agent-http.ts";
 import { registerAgent } from "../client/agent-keys.ts";
 import { MemorySeqStore, RequestFailed, type SeqStore } from "../client/agent-link.ts";
+import { sleep } from "../client/backoff.ts";
 import { createKeyFile, FileSeqStore, loadKeyFile, saveIdentity } from "../client/node.ts";
 import { CONNECT_ATTEMPTS, CommandError, UsageError } from "./config.ts";
+import { table } from "./format.ts";
 
 export interface AgentFlags {
   url: string;
@@ -18,6 +21,7 @@ export interface AgentFlags {
   invite: string | undefined;
   code: string | undefined;
   follow: boolean;
+  json: boolean;
   out: (line: string) => void;
   signal: AbortSignal;
   input: NodeJS.ReadableStream;
@@ -112,7 +116,7 @@ export function describeAgentEvent(event: AgentEvent): string | null {
     case "gap":
       return `! messages before seq ${event.from_seq} are no longer retained`;
     case "closed":
-      return `! closed by the server: ${event.code} ${event.reason}`;
+      return `! ${event.channel ?? "the inbox"} was closed by the server: ${event.code} ${event.reason}`;
   }
 }
 
@@ -129,6 +133,38 @@ function agentFailure(what: string, err: unknown): CommandError {
   return new CommandError(`${what}: ${message}`, exit);
 }
 
+/** How long a line typed while the channel re-dials waits for it before it is refused. */
+const RECONNECT_WAIT_MS = 30_000;
+
+/**
+ * Posts a typed line; one typed while the socket re-dials (after a drop, or after the server
+ * closed it for an oversized frame) waits for the link to come back instead of failing.
+ */
+async function postWhenConnected(
+  agent: AgentClient,
+  channel: string,
+  text: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + RECONNECT_WAIT_MS;
+  for (;;) {
+    try {
+      await agent.post(channel, { text });
+      return;
+    } catch (err) {
+      const retry = err instanceof RequestFailed && err.code === "not_connected";
+      if (!retry || Date.now() > deadline || signal.aborted) throw err;
+      await sleep(250, signal);
+    }
+  }
+}
+
+/** A failed request in one line: the server's code and message (`too_large: …`). */
+function describeFailure(err: Error): string {
+  const code = err instanceof RequestFailed ? err.code : "";
+  return code && code !== "connection_lost" ? `${code}: ${err.message}` : err.message;
+}
+
 async function joinOrFail(agent: AgentClient, channel: string, flags: AgentFlags) {
   try {
     return await agent.join(channel, flags.invite ? { invite: flags.invite } : {});
@@ -138,17 +174,30 @@ async function joinOrFail(agent: AgentClient, channel: string, flags: AgentFlags
   }
 }
 
-/** Resolves when the signal aborts or the server ends the channel for good. */
-function untilStopped(agent: AgentClient, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves when the signal aborts or the server ends `link` for good: a channel by name, or
+ * `null` for the inbox.
+ */
+function untilStopped(agent: AgentClient, signal: AbortSignal, link: string | null): Promise<void> {
   return new Promise((resolve) => {
     signal.addEventListener("abort", () => resolve(), { once: true });
     agent.on((event) => {
-      if (event.type === "closed") resolve();
+      if (event.type === "closed" && event.channel === link) resolve();
     });
   });
 }
 
-/** `botgate join <channel>`: prints the channel and posts every line read from stdin. */
+/** The sessions present, one line each, without the asking session itself. */
+async function printWho(agent: AgentClient, channel: string, out: (line: string) => void) {
+  const sessions = (await agent.who(channel)).filter((s) => s.path !== agent.path);
+  if (sessions.length === 0) out("* nobody else is here");
+  for (const s of sessions) out(`${s.path}  since ${new Date(s.since).toISOString()}`);
+}
+
+/**
+ * `botgate join <channel>`: prints the channel and the whispers to this session, posts every
+ * line read from stdin; `/who` lists who is here.
+ */
 export async function joinChannel(channel: string, flags: AgentFlags): Promise<void> {
   const agent = await client(flags, "cli");
   agent.on((event) => {
@@ -156,17 +205,29 @@ export async function joinChannel(channel: string, flags: AgentFlags): Promise<v
     if (line) flags.out(line);
   });
   await joinOrFail(agent, channel, flags);
+  try {
+    await agent.openInbox();
+  } catch (err) {
+    agent.close();
+    throw agentFailure("cannot open the inbox", err);
+  }
   flags.out(
-    `Joined ${channel} as ${agent.path}. Type a line to post; end input (Ctrl-D) to leave.`,
+    `Joined ${channel} as ${agent.path}. Type a line to post, /who to see who is here; end input (Ctrl-D) to leave.`,
   );
   const lines = createInterface({ input: flags.input, terminal: false });
-  const stopped = untilStopped(agent, flags.signal);
+  const stopped = untilStopped(agent, flags.signal, channel);
   const ended = (async () => {
     for await (const line of lines) {
       if (line.trim() === "") continue;
-      await agent
-        .post(channel, { text: line })
-        .catch((err: Error) => flags.out(`! not posted: ${err.message}`));
+      if (line.trim() === "/who") {
+        await printWho(agent, channel, flags.out).catch((err: Error) =>
+          flags.out(`! who failed: ${describeFailure(err)}`),
+        );
+        continue;
+      }
+      await postWhenConnected(agent, channel, line, flags.signal).catch((err: Error) =>
+        flags.out(`! not posted: ${describeFailure(err)}`),
+      );
     }
   })();
   await Promise.race([ended, stopped]);
@@ -192,7 +253,7 @@ export async function tail(channel: string, flags: AgentFlags): Promise<void> {
     }
   });
   await joinOrFail(agent, channel, flags);
-  if (flags.follow) await untilStopped(agent, flags.signal);
+  if (flags.follow) await untilStopped(agent, flags.signal, channel);
   agent.close();
 }
 
@@ -219,11 +280,56 @@ export async function who(channel: string, flags: AgentFlags): Promise<void> {
   const agent = await client(flags, "cli-who", new MemorySeqStore());
   await joinOrFail(agent, channel, flags);
   try {
-    for (const s of await agent.who(channel)) {
-      // This command's own momentary session is not news to its user.
-      if (s.path !== agent.path) flags.out(`${s.path}  since ${new Date(s.since).toISOString()}`);
-    }
+    await printWho(agent, channel, flags.out);
   } finally {
     agent.close();
   }
+}
+
+/**
+ * `botgate inbox [--no-follow]`: the whispers to this session (default `cli`, the session of
+ * `join` and `whisper`) — those queued while it was away, then new ones.
+ */
+export async function inbox(flags: AgentFlags): Promise<void> {
+  const agent = await client(flags, "cli");
+  let received = 0;
+  agent.on((event) => {
+    if (event.type !== "whisper") return;
+    received += 1;
+    const line = describeAgentEvent(event);
+    if (line) flags.out(line);
+  });
+  try {
+    await agent.openInbox();
+  } catch (err) {
+    agent.close();
+    throw agentFailure("cannot open the inbox", err);
+  }
+  if (received === 0) flags.out(`* no whispers waiting for ${agent.path}`);
+  if (flags.follow) await untilStopped(agent, flags.signal, null);
+  agent.close();
+}
+
+/** `botgate channels list`: the channels this key may see. */
+export async function listChannelsCommand(flags: AgentFlags): Promise<void> {
+  const path = keyPath(flags.key);
+  if (!existsSync(path))
+    throw new UsageError(`no key at ${path}: run botgate keygen, then botgate register`);
+  const { key, file } = await loadKeyFile(path);
+  const user = flags.user ?? file.user;
+  const machine = flags.machine ?? file.machine;
+  if (!user || !machine)
+    throw new UsageError("unknown identity: run botgate register (or pass --user and --machine)");
+  const channels = await listChannels(flags.url, { user, machine, key }).catch((err: Error) => {
+    if (err instanceof TypeError) throw new CommandError(`cannot reach ${flags.url}`, 4);
+    throw new CommandError(err.message, (err as { status?: number }).status === 401 ? 3 : 1);
+  });
+  flags.out(
+    flags.json
+      ? JSON.stringify({ channels }, null, 2)
+      : table(
+          ["CHANNEL", "VISIBILITY", "TOPIC"],
+          channels.map((c) => [c.name, c.visibility, c.topic]),
+        ),
+  );
 }

@@ -143,6 +143,7 @@ async function play(
       } else if (event === "matched") {
         live.add(String(data?.match_id));
         if (data?.resume) {
+          view.resumed(String(data.match_id));
           if (startMatch) requested += 1;
           options.out(`Resuming match ${String(data.match_id)}, left by an earlier run.`);
         } else if (options.verbose) {

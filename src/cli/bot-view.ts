@@ -12,7 +12,8 @@ interface MatchState {
   names: Map<number, string>;
   self: number | null;
   handStart: number[];
-  index: number;
+  /** Its place among the matches of this run; `null` for one resumed from an earlier run. */
+  index: number | null;
 }
 
 export interface ViewOptions {
@@ -40,6 +41,7 @@ export class BotView {
   readonly #shown = new Set<string>();
   readonly #tally: Tally = { won: 0, lost: 0, other: 0, net: 0, hands: 0, errors: new Map() };
   readonly #started = Date.now();
+  #counted = 0;
 
   constructor(options: ViewOptions) {
     this.#options = options;
@@ -52,17 +54,28 @@ export class BotView {
     return n;
   }
 
-  #match(matchId: string): MatchState {
+  #match(matchId: string, resumed = false): MatchState {
     let state = this.#matches.get(matchId);
     if (!state) {
-      state = { names: new Map(), self: null, handStart: [], index: this.#matches.size + 1 };
+      state = {
+        names: new Map(),
+        self: null,
+        handStart: [],
+        index: resumed ? null : ++this.#counted,
+      };
       this.#matches.set(matchId, state);
     }
     return state;
   }
 
+  /** A match re-attached from an earlier run: it is shown apart from this run's count. */
+  resumed(matchId: string): void {
+    this.#match(matchId, true);
+  }
+
   #label(state: MatchState): string {
     const total = this.#options.total;
+    if (state.index === null) return "Resumed match";
     return total === undefined ? `Match ${state.index}` : `Match ${state.index} of ${total}`;
   }
 
@@ -78,7 +91,9 @@ export class BotView {
       if (frame.type === "match_end") this.#matchEnd(state, frame as unknown as MatchEnd, false);
       return;
     }
-    const who = (seat: number) => state.names.get(seat) ?? `seat ${seat}`;
+    // A resumed match never sees match_start again: its seats are "you" and "opponent".
+    const who = (seat: number) =>
+      state.names.get(seat) ?? (seat === state.self ? "you" : "opponent");
     if (frame.type === "match_start") {
       describeMatchFrame(frame, state.names); // learns the names
       const c = frame.game_config as {

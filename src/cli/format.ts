@@ -58,3 +58,18 @@ export function describeMatchFrame(frame: ServerFrame, names: Map<number, string
       return null;
   }
 }
+
+/** Rows as aligned columns under a header; `(none)` for no rows. */
+export function table(columns: string[], rows: Array<Array<string | number | null>>): string {
+  if (rows.length === 0) return "(none)";
+  const cells = [
+    columns,
+    ...rows.map((row) => row.map((cell) => (cell === null ? "—" : String(cell)))),
+  ];
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? "").length)));
+  return cells
+    .map((row) =>
+      row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  "),
+    )
+    .join("\n");
+}

@@ -5,6 +5,7 @@
  */
 import { type BotCommandOptions, botRun } from "./bot-commands.ts";
 import { CommandError, devVarsAdminToken, request, secret, UsageError } from "./config.ts";
+import { table } from "./format.ts";
 
 /** How often `bot run --tournament` reads the tournament to report finished rounds. */
 const FOLLOW_INTERVAL_MS = 1000;
@@ -148,6 +149,24 @@ export async function botRunTournament(
   await following;
 }
 
+interface LeaderboardRow {
+  rank: number;
+  name: string;
+  rating: number;
+  wins: number;
+  draws: number;
+  losses: number;
+  matches: number;
+}
+
+interface TournamentRow {
+  id: string;
+  name: string;
+  format: string;
+  status: string;
+  starts_at: string;
+}
+
 /** Flags of `tournaments create`. */
 export interface CreateFlags {
   name: string | undefined;
@@ -200,11 +219,26 @@ export async function tournamentCommand(
   verb: string | undefined,
   arg: string | undefined,
   flags: CreateFlags,
-  out: (line: string) => void,
+  output: { json: boolean; out: (line: string) => void },
 ): Promise<void> {
-  const print = (value: unknown) => out(JSON.stringify(value, null, 2));
+  const { out } = output;
+  /** `--json`: the server's answer as it is; else `human`'s lines. */
+  const show = (value: unknown, human: () => string) =>
+    out(output.json ? JSON.stringify(value, null, 2) : human());
   if (group === "leaderboard") {
-    return print(await request(url, "GET", "/api/leaderboard", "", undefined));
+    const board = await request<{ entries: LeaderboardRow[] }>(url, "GET", "/api/leaderboard", "");
+    return show(board, () =>
+      table(
+        ["RANK", "BOT", "RATING", "W-D-L", "MATCHES"],
+        board.entries.map((e) => [
+          e.rank,
+          e.name,
+          e.rating.toFixed(1),
+          `${e.wins}-${e.draws}-${e.losses}`,
+          e.matches,
+        ]),
+      ),
+    );
   }
   const admin = secret("BOTGATE_ADMIN_TOKEN", devVarsAdminToken);
   const id = () => {
@@ -212,10 +246,33 @@ export async function tournamentCommand(
     return encodeURIComponent(arg);
   };
   switch (verb) {
-    case "create":
-      return print(await request(url, "POST", "/api/tournaments", admin, createBody(flags)));
-    case "list":
-      return print(await request(url, "GET", "/api/tournaments", admin));
+    case "create": {
+      const created = await request<{ id: string; name: string; starts_at: string }>(
+        url,
+        "POST",
+        "/api/tournaments",
+        admin,
+        createBody(flags),
+      );
+      return show(
+        created,
+        () => `Created tournament ${created.name}: ${created.id} (starts ${created.starts_at})`,
+      );
+    }
+    case "list": {
+      const list = await request<{ tournaments: TournamentRow[] }>(
+        url,
+        "GET",
+        "/api/tournaments",
+        admin,
+      );
+      return show(list, () =>
+        table(
+          ["ID", "NAME", "FORMAT", "STATUS", "STARTS"],
+          list.tournaments.map((t) => [t.id, t.name, t.format, t.status, t.starts_at]),
+        ),
+      );
+    }
     case "show": {
       const view = await request<TournamentSummary>(url, "GET", `/api/tournaments/${id()}`, admin);
       out(`${view.name} (${view.format}) — ${view.status}`);

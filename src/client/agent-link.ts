@@ -90,6 +90,11 @@ export class AgentLink {
   /** An `established` frame was received once: from then on every drop is re-dialled. */
   #reached = false;
   #established: Frame | null = null;
+  /**
+   * The last `error` frame without a request id on this socket: the server sends one before it
+   * closes a socket it refuses (`too_large`, …), and it is then why requests in flight failed.
+   */
+  #closingError: RequestFailed | null = null;
   #ready: { resolve(f: Frame): void; reject(e: Error): void } | null = null;
   /** Frames are handled one after another, so an async store never reorders deliveries. */
   #queue: Promise<void> = Promise.resolve();
@@ -141,10 +146,13 @@ export class AgentLink {
     const o = this.#o;
     let failures = 0;
     while (!this.#closed) {
+      this.#closingError = null;
       const closed = await this.#connectOnce();
       this.#established = null;
+      const serverClosed = closed.code >= 4000 && closed.code < 5000;
       this.#failPending(
-        new RequestFailed("connection_lost", "the connection dropped before the server answered"),
+        (serverClosed ? this.#closingError : null) ??
+          new RequestFailed("connection_lost", "the connection dropped before the server answered"),
       );
       if (this.#closed) break;
       // A dial that never opened may be the server refusing the upgrade over HTTP.
@@ -272,8 +280,10 @@ export class AgentLink {
       }
       return;
     }
-    if (frame.type === "error")
+    if (frame.type === "error") {
       o.log("agent_error_frame", { path: o.path, code: String(frame.code) });
+      this.#closingError = new RequestFailed(String(frame.code), String(frame.message));
+    }
     o.onFrame(frame);
   }
 

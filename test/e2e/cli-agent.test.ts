@@ -88,4 +88,49 @@ describe("botgate agent commands", () => {
     });
     expect(noKey.code).toBe(2);
   });
+
+  it("shows whispers and /who in join, says why a post was refused, and lists channels", async () => {
+    const session = startCli(["join", "ops", "--session", "talk"], env);
+    await session.waitFor(
+      /Joined ops as cliuser\/box\/talk\. Type a line to post, \/who to see who is here/,
+    );
+    session.write("/who");
+    await session.waitFor(/^watcher\/desk\/main {2}since \d{4}-/m);
+    await watcher.openInbox();
+    expect(await watcher.whisper("cliuser/box/talk", { text: "are you there?" })).toBe("delivered");
+    await session.waitFor(/\(whisper\) watcher\/desk\/main: are you there\?/);
+    // Over the server's frame limit (16 KiB): the server's reason, not "the connection dropped".
+    session.write("x".repeat(20_000));
+    await session.waitFor(/^! not posted: too_large: Frames are limited to 16384 bytes$/m);
+    session.write("still here");
+    await until(
+      () => heard.find((e) => e.type === "message" && e.from === "cliuser/box/talk"),
+      "the post after the refused one",
+    );
+    session.endInput();
+    expect(await session.exited()).toBe(0);
+    const list = await runCli(["channels", "list"], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^CHANNEL +VISIBILITY +TOPIC\n/);
+    expect(list.stdout).toMatch(/^ops +public/m);
+    const json = await runCli(["channels", "list", "--json"], env);
+    expect(JSON.parse(json.stdout).channels.map((c: { name: string }) => c.name)).toContain("ops");
+  });
+
+  it("prints the whispers queued for a session with `inbox --no-follow`", async () => {
+    await watcher.whisper("cliuser/box/away", { text: "read me later" });
+    const queued = await runCli(["inbox", "--session", "away", "--no-follow"], env);
+    expect(queued.code).toBe(0);
+    expect(queued.stdout).toMatch(
+      /^\[\d\d:\d\d:\d\d\] \(whisper\) watcher\/desk\/main: read me later$/m,
+    );
+    const empty = await runCli(["inbox", "--session", "nobody-wrote", "--no-follow"], env);
+    expect(empty.stdout.trim()).toBe("* no whispers waiting for cliuser/box/nobody-wrote");
+    const live = startCli(["inbox", "--session", "live"], env);
+    await live.waitFor(/no whispers waiting for cliuser\/box\/live/);
+    expect(await watcher.whisper("cliuser/box/live", { text: "now" })).toBe("delivered");
+    await live.waitFor(/\(whisper\) watcher\/desk\/main: now/);
+    live.kill("SIGINT");
+    expect(await live.exited()).toBe(130);
+  });
 });

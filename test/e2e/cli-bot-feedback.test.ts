@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../harness/cli.ts";
-import { createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 
 const THROWING = fileURLToPath(new URL("./fixtures/throwing-bot.ts", import.meta.url));
 /** The 1-based line of the throwing fixture that holds `text`. */
@@ -32,12 +32,15 @@ afterAll(async () => {
 
 async function botEnv(name: string) {
   const bot = await createBotWithToken(gateway, name);
-  return { BOTGATE_URL: gateway.url.href, BOTGATE_BOT_ID: bot.botId, BOTGATE_TOKEN: bot.token };
+  return {
+    bot,
+    env: { BOTGATE_URL: gateway.url.href, BOTGATE_BOT_ID: bot.botId, BOTGATE_TOKEN: bot.token },
+  };
 }
 
 describe("botgate bot play/run: feedback for a new user", () => {
   it("plays three fast house matches: a line per hand, a summary, what next", async () => {
-    const env = await botEnv("first-hour-fast");
+    const { env } = await botEnv("first-hour-fast");
     const run = await runCli(["bot", "play", "--house", "--fast", "--matches", "3"], env, {
       timeoutMs: 110_000,
     });
@@ -68,7 +71,7 @@ describe("botgate bot play/run: feedback for a new user", () => {
   });
 
   it("prints each bot error once with the bot file's frame, counts them, and keeps playing", async () => {
-    const env = await botEnv("first-hour-throwing");
+    const { env } = await botEnv("first-hour-throwing");
     const args = ["bot", "play", "--house", "--fast", "--opponent", "house-calling-station"];
     const run = await runCli([...args, "--bot", THROWING], env, { timeoutMs: 110_000 });
     expect(run.code, run.stdout).toBe(0);
@@ -92,7 +95,7 @@ describe("botgate bot play/run: feedback for a new user", () => {
   });
 
   it("--strict stops at the first bot error with exit 1", async () => {
-    const env = await botEnv("first-hour-strict");
+    const { env } = await botEnv("first-hour-strict");
     const run = await runCli(
       ["bot", "play", "--house", "--fast", "--strict", "--bot", THROWING],
       env,
@@ -106,7 +109,7 @@ describe("botgate bot play/run: feedback for a new user", () => {
   });
 
   it("names the file and line of a bot that does not load, and a file that is missing", async () => {
-    const env = await botEnv("first-hour-broken");
+    const { env } = await botEnv("first-hour-broken");
     const dir = mkdtempSync(join(tmpdir(), "botgate-broken-"));
     const broken = join(dir, "broken-bot.ts");
     writeFileSync(
@@ -126,23 +129,38 @@ describe("botgate bot play/run: feedback for a new user", () => {
     expect(missing.stdout).not.toContain("node:internal");
   });
 
-  it("Ctrl-C stops a match in play, says it is left to resume, and exits 130", async () => {
-    const env = await botEnv("first-hour-interrupted");
-    // Not --fast: the house bot thinks, so the match is surely still in play at the interrupt.
-    const args = ["bot", "play", "--house", "--opponent", "house-calling-station"];
-    const run = startCli([...args, "--bot", CALLING_STATION], env);
+  it("Ctrl-C stops a match in play (exit 130, left to resume); the next `bot play` resumes it apart", async () => {
+    const { bot, env } = await botEnv("first-hour-interrupted");
+    const run = startCli(["bot", "run", CALLING_STATION], env);
+    await run.waitFor(/^Waiting for a match/m);
+    // A short match whose house bot thinks, so it is surely in play at the interrupt.
+    const dispatched = await api(gateway, "POST", "/api/matches", {
+      body: {
+        bots: [bot.botId, "house-calling-station"],
+        config: { hand_cap: 4, house_think_ms: 200 },
+      },
+    });
+    const matchId = (dispatched.body as { match_id: string }).match_id;
     await run.waitFor(/^ {2}hand +1 /m, 60_000);
     run.kill("SIGINT");
     expect(await run.exited(15_000)).toBe(130);
     expect(run.output()).toMatch(/^Stopped \(interrupted\)\.$/m);
-    expect(run.output()).toMatch(
-      /^Left [0-9a-f-]{36} running on the gateway: run the bot again within 30 s to resume it, else its seat forfeits\.$/m,
+    expect(run.output()).toContain(
+      `Left ${matchId} running on the gateway: run the bot again within 30 s to resume it, else its seat forfeits.`,
     );
     expect(run.output()).not.toContain("What next");
+    // Within the grace: the next run resumes that match, shown apart from its own count.
+    const again = await runCli(["bot", "play", "--house", "--fast"], env, { timeoutMs: 110_000 });
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain(`Resuming match ${matchId}, left by an earlier run.`);
+    expect(again.stdout).toMatch(/^Resumed match over: you (won|lost|drew) /m);
+    expect(again.stdout).toMatch(/^Match 1 of 1 over: you (won|lost|drew) /m);
+    expect(again.stdout).toMatch(/^Played 2 matches /m);
+    expect(again.stdout).not.toMatch(/Match 2 of 1|seat \d/);
   });
 
   it("`bot run` says how to get a match once it is in the lobby", async () => {
-    const env = await botEnv("first-hour-waiting");
+    const { env } = await botEnv("first-hour-waiting");
     const run = startCli(["bot", "run", CALLING_STATION], env);
     await run.waitFor(
       /^Waiting for a match \(Ctrl-C stops\)\..*botgate bot play --house --fast --bot FILE$/m,

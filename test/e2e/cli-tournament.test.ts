@@ -40,6 +40,7 @@ describe("botgate tournament commands", () => {
         "--rated",
         "--match-config",
         JSON.stringify(SHORT_MATCH),
+        "--json",
       ],
       admin,
     );
@@ -75,17 +76,24 @@ describe("botgate tournament commands", () => {
     const show = await runCli(["tournaments", "show", id], admin);
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/^cli cup \(round_robin\) — completed\n/);
-    const list = await runCli(["tournaments", "list"], admin);
+    const list = await runCli(["tournaments", "list", "--json"], admin);
     expect(JSON.parse(list.stdout).tournaments[0].id).toBe(id);
+    const listed = await runCli(["tournaments", "list"], admin);
+    expect(listed.stdout).toMatch(/^ID +NAME +FORMAT +STATUS +STARTS\n/);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}  cli cup +round_robin +completed `, "m"));
     const again = await runCli(["tournaments", "start", id], admin);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain("TOURNAMENT_STARTED");
     const cancel = await runCli(["tournaments", "cancel", id], admin);
     expect(cancel.code).toBe(1);
     expect(cancel.stdout).toContain("TOURNAMENT_FINISHED");
-    const board = await runCli(["leaderboard"], { BOTGATE_URL: gateway.url.href });
+    const board = await runCli(["leaderboard", "--json"], { BOTGATE_URL: gateway.url.href });
     expect(board.code).toBe(0);
     expect(JSON.parse(board.stdout).entries.length).toBeGreaterThan(0);
+    const table = await runCli(["leaderboard"], { BOTGATE_URL: gateway.url.href });
+    expect(table.stdout).toMatch(
+      /^RANK +BOT +RATING +W-D-L +MATCHES\n1 +cli-cup-\d-\d+ +[\d.]+ +\d+-\d+-\d+ +\d+$/m,
+    );
     const usage = await runCli(["tournaments", "create", "--name", "x"], admin);
     expect(usage.code).toBe(2);
   });

@@ -13,7 +13,15 @@ export type Tables = Record<string, Row[]>;
 
 /** One object to snapshot: its binding and its name. */
 export interface ObjectRef {
-  binding: "BOT" | "MATCH" | "MATCHMAKER" | "CHANNEL" | "INBOX" | "OPERATOR_HUB" | "TOURNAMENT";
+  binding:
+    | "BOT"
+    | "MATCH"
+    | "MATCHMAKER"
+    | "CHANNEL"
+    | "INBOX"
+    | "OPERATOR_HUB"
+    | "TOURNAMENT"
+    | "SLED";
   name: string;
 }
 
@@ -27,14 +35,19 @@ export interface Snapshot {
  * stamp any authenticated request may refresh), the schedule tables behind each object's
  * one alarm, the match's memo of the time its alarm is armed for, a seat's rolling window
  * of message receive times (every frame of the seat's own verified socket moves it; the
- * violations counted from it are compared), and a channel's presence batching (the paths
+ * violations counted from it are compared), a sled uplink's last frame time (its heartbeats
+ * move it), and a channel's presence batching (the paths
  * changed since the last broadcast and the count of broadcasts; who is present is
  * compared).
  */
 export const BOOKKEEPING = {
   d1Columns: { tokens: ["last_used_at"] } as Record<string, string[]>,
   objectTables: ["schedule", "presence_dirty", "presence_version"],
-  objectColumns: { meta: ["armed_at"], seats: ["rate_times"] } as Record<string, string[]>,
+  objectColumns: {
+    meta: ["armed_at"],
+    seats: ["rate_times"],
+    uplink: ["last_frame_at"],
+  } as Record<string, string[]>,
 };
 
 /** The part of the D1 binding the snapshot uses (the harness hands it over untyped). */

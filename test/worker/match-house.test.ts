@@ -248,6 +248,7 @@ describe("spectators", () => {
         "round_result",
         "round_start",
         "spectator_hello",
+        "spectator_turn",
         "turn_result",
       ].sort(),
     );
@@ -255,6 +256,18 @@ describe("spectators", () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     for (const frame of watcher.frames.filter((f) => f.type === "round_start")) {
       expect(frame.state).not.toHaveProperty("your_hole_cards");
+    }
+    // Every turn_result follows the spectator_turn of its seat (whose clock was running).
+    let acting: Record<string, unknown> | null = null;
+    for (const frame of watcher.frames) {
+      if (frame.type === "spectator_turn") {
+        expect(frame).toMatchObject({ seat: expect.any(Number), timeout_ms: 5000 });
+        expect(frame.deadline_ts).toBeGreaterThan(Date.parse(String(frame.server_ts)) - 1);
+        acting = frame;
+      } else if (frame.type === "turn_result") {
+        expect(acting?.seat).toBe(frame.seat);
+        acting = null;
+      }
     }
     for (const frame of watcher.frames.filter((f) => f.type === "round_result")) {
       const result = frame.result as {

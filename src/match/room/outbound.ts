@@ -1,7 +1,8 @@
 /**
  * The outbound side of the room: the per-seat queue (frames leave in order once due, the
  * jittered `turn_result` copies behind the actor's own, §5.4.4), `seq` stamping, the
- * `turn_request` clock, the spectator stream, error frames and closes.
+ * `turn_request` clock, the spectator stream (with `spectator_turn` as a clock starts), error
+ * frames and closes.
  */
 import {
   CloseCode,
@@ -14,7 +15,7 @@ import {
 } from "../../protocol/bot-frames.ts";
 import { closingError, stamp, turnRequest } from "../frames.ts";
 import type { ForfeitReason } from "../results.ts";
-import type { OutboxKind, OutboxRow, SeatRow } from "../store.ts";
+import type { OutboxKind, OutboxRow, SeatRow, TurnRow } from "../store.ts";
 import { RoomCore } from "./core.ts";
 import type { Conn } from "./types.ts";
 
@@ -68,13 +69,31 @@ export abstract class RoomOutbound extends RoomCore {
     if (turn.sent_at === null) {
       const deadline = turn.paused_remaining === null ? now + turn.timeout_ms : null;
       this.store.updateTurn(seat.seat, { sent_at: now, deadline });
-      if (deadline !== null) this.store.schedule(`turn:${seat.seat}`, deadline);
+      if (deadline !== null) {
+        this.store.schedule(`turn:${seat.seat}`, deadline);
+        this.announceTurn(turn, deadline, now);
+      }
       turn = { ...turn, sent_at: now, deadline };
     }
     if (!conn || turn.deadline === null) return;
     if (turn.first_sent_at === null) this.store.updateTurn(seat.seat, { first_sent_at: now });
     const frame = turnRequest(this.metaRow().match_id, { ...turn, deadline: turn.deadline }, now);
     this.sendGame(conn, seat.seat, frame, now);
+  }
+
+  /** Tells the spectators whose clock is running (`spectator_turn`). */
+  protected announceTurn(turn: TurnRow, deadline: number, now: number): void {
+    this.broadcastSpectators(
+      {
+        type: "spectator_turn",
+        match_id: this.metaRow().match_id,
+        seat: turn.seat,
+        hand_number: turn.hand_number,
+        timeout_ms: turn.timeout_ms,
+        deadline_ts: deadline,
+      },
+      now,
+    );
   }
 
   /** Stamps a game frame with the seat's next `seq` and queues the write. */

@@ -45,6 +45,7 @@ export abstract class RoomTurns extends RoomConnections {
       const deadline = now + turn.timeout_ms;
       this.store.insertTurn({ ...turn, sent_at: now, first_sent_at: now, deadline });
       this.store.schedule(`turn:${seatNo}`, deadline);
+      this.announceTurn(turn, deadline, now);
       this.store.schedule(`house:${seatNo}`, now + meta.config.house_think_ms);
       return;
     }
