@@ -64,7 +64,9 @@ describe("botgate bot play/run: feedback for a new user", () => {
     }
     expect(run.stdout).toMatch(/^Played 3 matches \(\d+ hands\) in \d+\.\d s: \d won, \d lost/m);
     expect(run.stdout).toContain("Bot errors: none.");
-    expect(run.stdout).toMatch(/^What next:\n {2}write your own bot:/m);
+    expect(run.stdout).toMatch(
+      /^What next:\n {2}a bot project of your own: botgate init bot my-bot/m,
+    );
     // Compact: no per-action narration unless --verbose.
     expect(run.stdout).not.toContain("your turn");
     console.log(`three fast house matches: ${/in (\d+\.\d) s/.exec(run.stdout)?.[1]} s`);
