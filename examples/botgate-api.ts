@@ -501,8 +501,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The admin's read-only view of a match
-         * @description The admin token comes as `Sec-WebSocket-Protocol: botgate-admin, <token>` or `?token=`. Every refusal finishes the upgrade and closes with a code (bot protocol §4, §5.12): 4001 `auth_failed`, 4002 `match_not_found`, 1008 over the per-IP connect limit, 1011 when the match cannot be reached.
+         * A read-only view of a match (admin, or an operator token with operator.read)
+         * @description The admin token, or an operator token holding `operator.read`, comes as `Sec-WebSocket-Protocol: botgate-admin, <token>` or `?token=`. Every refusal finishes the upgrade and closes with a code (bot protocol §4, §5.12): 4001 `auth_failed`, 4002 `match_not_found`, 1008 over the per-IP connect limit, 1011 when the match cannot be reached.
          */
         get: operations["spectateMatch"];
         put?: never;

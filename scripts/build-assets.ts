@@ -1,6 +1,7 @@
 /**
  * Builds `public/`, the Worker's static assets directory (wrangler.toml `[assets]`): the
- * browser sources of `web/` as they are, plus the files vendored from npm packages. Run by
+ * browser sources of `web/` as they are, the files vendored from npm packages and the web
+ * console's bundle (esbuild, from src/console; docs/console.md). Run by
  * `npm start`, `npm run dev`, `npm run build` and the test config, so it never goes stale;
  * `public/` is not committed. Layout and how to add to it: docs/http-api.md.
  */
@@ -8,7 +9,12 @@ import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { buildSync } from "esbuild";
+
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** The console's bundle under public/ (its page, web/console/index.html, loads it). */
+export const CONSOLE_BUNDLE = "console/app.js";
 
 /** Files taken from npm packages: `[source under node_modules, destination under public]`. */
 const VENDORED: readonly [string, string][] = [
@@ -27,6 +33,18 @@ export function buildAssets(root: string = ROOT): void {
     mkdirSync(dirname(join(out, to)), { recursive: true });
     cpSync(join(root, "node_modules", from), join(out, to));
   }
+  buildSync({
+    entryPoints: [join(root, "src/console/main.tsx")],
+    outfile: join(out, CONSOLE_BUNDLE),
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    legalComments: "eof",
+    logLevel: "warning",
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) buildAssets();

@@ -118,6 +118,7 @@ console.log(`
 │ dev bot "${DEV_BOT_NAME}": ${botId}
 │ bot token (${reused ? "the same as last start" : "new; revokes the one printed last time"}): ${token}
 │ lobby socket: ${ORIGIN.replace("http", "ws")}/ws/external/bot/${botId}
+│ web console: ${ORIGIN}/  (sign in with the admin token)
 │ HTTP API reference: ${ORIGIN}/docs/api  (the document: ${ORIGIN}/openapi.json)
 │
 │ In another terminal, play three fast matches against a house bot:

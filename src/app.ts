@@ -77,12 +77,20 @@ app.get(
   async (c) => c.json(await apiDocument(app)),
 );
 
-// No route: a GET or HEAD may be a static asset (public/, wrangler.toml [assets]); a miss
-// there, and any other method, is the 404 envelope.
+/** `/` and every `/console/...` path are the web console's one page (docs/console.md). */
+const CONSOLE_PATH = /^\/(?:console(?:\/.*)?)?$/;
+
+// No route: a GET or HEAD may be a static asset (public/, wrangler.toml [assets]) or a page
+// of the console (its router reads the path in the browser); a miss there, and any other
+// method, is the 404 envelope.
 app.notFound(async (c) => {
   if (c.req.method === "GET" || c.req.method === "HEAD") {
     const asset = await c.env.ASSETS.fetch(c.req.raw);
     if (asset.status !== 404) return asset;
+    if (CONSOLE_PATH.test(new URL(c.req.url).pathname)) {
+      const page = new URL("/console/", c.req.url);
+      return c.env.ASSETS.fetch(new Request(page, { method: c.req.method }));
+    }
   }
   return c.json(
     {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as v from "valibot";
-import { requireAdmin } from "../http/auth.ts";
+import { requireAdmin, requireOperator } from "../http/auth.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
@@ -8,7 +8,7 @@ import { IsoTimestamp } from "../lib/time.ts";
 import { MatchConfigInputSchema, MatchConfigSchema } from "../match/config.ts";
 import { DISPATCH_ERRORS, dispatchMatch } from "../match/dispatch.ts";
 import { DispatchResultSchema } from "../match/dispatched.ts";
-import { HandRecordSchema } from "../match/store.ts";
+import { HandRecordSchema } from "../match/hand-history.ts";
 import { BotKindSchema } from "../registry/bots.ts";
 
 const CreateMatchSchema = v.strictObject({
@@ -77,11 +77,16 @@ async function requireMatch(db: D1Database, id: string): Promise<MatchRow> {
   return row;
 }
 
-/** `/api/matches` (admin): create matches, read their records and hand histories. */
+/**
+ * `/api/matches`: the admin creates matches; the admin or an operator token with
+ * `operator.read` reads their records and hand histories (every path under the prefix needs
+ * one of the two).
+ */
 export const matchRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
+  .use(requireOperator("operator.read"))
   .post(
     "/",
+    requireAdmin,
     route({
       id: "createMatch",
       summary: "Create a match between two bots",
@@ -109,7 +114,7 @@ export const matchRoutes = new Hono<AppEnv>()
       id: "getMatch",
       summary: "Read a match: status, config, participants, result",
       tag: "Matches",
-      auth: "admin",
+      auth: ["admin", "operatorToken"],
       params: { id: MATCH_ID_PARAM },
       responses: { 200: { description: "The match record", body: MatchRecordSchema } },
       errors: { 400: ["MATCH_NOT_FOUND"] },
@@ -143,7 +148,7 @@ export const matchRoutes = new Hono<AppEnv>()
       summary: "A match's hand histories",
       description: "Completed hands only, read from the match object.",
       tag: "Matches",
-      auth: "admin",
+      auth: ["admin", "operatorToken"],
       params: { id: MATCH_ID_PARAM },
       responses: {
         200: {

@@ -51,7 +51,7 @@ const SECURITY_SCHEMES = {
     scheme: "bearer",
     bearerFormat: "bgop_ + 32 base62",
     description:
-      "An operator token (docs/operator-gateway.md), minted by the admin with `POST /api/operators/tokens`. It is the credential of the operator gateway's `connect` frame on `/ws/operator`, not of an HTTP route.",
+      "An operator token (docs/operator-gateway.md), minted by the admin with `POST /api/operators/tokens`. It is the credential of the operator gateway's `connect` frame on `/ws/operator`; with `operator.read` it also reads match records and hand histories (the web console, docs/console.md).",
   },
   agentSignature: {
     type: "apiKey",

@@ -1,8 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { timingSafeEqualText } from "../lib/crypto";
 import { log } from "../lib/log";
-import type { Scope } from "../operators/scopes";
-import { holds } from "../operators/scopes";
+import { holds, type Scope } from "../operators/scopes";
 import { verifyOperatorToken } from "../registry/operator-tokens";
 import { isBotTokenShaped, verifyBotToken } from "../registry/tokens";
 import type { AppEnv } from "./context";
@@ -43,21 +42,33 @@ export const requireBotToken = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * Operator routes (docs/sleds.md): the `ADMIN_TOKEN` (label `admin`), or an operator token
- * whose scopes hold `scope` (label: the token's name). Anything else is the same 401.
+ * Who `presented` is as an operator holding `scope`: the `ADMIN_TOKEN` (label `admin`), or
+ * an unrevoked operator token whose scopes hold `scope` (label: the token's name); else null.
+ */
+export async function operatorCredential(
+  env: { ADMIN_TOKEN?: string; DB: D1Database },
+  presented: string,
+  scope: Scope,
+): Promise<{ label: string; tokenId: string | null } | null> {
+  if (isBotTokenShaped(presented)) return null;
+  const expected = env.ADMIN_TOKEN;
+  if (expected && (await timingSafeEqualText(presented, expected))) {
+    return { label: "admin", tokenId: null };
+  }
+  const token = await verifyOperatorToken(env.DB, presented);
+  return token && holds(token.scopes, scope) ? { label: token.name, tokenId: token.id } : null;
+}
+
+/**
+ * Operator routes (docs/sleds.md; the match reads, docs/match.md): the `ADMIN_TOKEN` or an
+ * operator token holding `scope` (`operatorCredential`). Anything else is the same 401.
  */
 export function requireOperator(scope: Scope) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const presented = bearerCredential(c.req.header("authorization"));
-    if (!presented || isBotTokenShaped(presented)) throw unauthorized();
-    const expected = c.env.ADMIN_TOKEN;
-    if (expected && (await timingSafeEqualText(presented, expected))) {
-      c.set("operator", { label: "admin", tokenId: null });
-      return next();
-    }
-    const token = await verifyOperatorToken(c.env.DB, presented);
-    if (!token || !holds(token.scopes, scope)) throw unauthorized();
-    c.set("operator", { label: token.name, tokenId: token.id });
+    const operator = presented ? await operatorCredential(c.env, presented, scope) : null;
+    if (!operator) throw unauthorized();
+    c.set("operator", operator);
     await next();
   });
 }

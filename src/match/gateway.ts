@@ -4,10 +4,10 @@
  * internal header. Every refusal finishes the upgrade and closes with the code.
  */
 import { Hono } from "hono";
+import { operatorCredential } from "../http/auth.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
-import { timingSafeEqualText } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
 import { CloseCode, CloseReason } from "../protocol/bot-frames.ts";
 import { verifyBotToken } from "../registry/tokens.ts";
@@ -65,8 +65,8 @@ export const matchSocketRoutes = new Hono<AppEnv>()
     "/ws/match/:match_id/spectate",
     route({
       id: "spectateMatch",
-      summary: "The admin's read-only view of a match",
-      description: `The admin token comes as \`Sec-WebSocket-Protocol: botgate-admin, <token>\` or \`?token=\`. ${REFUSALS}`,
+      summary: "A read-only view of a match (admin, or an operator token with operator.read)",
+      description: `The admin token, or an operator token holding \`operator.read\`, comes as \`Sec-WebSocket-Protocol: botgate-admin, <token>\` or \`?token=\`. ${REFUSALS}`,
       tag: "WebSockets",
       auth: "public",
       upgrade: true,
@@ -85,8 +85,7 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       const credential = offer.credential ?? new URL(request.url).searchParams.get("token");
       const matchId = c.req.param("match_id");
       if (!MATCH_ID.test(matchId)) return refuseUpgrade(CloseCode.matchNotFound, protocol);
-      const expected = c.env.ADMIN_TOKEN;
-      if (!credential || !expected || !(await timingSafeEqualText(credential, expected))) {
+      if (!credential || !(await operatorCredential(c.env, credential, "operator.read"))) {
         return refuseUpgrade(CloseCode.authFailed, protocol);
       }
       return forward(c.env, request, matchId, {

@@ -322,10 +322,23 @@ export interface SpectatorRoundStartFrame extends Envelope {
   state: Omit<RoundStartState, "your_hole_cards">;
 }
 
+/**
+ * Whose turn it is (our extension): sent when a seat's `turn_request` leaves the server (a
+ * house seat: when its turn opens), with the clock the seat was given.
+ */
+export interface SpectatorTurnFrame extends Envelope {
+  type: "spectator_turn";
+  seat: number;
+  hand_number: number;
+  timeout_ms: number;
+  deadline_ts: number;
+}
+
 export type SpectatorFrame =
   | SpectatorHelloFrame
   | SpectatorMatchStartFrame
   | SpectatorRoundStartFrame
+  | SpectatorTurnFrame
   | TurnResultFrame
   | PhaseChangeFrame
   | RoundResultFrame

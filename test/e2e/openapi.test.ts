@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES_PATH, renderApiTypes } from "../../scripts/openapi-types.ts";
+import { launchChromium } from "../harness/browser.ts";
 import { startScript } from "../harness/cli.ts";
 import { type Gateway, startGateway } from "../harness/gateway.ts";
 
@@ -68,19 +69,7 @@ describe("examples/http-api.ts (openapi-fetch over the generated types)", () => 
 describe("/docs/api", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -12,6 +12,7 @@ import { matchFloodGroup, matchPlayGroup } from "./cases/match-play.ts";
 import { mcpGroup } from "./cases/mcp.ts";
 import { openApiGroup } from "./cases/openapi.ts";
 import { operatorGroup } from "./cases/operator.ts";
+import { sledMcpGroup, sledUplinkGroup } from "./cases/sled.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
@@ -27,6 +28,8 @@ export const GROUPS: readonly AnyGroup[] = [
   inboxGroup,
   mcpGroup,
   operatorGroup,
+  sledUplinkGroup,
+  sledMcpGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */

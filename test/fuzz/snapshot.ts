@@ -3,7 +3,8 @@
  * table of the registry, and the SQLite tables of the Durable Objects under attack (read
  * through the harness's storage handle, the way an operator would look). Timer bookkeeping
  * is left out by name (see `BOOKKEEPING`): it moves whenever a socket opens, which is not
- * a change of data.
+ * a change of data. A match's state document (`match_state.doc`) is split into the tables
+ * it stands for (meta, seats, turns, schedule, outbox), so the same rules apply to it.
  */
 import type { Gateway } from "../harness/gateway.ts";
 
@@ -13,7 +14,15 @@ export type Tables = Record<string, Row[]>;
 
 /** One object to snapshot: its binding and its name. */
 export interface ObjectRef {
-  binding: "BOT" | "MATCH" | "MATCHMAKER" | "CHANNEL" | "INBOX" | "OPERATOR_HUB" | "TOURNAMENT";
+  binding:
+    | "BOT"
+    | "MATCH"
+    | "MATCHMAKER"
+    | "CHANNEL"
+    | "INBOX"
+    | "OPERATOR_HUB"
+    | "TOURNAMENT"
+    | "SLED";
   name: string;
 }
 
@@ -27,14 +36,19 @@ export interface Snapshot {
  * stamp any authenticated request may refresh), the schedule tables behind each object's
  * one alarm, the match's memo of the time its alarm is armed for, a seat's rolling window
  * of message receive times (every frame of the seat's own verified socket moves it; the
- * violations counted from it are compared), and a channel's presence batching (the paths
+ * violations counted from it are compared), a sled uplink's last frame time (its heartbeats
+ * move it), and a channel's presence batching (the paths
  * changed since the last broadcast and the count of broadcasts; who is present is
  * compared).
  */
 export const BOOKKEEPING = {
   d1Columns: { tokens: ["last_used_at"] } as Record<string, string[]>,
   objectTables: ["schedule", "presence_dirty", "presence_version"],
-  objectColumns: { meta: ["armed_at"], seats: ["rate_times"] } as Record<string, string[]>,
+  objectColumns: {
+    meta: ["armed_at"],
+    seats: ["rate_times"],
+    uplink: ["last_frame_at"],
+  } as Record<string, string[]>,
 };
 
 /** The part of the D1 binding the snapshot uses (the harness hands it over untyped). */
@@ -74,10 +88,29 @@ async function snapshotObject(gateway: Gateway, ref: ObjectRef): Promise<Tables>
     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
   );
   const out: Tables = {};
-  for (const { name } of tables) {
-    if (SKIP_TABLE.test(name) || BOOKKEEPING.objectTables.includes(name)) continue;
-    const rows: Row[] = await sql.exec(`SELECT * FROM "${name}"`);
+  const put = (name: string, rows: Row[]) => {
+    if (BOOKKEEPING.objectTables.includes(name)) return;
     out[name] = stable(rows, BOOKKEEPING.objectColumns[name]);
+  };
+  for (const { name } of tables) {
+    if (SKIP_TABLE.test(name)) continue;
+    const rows: Row[] = await sql.exec(`SELECT * FROM "${name}"`);
+    if (name === "match_state") {
+      // The match keeps its state as one document: compared part by part, as tables.
+      for (const row of rows) {
+        const { doc, ...columns } = row;
+        const parts = JSON.parse(String(doc)) as Record<string, unknown>;
+        put(name, [columns]);
+        put("meta", [{ ...(parts.meta as Row), outbox_id: parts.outbox_id }]);
+        put(
+          "schedule",
+          Object.entries(parts.schedule as Row).map(([key, due]) => ({ key, due })),
+        );
+        for (const part of ["seats", "turns", "outbox"]) put(part, parts[part] as Row[]);
+      }
+      continue;
+    }
+    put(name, rows);
   }
   return out;
 }

@@ -41,6 +41,7 @@ export const FUZZ_VARS: Record<string, string> = {
   AGENT_RATE_BURST: "200",
   WS_CONNECTS_PER_IP_PER_MINUTE: "30",
   OPERATOR_HANDSHAKE_TIMEOUT_MS: "2000",
+  SLED_IDENTITY_TIMEOUT_MS: "2000",
   SERVER_ADMINS: "fuzzroot",
 };
 

@@ -11,10 +11,10 @@ import {
   connectSeat,
   type Frame,
   fireAlarm,
-  inspect,
   newBot,
   newMatch,
   playPassively,
+  stored,
   TestSocket,
   twoBotMatch,
 } from "./match-harness";
@@ -88,11 +88,7 @@ describe("house bots", () => {
     const socket = await connectSeat(match, 1, remote.token);
     await socket.nextOf("round_start");
     // Seat 0 (house) deals and acts first; it waits for its think time.
-    const [house] = await inspect<{ key: string }>(
-      match.match_id,
-      "SELECT key FROM schedule WHERE key = 'house:0'",
-    );
-    expect(house?.key).toBe("house:0");
+    expect(Object.keys((await stored(match.match_id)).schedule)).toContain("house:0");
     await new Promise((r) => setTimeout(r, 50));
     expect(socket.unread).toEqual([]);
     expect(await fireAlarm(match.match_id)).toBe(true);
@@ -248,6 +244,7 @@ describe("spectators", () => {
         "round_result",
         "round_start",
         "spectator_hello",
+        "spectator_turn",
         "turn_result",
       ].sort(),
     );
@@ -255,6 +252,18 @@ describe("spectators", () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     for (const frame of watcher.frames.filter((f) => f.type === "round_start")) {
       expect(frame.state).not.toHaveProperty("your_hole_cards");
+    }
+    // Every turn_result follows the spectator_turn of its seat (whose clock was running).
+    let acting: Record<string, unknown> | null = null;
+    for (const frame of watcher.frames) {
+      if (frame.type === "spectator_turn") {
+        expect(frame).toMatchObject({ seat: expect.any(Number), timeout_ms: 5000 });
+        expect(frame.deadline_ts).toBeGreaterThan(Date.parse(String(frame.server_ts)) - 1);
+        acting = frame;
+      } else if (frame.type === "turn_result") {
+        expect(acting?.seat).toBe(frame.seat);
+        acting = null;
+      }
     }
     for (const frame of watcher.frames.filter((f) => f.type === "round_result")) {
       const result = frame.result as {

@@ -1,7 +1,8 @@
 /**
  * The outbound side of the room: the per-seat queue (frames leave in order once due, the
  * jittered `turn_result` copies behind the actor's own, §5.4.4), `seq` stamping, the
- * `turn_request` clock, the spectator stream, error frames and closes.
+ * `turn_request` clock, the spectator stream (with `spectator_turn` as a clock starts), error
+ * frames and closes.
  */
 import {
   CloseCode,
@@ -14,7 +15,7 @@ import {
 } from "../../protocol/bot-frames.ts";
 import { closingError, stamp, turnRequest } from "../frames.ts";
 import type { ForfeitReason } from "../results.ts";
-import type { OutboxKind, OutboxRow, SeatRow } from "../store.ts";
+import type { OutboxKind, OutboxRow, SeatRow, TurnRow } from "../state.ts";
 import { RoomCore } from "./core.ts";
 import type { Conn } from "./types.ts";
 
@@ -43,17 +44,12 @@ export abstract class RoomOutbound extends RoomCore {
     const seat = this.store.seat(row.seat);
     const conn = this.liveConn(seat);
     if (row.kind === "turn_request") {
-      this.deliverTurn(
-        seat,
-        conn,
-        (JSON.parse(row.body) as { request_id: string }).request_id,
-        now,
-      );
+      this.deliverTurn(seat, conn, (row.body as { request_id: string }).request_id, now);
       return;
     }
     // A seat that is away misses the frame: there is no replay on reconnect (§5.9).
     if (!conn) return;
-    this.sendGame(conn, seat.seat, JSON.parse(row.body) as Unstamped<GameFrame>, now);
+    this.sendGame(conn, seat.seat, row.body as Unstamped<GameFrame>, now);
     if (row.kind === "match_end") this.closeConn(conn, CloseCode.normal, now);
   }
 
@@ -68,13 +64,31 @@ export abstract class RoomOutbound extends RoomCore {
     if (turn.sent_at === null) {
       const deadline = turn.paused_remaining === null ? now + turn.timeout_ms : null;
       this.store.updateTurn(seat.seat, { sent_at: now, deadline });
-      if (deadline !== null) this.store.schedule(`turn:${seat.seat}`, deadline);
+      if (deadline !== null) {
+        this.store.schedule(`turn:${seat.seat}`, deadline);
+        this.announceTurn(turn, deadline, now);
+      }
       turn = { ...turn, sent_at: now, deadline };
     }
     if (!conn || turn.deadline === null) return;
     if (turn.first_sent_at === null) this.store.updateTurn(seat.seat, { first_sent_at: now });
     const frame = turnRequest(this.metaRow().match_id, { ...turn, deadline: turn.deadline }, now);
     this.sendGame(conn, seat.seat, frame, now);
+  }
+
+  /** Tells the spectators whose clock is running (`spectator_turn`). */
+  protected announceTurn(turn: TurnRow, deadline: number, now: number): void {
+    this.broadcastSpectators(
+      {
+        type: "spectator_turn",
+        match_id: this.metaRow().match_id,
+        seat: turn.seat,
+        hand_number: turn.hand_number,
+        timeout_ms: turn.timeout_ms,
+        deadline_ts: deadline,
+      },
+      now,
+    );
   }
 
   /** Stamps a game frame with the seat's next `seq` and queues the write. */
@@ -90,14 +104,14 @@ export abstract class RoomOutbound extends RoomCore {
     frame: Unstamped<GameFrame>,
     kind: "frame" | "match_end" = "frame",
   ): void {
-    this.queue(seat, dueAt, kind, JSON.stringify(frame));
+    this.queue(seat, dueAt, kind, frame);
   }
 
   /**
    * A frame for a remote seat: sent in this step when it is due and nothing is queued ahead
    * of it for that seat, else queued behind the seat's frames (§5.4.4).
    */
-  protected queue(seat: number, dueAt: number, kind: OutboxKind, body: string): void {
+  protected queue(seat: number, dueAt: number, kind: OutboxKind, body: unknown): void {
     const now = this.host.now();
     if (dueAt <= now && !this.store.hasQueued(seat)) {
       this.deliver({ id: 0, seat, due_at: dueAt, kind, body }, now);

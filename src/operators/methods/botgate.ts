@@ -1,7 +1,8 @@
 /**
  * botgate's own methods (`botgate.*`): live and recent matches with their seats, hand
- * counts and spectate paths, and the bots with their lobby presence and rating; the
- * `botgate.match` event. Owns the `bot:` presence: rebuilt by asking each external bot's object.
+ * counts and spectate paths, the bots with their lobby presence and rating, the channels
+ * with their member counts; the `botgate.match` event. Owns the `bot:` presence: rebuilt by
+ * asking each external bot's object.
  */
 import * as v from "valibot";
 import { describeError, log } from "../../lib/log.ts";
@@ -165,6 +166,21 @@ export const botgateGroup: MethodGroup = {
             rating: ratingOf(ratings.get(bot.id)),
           })),
         };
+      },
+    }),
+    defineMethod({
+      name: "botgate.channels.list",
+      scope: "operator.read",
+      params: NoParams,
+      async handler(_params, ctx) {
+        // Members: the channel's ACL mirror in D1 (who may read a private channel; public
+        // channels list only the users added to them). Who is online comes from presence.
+        const { results } = await ctx.env.DB.prepare(
+          `SELECT c.name, c.visibility, c.topic,
+             (SELECT count(*) FROM agent_channel_members m WHERE m.channel = c.name) AS members
+           FROM agent_channels c ORDER BY c.name`,
+        ).all<{ name: string; visibility: string; topic: string; members: number }>();
+        return { channels: results };
       },
     }),
   ],

@@ -386,6 +386,64 @@ const ROUTES: Route[] = [
       valid: { status: 201 },
     },
   },
+  {
+    method: "POST",
+    path: "/api/sleds",
+    auth: "admin",
+    body: {
+      shape: {
+        fields: { project: { required: true, invalid: name(/^[a-z0-9][a-z0-9_-]{0,63}$/) } },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      // The fuzz project exists (setup): a valid body is the documented conflict.
+      base: (world) => ({ project: `fuzz-sled-${world.tag}` }),
+      valid: { status: 409, code: "SLED_EXISTS" },
+    },
+  },
+  { method: "GET", path: "/api/sleds", auth: "admin" },
+  {
+    method: "POST",
+    path: "/api/sleds/{project}/rotate",
+    auth: "admin",
+    params: () => ({ project: "fuzz-no-such-sled" }),
+    miss: { project: notFound("SLED_NOT_FOUND") },
+  },
+  {
+    method: "DELETE",
+    path: "/api/sleds/{project}",
+    auth: "admin",
+    params: () => ({ project: "fuzz-no-such-sled" }),
+    miss: { project: notFound("SLED_NOT_FOUND") },
+  },
+  {
+    method: "GET",
+    path: "/api/approvals/{id}",
+    auth: "admin",
+    params: () => ({ id: "fuzz-no-such-sled:none" }),
+    miss: { id: notFound("APPROVAL_NOT_FOUND") },
+  },
+  {
+    method: "POST",
+    path: "/api/approvals/{id}/resolve",
+    auth: "admin",
+    params: () => ({ id: "fuzz-no-such-sled:none" }),
+    miss: { id: notFound("APPROVAL_NOT_FOUND") },
+    body: {
+      shape: {
+        fields: {
+          decision: {
+            required: true,
+            invalid: [...Invalid.notString, '"allow"', '"DENY"', '""'],
+          },
+        },
+        strict: true,
+        maxBytes: MAX_BODY,
+      },
+      base: () => ({ decision: "deny" }),
+      valid: { status: 400, code: "APPROVAL_NOT_FOUND" },
+    },
+  },
   { method: "GET", path: "/api/operators/tokens", auth: "admin" },
   {
     method: "DELETE",
@@ -632,6 +690,8 @@ const COVERED_ELSEWHERE = [
   "GET /health", // the openapi group's neighbour: no input to attack
   "GET /openapi.json", // the openapi group
   "GET /api/channels", // `discovery-signatures` below
+  "POST /mcp/sleds/{project}", // the sled-mcp group
+  "GET /mcp/sleds/{project}", // the sled-mcp group (405: no stream)
 ];
 
 const cases: FixedCase<HttpState>[] = [
@@ -1160,6 +1220,8 @@ export const httpGroup = defineGroup<HttpState>({
   legitFlow:
     "the admin creates a bot, issues, lists, rotates and revokes its token; a new agent registers; anonymous discovery lists the public channel; the admin creates a tournament, the bot enters it, anyone reads it and the leaderboard, the admin cancels it",
   async setup(world) {
+    // The sled a valid `POST /api/sleds` body names (409 SLED_EXISTS); once per world.
+    await api(world.gateway, "POST", "/api/sleds", { body: { project: `fuzz-sled-${world.tag}` } });
     const created = await api(world.gateway, "POST", "/api/bots", {
       body: { name: `fuzz-system-${world.tag}-${Date.now()}`, owner: "system" },
     });

@@ -1,6 +1,7 @@
 /**
  * The API's description (docs/http-api.md): `GET /openapi.json` and the `/docs/api` reference
- * page with its static files (public/, served by the Worker from ASSETS). Any query, header
+ * page with its static files, and the web console (`/`, `/console/…`, docs/console.md): all
+ * of public/, served by the Worker from ASSETS. Any query, header
  * or credential gets the same document; any other method is the 404 envelope; odd, encoded
  * and climbing paths never reach a file outside public/ and never a 5xx.
  */
@@ -25,6 +26,9 @@ const ASSETS = [
   "/docs/api/swagger-ui-bundle.js",
   "/docs/api/swagger-ui.css",
 ];
+/** The console's page (every `/console/…` path and `/`) and its files. */
+const CONSOLE = "/console/";
+const CONSOLE_ASSETS = ["/console/app.js", "/console/console.css"];
 
 // Text only found in files outside public/ (config, package metadata, sources, secrets).
 const OUTSIDE_PUBLIC =
@@ -57,11 +61,15 @@ function checkStatic(ctx: Ctx, path: string, answer: UpgradeAnswer): void {
   }
   const where = `GET ${path.slice(0, 80)} → ${answer.status}`;
   if (answer.status === 307) {
-    // The asset router's canonical path: `/docs/api/` and `/docs/api.html` → `/docs/api`.
-    assert.equal(answer.headers.location, PAGE, where);
+    // The asset router's canonical path: `/docs/api/` and `/docs/api.html` → `/docs/api`,
+    // `/console` and `/console/index.html` → `/console/`.
+    assert.ok([PAGE, CONSOLE].includes(answer.headers.location ?? ""), where);
     return;
   }
   assert.equal(answer.status, 200, `${where}: ${answer.body.slice(0, 120)}`);
+  if (path === "/" || /^\/console\/(?!app\.js|console\.css)/.test(path)) {
+    assert.match(answer.body, /<div id="console">/, `${where}: not the console's page`);
+  }
   assert.ok(answer.headers["x-request-id"], `${where}: no request id`);
 }
 
@@ -98,10 +106,10 @@ const cases: FixedCase<OpenApiState>[] = [
   {
     id: "other-methods",
     input:
-      "POST, PUT, PATCH, DELETE and OPTIONS on `/openapi.json`, `/docs/api` and its files, with a JSON body and with a 70,000-byte one; HEAD on both",
+      "POST, PUT, PATCH, DELETE and OPTIONS on `/openapi.json`, `/docs/api` and its files, `/`, `/console/` and its files, with a JSON body and with a 70,000-byte one; HEAD on both pages and the document",
     expected: "404 NOT_FOUND (the envelope, never the file or a 405); HEAD: 200 with no body",
     async run(ctx) {
-      for (const path of ["/openapi.json", PAGE, ...ASSETS]) {
+      for (const path of ["/openapi.json", PAGE, ...ASSETS, "/", CONSOLE, ...CONSOLE_ASSETS]) {
         for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
           for (const body of ["{}", "x".repeat(70_000)]) {
             const answer = await get(
@@ -116,7 +124,7 @@ const cases: FixedCase<OpenApiState>[] = [
           }
         }
       }
-      for (const path of ["/openapi.json", PAGE]) {
+      for (const path of ["/openapi.json", PAGE, CONSOLE, "/console/matches/x"]) {
         const head = await get(ctx, "HEAD", path);
         assert.equal(head.status, 200, `HEAD ${path}`);
         assert.equal(head.body, "", `HEAD ${path} has a body`);
@@ -126,9 +134,9 @@ const cases: FixedCase<OpenApiState>[] = [
   {
     id: "odd-paths",
     input:
-      "`/openapi.json/`, upper case, `%00`, `;x`, `.bak`, `//openapi.json`, and under `/docs/api`: `..` and `%2e%2e` climbs to wrangler.toml and package.json, `%2f`, `//`, `%00`, a trailing slash, `_headers`, `/public/…`, `/web/…`, `/node_modules/…`, 5,000 characters, `%ZZ`",
+      "`/openapi.json/`, upper case, `%00`, `;x`, `.bak`, `//openapi.json`, and under `/docs/api` and `/console/`: `..` and `%2e%2e` climbs to wrangler.toml and package.json, `%2f`, `//`, `%00`, a trailing slash, `_headers`, `/public/…`, `/web/…`, `/src/…`, `/node_modules/…`, 5,000 characters, `%ZZ`",
     expected:
-      "404 NOT_FOUND, or the page / a file of public/ (200) or its canonical redirect to `/docs/api` (307); never a file outside public/",
+      "404 NOT_FOUND, or a page / a file of public/ (200; any other `/console/…` path is the console's page) or its canonical redirect to `/docs/api` or `/console/` (307); never a file outside public/",
     async run(ctx) {
       const probes: Array<[string, number]> = [
         ["/openapi.json/", 404],
@@ -157,6 +165,20 @@ const cases: FixedCase<OpenApiState>[] = [
         ["/docs/api/%ZZ", 404],
         ["/docs/api/./init.js", 200],
         ["/docs/x/../api", 200],
+        ["/", 200],
+        ["/console", 307],
+        ["/console/index.html", 307],
+        ["/console/matches/%3Cscript%3E", 200],
+        ["/console/bots/../../wrangler.toml", 404],
+        ["/console/%2e%2e/%2e%2e/package.json", 404],
+        ["/console/..%2f..%2fwrangler.toml", 200],
+        ["/console/app.js%00", 200],
+        [`/console/${"a".repeat(5000)}`, 200],
+        ["/console/%ZZ", 200],
+        ["/consolex", 404],
+        ["/public/console/app.js", 404],
+        ["/web/console/index.html", 404],
+        ["/src/console/main.tsx", 404],
       ];
       for (const [path, status] of probes) {
         const answer = await get(ctx, "GET", path);
@@ -173,11 +195,11 @@ const cases: FixedCase<OpenApiState>[] = [
 
 export const openApiGroup = defineGroup<OpenApiState>({
   id: "openapi",
-  entry: "/openapi.json, /docs/api",
+  entry: "/openapi.json, /docs/api, /, /console/…",
   ref: "docs/http-api.md",
   target: "the Worker and its static assets",
   legitFlow:
-    "the document is served unchanged and checks against itself; the reference page and its Swagger UI bundle load",
+    "the document is served unchanged and checks against itself; the reference page and its Swagger UI bundle load; a console deep link is the console page",
   async setup(world: World) {
     const first = await world.request("GET", "/openapi.json");
     assert.equal(first.status, 200);
@@ -189,9 +211,9 @@ export const openApiGroup = defineGroup<OpenApiState>({
     {
       id: "paths.random",
       input:
-        "seeded hostile and random segments appended to `/docs/api/`, `/docs/` and `/openapi.json/`, with GET and with POST",
+        "seeded hostile and random segments appended to `/docs/api/`, `/docs/`, `/openapi.json/` and `/console/`, with GET and with POST",
       outcomes: {
-        GET: "404 NOT_FOUND, or a file of public/ (200) or the redirect to `/docs/api` (307)",
+        GET: "404 NOT_FOUND, or a file of public/ or the console's page (200) or the redirect to `/docs/api` or `/console/` (307)",
         POST: "404 NOT_FOUND",
       },
       async run(ctx, count, record) {
@@ -201,7 +223,7 @@ export const openApiGroup = defineGroup<OpenApiState>({
             i % 2 === 0
               ? randomSegment(ctx.rng)
               : (HOSTILE_SEGMENTS[ctx.rng.int(0, HOSTILE_SEGMENTS.length - 1)] ?? "x");
-          for (const prefix of ["/docs/api/", "/docs/", "/openapi.json/"]) {
+          for (const prefix of ["/docs/api/", "/docs/", "/openapi.json/", CONSOLE]) {
             const path = `${prefix}${segment}`;
             ran += 1;
             try {
@@ -228,5 +250,8 @@ export const openApiGroup = defineGroup<OpenApiState>({
     const bundle = await world.request("GET", "/docs/api/swagger-ui-bundle.js");
     assert.equal(bundle.status, 200);
     assert.match(bundle.headers["content-type"] ?? "", /javascript/);
+    const deepLink = await world.request("GET", "/console/matches/x");
+    assert.equal(deepLink.status, 200);
+    assert.match(deepLink.body, /\/console\/app\.js/);
   },
 });

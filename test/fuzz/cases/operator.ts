@@ -940,6 +940,7 @@ export const operatorGroup = defineGroup<OperatorState>({
           ["botgate.matches.list", "read"],
           ["botgate.matches.get", "read"],
           ["botgate.bots.list", "read"],
+          ["botgate.channels.list", "read"],
           ["botgate.tournaments.list", "read"],
           ["botgate.tournaments.get", "read"],
           ["chat.send", "write"],
