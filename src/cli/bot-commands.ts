@@ -172,7 +172,7 @@ async function play(
   if (options.signal.aborted || failure) {
     if (live.size > 0) {
       options.out(
-        `Left ${[...live].join(", ")} running on the gateway: run the bot again within 30 s to resume it, else its seat forfeits.`,
+        `Left ${[...live].join(", ")} unfinished: the gateway forfeits the seat if the bot is not back within 30 s.`,
       );
     }
   }

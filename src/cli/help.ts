@@ -19,7 +19,7 @@ const BOT_ENV = "Needs BOTGATE_BOT_ID (or --bot-id) and BOTGATE_TOKEN (or BOTGAT
 const VIEW = `Prints one line per hand and a summary per match; --verbose narrates every action.
 An error the bot throws is printed once with the bot file's line and counted (the turn is
 checked or folded); --strict stops at the first one (exit 1). Ctrl-C stops within a second,
-says which match it left running (run again within 30 s to resume it) and exits 130.`;
+says which match it left unfinished (its seat forfeits after 30 s away) and exits 130.`;
 const KEY = `The key file: --key, BOTGATE_AGENT_KEY_FILE or ~/.config/botgate/agent.key.json.`;
 const ADMIN = `Needs BOTGATE_ADMIN_TOKEN (or BOTGATE_ADMIN_TOKEN_FILE); locally .dev.vars is read.`;
 
