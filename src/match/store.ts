@@ -8,24 +8,17 @@
  * touched; `commit()`, at the end of each event's transaction, writes what changed in one
  * statement, so the memory and SQLite commit together. A rollback drops the memory
  * (`reload()`), and the next read takes it from SQLite again. Append-only records (answered
- * turns with their latency samples, bot errors, the hand history) are rows of their own,
- * inserted as they happen and read at the end or by the admin API.
+ * turns with their latency samples and bot errors in `seat-log.ts`, the hand history in
+ * `hand-history.ts`) are rows of their own, inserted as they happen, read at the end or by
+ * the admin API.
  */
 import type { Sql, SqlValue } from "../channels/sql.ts";
 import type { MatchState } from "../poker/index.ts";
 import type { MatchConfig } from "./config.ts";
 import { HandHistory } from "./hand-history.ts";
 import type { RateState } from "./limits.ts";
-import type { SeatStats } from "./results.ts";
-import type {
-  BotError,
-  MatchDoc,
-  MetaRow,
-  OutboxKind,
-  OutboxRow,
-  SeatRow,
-  TurnRow,
-} from "./state.ts";
+import { type Answer, SeatLog } from "./seat-log.ts";
+import type { MatchDoc, MetaRow, OutboxKind, OutboxRow, SeatRow, TurnRow } from "./state.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS match_state (
@@ -36,26 +29,6 @@ CREATE TABLE IF NOT EXISTS match_state (
   doc TEXT NOT NULL,
   -- The poker engine's MatchState as JSON; NULL before the start.
   engine TEXT
-);
--- Every turn answered or auto-acted, append-only: a late duplicate is dropped, never re-applied.
-CREATE TABLE IF NOT EXISTS actions (
-  request_id TEXT PRIMARY KEY,
-  seat INTEGER NOT NULL,
-  resolved_at INTEGER NOT NULL,
-  -- Receive time of the accepted turn_action (audit only, §5.7); NULL for auto-actions.
-  received_at INTEGER,
-  action TEXT NOT NULL,
-  is_timeout INTEGER NOT NULL,
-  -- The decision-latency sample of match_end (§6.12), when the request reached a socket.
-  latency_ms REAL
-);
--- Per-seat bot errors for match_end, append-only: read once, at the end.
-CREATE TABLE IF NOT EXISTS bot_errors (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  seat INTEGER NOT NULL,
-  code TEXT NOT NULL,
-  message TEXT NOT NULL,
-  hand_number INTEGER NOT NULL
 );
 `;
 
@@ -80,17 +53,16 @@ export class MatchStore {
   #engine: MatchState | null = null;
   #docDirty = false;
   #engineDirty = false;
-  /** `seat:request_id` of every resolved turn, read on the first duplicate check. */
-  #resolved: Set<string> | undefined;
-  /** Stored bot errors per seat, read on the first error. */
-  #errorCounts: Map<number, number> | undefined;
   /** The hand history (its own table; the room reads and writes it through here). */
   readonly history: HandHistory;
+  /** What each seat did and got wrong (append-only rows: answers, latencies, errors). */
+  readonly log: SeatLog;
 
   constructor(sql: Sql) {
     this.sql = sql;
     sql.exec(SCHEMA);
     this.history = new HandHistory(sql);
+    this.log = new SeatLog(sql);
   }
 
   #state(): MatchDoc | null {
@@ -122,8 +94,7 @@ export class MatchStore {
     this.#engine = null;
     this.#docDirty = false;
     this.#engineDirty = false;
-    this.#resolved = undefined;
-    this.#errorCounts = undefined;
+    this.log.forget();
     this.history.forget();
   }
 
@@ -274,49 +245,6 @@ export class MatchStore {
     return seq;
   }
 
-  /** Seats with their `match_end` statistics (read at the end only). */
-  seatStats(): (SeatRow & SeatStats)[] {
-    const errors = this.sql
-      .exec<Row>("SELECT seat, code, message, hand_number FROM bot_errors ORDER BY id")
-      .toArray();
-    const samples = this.sql
-      .exec<Row>("SELECT seat, latency_ms FROM actions WHERE latency_ms IS NOT NULL ORDER BY rowid")
-      .toArray();
-    return this.seats().map((seat) => ({
-      ...seat,
-      bot_errors: errors
-        .filter((e) => e.seat === seat.seat)
-        .map((e) => ({
-          code: String(e.code),
-          message: String(e.message),
-          hand_number: Number(e.hand_number),
-        })),
-      latencies: samples.filter((l) => l.seat === seat.seat).map((l) => Number(l.latency_ms)),
-    }));
-  }
-
-  /** Records a bot error unless the seat already has `limit` of them. */
-  addBotError(seat: number, error: BotError, limit: number): void {
-    if (!this.#errorCounts) {
-      this.#errorCounts = new Map(
-        this.sql
-          .exec<Row>("SELECT seat, COUNT(*) AS n FROM bot_errors GROUP BY seat")
-          .toArray()
-          .map((row) => [Number(row.seat), Number(row.n)]),
-      );
-    }
-    const count = this.#errorCounts.get(seat) ?? 0;
-    if (count >= limit) return;
-    this.sql.exec(
-      "INSERT INTO bot_errors (seat, code, message, hand_number) VALUES (?, ?, ?, ?)",
-      seat,
-      error.code,
-      error.message,
-      error.hand_number,
-    );
-    this.#errorCounts.set(seat, count + 1);
-  }
-
   // ---- turns ----
 
   turn(seat: number): TurnRow | null {
@@ -336,42 +264,11 @@ export class MatchStore {
   }
 
   /** Closes a turn and records its answer, so a late duplicate is dropped (one row). */
-  resolveTurn(
-    turn: TurnRow,
-    at: number,
-    answer: {
-      action: string;
-      isTimeout: boolean;
-      receivedAt: number | null;
-      latencyMs: number | null;
-    },
-  ): void {
+  resolveTurn(turn: TurnRow, at: number, answer: Answer): void {
     const doc = this.#require();
     doc.turns = doc.turns.filter((t) => t.seat !== turn.seat);
     this.#docDirty = true;
-    this.sql.exec(
-      "INSERT OR IGNORE INTO actions (request_id, seat, resolved_at, received_at, action, is_timeout, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      turn.request_id,
-      turn.seat,
-      at,
-      answer.receivedAt,
-      answer.action,
-      answer.isTimeout ? 1 : 0,
-      answer.latencyMs,
-    );
-    this.#resolved?.add(`${turn.seat}:${turn.request_id}`);
-  }
-
-  isResolved(seat: number, requestId: string): boolean {
-    if (!this.#resolved) {
-      this.#resolved = new Set(
-        this.sql
-          .exec<Row>("SELECT seat, request_id FROM actions")
-          .toArray()
-          .map((row) => `${row.seat}:${row.request_id}`),
-      );
-    }
-    return this.#resolved.has(`${seat}:${requestId}`);
+    this.log.recordAnswer(turn, at, answer);
   }
 
   clearTurns(): void {

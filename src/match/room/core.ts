@@ -93,6 +93,6 @@ export abstract class RoomCore {
 
   protected recordBotError(seatNo: number, code: string, message: string): void {
     const handNumber = this.store.engine()?.hand?.hand_number ?? 0;
-    this.store.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
+    this.store.log.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
   }
 }

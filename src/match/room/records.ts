@@ -42,7 +42,10 @@ export abstract class RoomRecords extends RoomOutbound {
 
   protected finishPlayed(ending: Ending, now: number): void {
     const meta = this.metaRow();
-    this.end(fullMatchEnd(meta.match_id, this.engine(), this.store.seatStats(), ending), now);
+    this.end(
+      fullMatchEnd(meta.match_id, this.engine(), this.store.log.stats(this.store.seats()), ending),
+      now,
+    );
   }
 
   /**

@@ -94,7 +94,7 @@ export abstract class RoomTurns extends RoomConnections {
 
   protected onTurnAction(seatNo: number, frame: TurnActionFrame, now: number): void {
     // Unsolicited, stale or duplicate answers are dropped silently (§5.11).
-    if (this.store.isResolved(seatNo, frame.request_id)) return;
+    if (this.store.log.isResolved(seatNo, frame.request_id)) return;
     const turn = this.awaitingTurn(seatNo);
     if (!turn) return;
     if (frame.request_id !== turn.request_id) {

@@ -434,25 +434,25 @@ const cases: FixedCase<OperatorState>[] = [
     id: "scopes",
     input: "an approvals-only token while a bot comes online; a read token asking for admin",
     expected:
-      "no `presence` event without read (ticks only; features: the approval methods and events), hello-ok auth.scopes never beyond the token's",
+      "no `presence` event without read (ticks only), hello-ok auth.scopes never beyond the token's",
     async run(ctx) {
       const socket = await live(ctx.world, ctx.state.approvals);
       const hello = socket.texts().find((f) => f.type === "res") as Json;
       const features = (hello.payload as Json).features as { methods: string[]; events: string[] };
-      // Only what operator.approvals gives (docs/sleds.md): the approval methods and events.
-      assert.deepEqual([...features.methods].sort(), [
-        "approval.get",
-        "approval.history",
-        "approval.resolve",
-        "exec.approval.get",
+      // Only what operator.approvals allows: the approval methods and their events.
+      assert.deepEqual(features.methods, [
         "exec.approval.list",
+        "exec.approval.get",
         "exec.approval.resolve",
+        "approval.get",
+        "approval.resolve",
+        "approval.history",
       ]);
-      assert.deepEqual([...features.events].sort(), [
+      assert.deepEqual(features.events, [
+        "tick",
+        "shutdown",
         "exec.approval.requested",
         "exec.approval.resolved",
-        "shutdown",
-        "tick",
       ]);
       const bot = ctx.state.bot;
       const lobby = await ctx.world.open(`/ws/external/bot/${bot.botId}`);
@@ -935,7 +935,7 @@ export const operatorGroup = defineGroup<OperatorState>({
         "seeded calls of every registered method and of unknown names, with mutated params, on a read-only connection",
       outcomes: {
         "unknown method": "INVALID_REQUEST `unknown method: …`",
-        "a method needing write or admin": "`FORBIDDEN` `MISSING_SCOPE`",
+        "a method needing write, approvals or admin": "`FORBIDDEN` `MISSING_SCOPE`",
         "a read method":
           "a result, or INVALID_REQUEST (`invalid … params`, or a documented `details.code`); never another error",
       },
@@ -956,7 +956,13 @@ export const operatorGroup = defineGroup<OperatorState>({
           ["botgate.channels.list", "read"],
           ["botgate.tournaments.list", "read"],
           ["botgate.tournaments.get", "read"],
+          ["node.list", "read"],
+          ["node.describe", "read"],
           ["chat.send", "write"],
+          ["node.invoke", "write"],
+          ["exec.approval.list", "approvals"],
+          ["exec.approval.resolve", "approvals"],
+          ["approval.history", "approvals"],
         ];
         let socket: RawSocket | null = null;
         for (let i = 0; i < count; i += 1) {
@@ -971,8 +977,8 @@ export const operatorGroup = defineGroup<OperatorState>({
                   "connect ",
                   "status.",
                   "__proto__",
-                  "exec.approval.frobnicate",
-                  "node.reboot",
+                  "exec.approval",
+                  "node.invoke.",
                   rng.string(12),
                 ]),
                 "none",
@@ -999,7 +1005,7 @@ export const operatorGroup = defineGroup<OperatorState>({
             const res = await request(socket, `r${i}`, method, params);
             if (scope === "none") {
               assertError(res, "INVALID_REQUEST", undefined, /^unknown method: /);
-            } else if (scope === "write") {
+            } else if (scope === "write" || scope === "approvals") {
               assertError(res, "FORBIDDEN", "MISSING_SCOPE");
             } else if (res.ok !== true) {
               assert.equal(

@@ -225,7 +225,7 @@ describe("match room storage", () => {
     expect(w.seats.map((conn) => conn.sent.length)).toEqual(sentBefore);
     // The same answer afterwards is applied once, as if the failed attempt never happened.
     await w.room.onMessage(next.conn, answer(next.request));
-    expect(w.room.store.isResolved(next.conn.info.seat, String(next.request.request_id))).toBe(
+    expect(w.room.store.log.isResolved(next.conn.info.seat, String(next.request.request_id))).toBe(
       true,
     );
     expect(w.room.store.turn(next.conn.info.seat)?.request_id).not.toBe(next.request.request_id);
