@@ -8,7 +8,7 @@ import { IsoTimestamp } from "../lib/time.ts";
 import { MatchConfigInputSchema, MatchConfigSchema } from "../match/config.ts";
 import { DISPATCH_ERRORS, dispatchMatch } from "../match/dispatch.ts";
 import { DispatchResultSchema } from "../match/dispatched.ts";
-import { HandRecordSchema } from "../match/store.ts";
+import { HandRecordSchema } from "../match/hand-history.ts";
 import { BotKindSchema } from "../registry/bots.ts";
 
 const CreateMatchSchema = v.strictObject({

@@ -57,10 +57,13 @@ export async function loadBot(file: string): Promise<BotFactory> {
 /**
  * The default bot of `bot play --house`: the hand-strength example, which raises strong
  * hands and so ends matches in a reasonable number of hands (two calling stations would
- * trade blinds for thousands of hands). Resolved from this file, under src/ or lib/ alike.
+ * trade blinds for thousands of hands). Resolved from this file: examples/ beside src/ in the
+ * repository, the compiled lib/examples/ in an installed package (scripts/build-lib.ts).
  */
 export const DEFAULT_HOUSE_OPPONENT_BOT = fileURLToPath(
-  new URL("../../examples/hand-strength.ts", import.meta.url),
+  import.meta.url.endsWith(".ts")
+    ? new URL("../../examples/hand-strength.ts", import.meta.url)
+    : new URL("../examples/hand-strength.js", import.meta.url),
 );
 
 function botIdentity(botId: string | undefined) {
@@ -169,7 +172,7 @@ async function play(
   if (options.signal.aborted || failure) {
     if (live.size > 0) {
       options.out(
-        `Left ${[...live].join(", ")} running on the gateway: run the bot again within 30 s to resume it, else its seat forfeits.`,
+        `Left ${[...live].join(", ")} unfinished: the gateway forfeits the seat if the bot is not back within 30 s.`,
       );
     }
   }
@@ -220,8 +223,8 @@ export async function botPlayHouse(
   options.out(
     [
       "What next:",
-      `  write your own bot: copy ${options.file ?? "examples/hand-strength.ts"} to my-bot.ts, edit decide(), then`,
-      "    botgate bot play --house --fast --bot my-bot.ts",
+      "  a bot project of your own: botgate init bot my-bot (edit decide() in my-bot/bot.mjs), then",
+      "    botgate bot play --house --fast --bot my-bot/bot.mjs",
       `  watch every action: botgate bot play --house${bot} --verbose`,
       `  serve matches others start (admins, tournaments): botgate bot run ${options.file ?? "my-bot.ts"}`,
     ].join("\n"),

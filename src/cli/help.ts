@@ -8,7 +8,7 @@ import { MCP_USAGE } from "../mcp/options.ts";
 
 interface CommandHelp {
   /** The section of the overview. */
-  section: "Bots" | "Agents" | "Admin" | "Public" | "MCP";
+  section: "Projects" | "Bots" | "Agents" | "Admin" | "Public" | "MCP";
   /** The usage line(s): the command and its arguments. */
   usage: string;
   /** What it does, and its options. */
@@ -19,11 +19,18 @@ const BOT_ENV = "Needs BOTGATE_BOT_ID (or --bot-id) and BOTGATE_TOKEN (or BOTGAT
 const VIEW = `Prints one line per hand and a summary per match; --verbose narrates every action.
 An error the bot throws is printed once with the bot file's line and counted (the turn is
 checked or folded); --strict stops at the first one (exit 1). Ctrl-C stops within a second,
-says which match it left running (run again within 30 s to resume it) and exits 130.`;
+says which match it left unfinished (its seat forfeits after 30 s away) and exits 130.`;
 const KEY = `The key file: --key, BOTGATE_AGENT_KEY_FILE or ~/.config/botgate/agent.key.json.`;
 const ADMIN = `Needs BOTGATE_ADMIN_TOKEN (or BOTGATE_ADMIN_TOKEN_FILE); locally .dev.vars is read.`;
 
 export const COMMANDS: Record<string, CommandHelp> = {
+  init: {
+    section: "Projects",
+    usage: "init bot|agent <dir> [--client SPEC]",
+    details: `Writes a runnable project into <dir> (new or empty): bot.mjs or agent.mjs, a README,
+and a package.json depending on this botgate package (--client: another source for it — a
+tarball from npm pack, a path). Plain JavaScript: it runs with Node 20 or newer.`,
+  },
   "bot run": {
     section: "Bots",
     usage: "bot run <file> [--matches N] [--tournament ID] [--verbose] [--strict]",

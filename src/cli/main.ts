@@ -22,6 +22,7 @@ import {
 import { botPlayHouse, botRun } from "./bot-commands.ts";
 import { CommandError, gatewayUrl, INTERRUPTED, UsageError } from "./config.ts";
 import { commandKey, helpText, overview, usageHint, version } from "./help.ts";
+import { initProject } from "./init-command.ts";
 import { mcpCommand } from "./mcp-command.ts";
 import { botRunTournament, tournamentCommand } from "./tournament-commands.ts";
 
@@ -60,6 +61,7 @@ const OPTIONS = {
   visibility: { type: "string" },
   topic: { type: "string" },
   json: { type: "boolean" },
+  client: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -136,6 +138,8 @@ async function dispatch(
         need("a text", [arg, ...rest].join(" ").trim() || undefined),
         flags,
       );
+  } else if (group === "init") {
+    initProject(verb, arg, values.client, out);
   } else if (group === "channels" && verb === "list") {
     await listChannelsCommand(flags);
   } else if (group === "bots" || group === "tokens" || group === "channels") {

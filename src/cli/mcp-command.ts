@@ -1,6 +1,20 @@
 import { hostConfig, MCP_USAGE, parseMcpArgs } from "../mcp/options.ts";
-import { runBridge } from "../mcp/server.ts";
 import { UsageError } from "./config.ts";
+
+/**
+ * The bridge, loaded when `botgate mcp` runs: its MCP SDK and zod are optional peer
+ * dependencies of the package, so the client and the other commands install without them.
+ */
+async function bridge(): Promise<typeof import("../mcp/server.ts")> {
+  try {
+    return await import("../mcp/server.ts");
+  } catch (err) {
+    if ((err as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw err;
+    throw new Error(
+      "botgate mcp needs the MCP SDK beside it: npm install @modelcontextprotocol/sdk zod",
+    );
+  }
+}
 
 /**
  * `botgate mcp`: the MCP bridge on stdio (see docs/mcp.md). stdout carries MCP messages
@@ -29,7 +43,7 @@ export async function mcpCommand(
       }
       return 0;
     }
-    await runBridge(await command.build(log), signal);
+    await (await bridge()).runBridge(await command.build(log), signal);
     return 0;
   } catch (err) {
     const usage =

@@ -2,7 +2,7 @@ import { authSignedString } from "../agents/signed-strings.ts";
 import { type AgentKey, signText } from "./agent-keys.ts";
 import { Backoff, sleep } from "./backoff.ts";
 import type { ClientLog } from "./match-session.ts";
-import { dialOnce, type SocketEnd } from "./socket.ts";
+import { dialOnce, OPEN, type SocketEnd } from "./socket.ts";
 
 /** Where each endpoint's last seen `seq` is kept, so a restarted process resumes. */
 export interface SeqStore {
@@ -126,7 +126,7 @@ export class AgentLink {
   /** Sends a frame carrying `id` and resolves with the server frame answering that id. */
   request(frame: Frame & { id: string }): Promise<Frame> {
     const socket = this.#socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN || !this.#established) {
+    if (!socket || socket.readyState !== OPEN || !this.#established) {
       return Promise.reject(new RequestFailed("not_connected", "the socket is not connected"));
     }
     return new Promise((resolve, reject) => {

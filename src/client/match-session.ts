@@ -1,5 +1,5 @@
 import { sleep } from "./backoff.ts";
-import { dialOnce } from "./socket.ts";
+import { dialOnce, OPEN } from "./socket.ts";
 import type {
   Bot,
   Decision,
@@ -125,7 +125,7 @@ export async function playMatch(options: MatchSessionOptions): Promise<MatchOutc
     }
   };
   const send = (frame: Record<string, unknown>) => {
-    if (live.socket?.readyState === WebSocket.OPEN) live.socket.send(JSON.stringify(frame));
+    if (live.socket?.readyState === OPEN) live.socket.send(JSON.stringify(frame));
   };
   const answer = async (requestId: string, decision: Promise<Decision>) => {
     const { action, amount } = await decision;

@@ -4,6 +4,17 @@
  * drop like any other: the caller backs off and re-dials.
  */
 
+/**
+ * The WebSocket class: the platform's (browsers, Node ≥ 22), else the `ws` package's, which
+ * has the same interface (Node 20 has no global WebSocket). The name is a variable so that
+ * bundlers for the browser do not try to resolve `ws`.
+ */
+const WebSocketClass: typeof WebSocket =
+  globalThis.WebSocket ?? (await import(["w", "s"].join(""))).WebSocket;
+
+/** `readyState` of an open socket (the same in every implementation). */
+export const OPEN = 1;
+
 /** How one attempt ended. `opened`: the opening handshake finished (a 101 was received). */
 export interface SocketEnd {
   code: number;
@@ -30,7 +41,7 @@ export function dialOnce(
   signal?: AbortSignal,
 ): Promise<SocketEnd> {
   return new Promise((resolve) => {
-    const ws = protocols ? new WebSocket(url, protocols) : new WebSocket(url);
+    const ws = protocols ? new WebSocketClass(url, protocols) : new WebSocketClass(url);
     let opened = false;
     let settled = false;
     const settle = (code: number, reason: string) => {

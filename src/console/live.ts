@@ -164,6 +164,8 @@ export class Live {
       this.onPresence(event.payload as PresencePayload);
     } else if (event.event === "botgate.match") {
       void this.reloadMatches();
+    } else if (event.event.startsWith("exec.approval.")) {
+      void this.reloadStatus();
     }
     for (const listener of this.eventListeners) listener(event);
   }
@@ -182,6 +184,15 @@ export class Live {
     try {
       const { bots } = await this.request<{ bots: BotSummary[] }>("botgate.bots.list");
       this.set({ bots: new Map(bots.map((bot) => [bot.id, bot])) });
+    } catch {
+      // reloaded on the next hello-ok
+    }
+  }
+
+  /** The counters (pending approvals among them) after an approval came or went. */
+  private async reloadStatus(): Promise<void> {
+    try {
+      this.set({ status: await this.request<Record<string, unknown>>("status") });
     } catch {
       // reloaded on the next hello-ok
     }

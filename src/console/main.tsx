@@ -6,6 +6,9 @@ import { render } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { ConnectionState } from "./gateway.ts";
 import { Live } from "./live.ts";
+import { ApprovalsPage } from "./pages/approvals.tsx";
+import { BotPage } from "./pages/bot.tsx";
+import { ChannelsPage } from "./pages/channels.tsx";
 import { MatchPage } from "./pages/match.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
@@ -55,17 +58,23 @@ function Page(props: { route: Route }) {
       return <Overview />;
     case "match":
       return <MatchPage matchId={route.matchId} />;
-    default:
+    case "approvals":
+      return <ApprovalsPage />;
+    case "bot":
+      return <BotPage botId={route.botId} />;
+    case "channels":
+      return <ChannelsPage channel={route.channel} />;
+    case "missing":
       return (
         <p class="problem" role="alert">
-          No such page: {route.page === "missing" ? route.path : route.page}
+          No such page: {route.path}
         </p>
       );
   }
 }
 
 function Shell(props: { onSignOut: () => void }) {
-  const { state } = useLive();
+  const { live, state } = useLive();
   const route = useRoute();
   const scopes = state.hello?.auth.scopes ?? [];
   return (
@@ -76,6 +85,8 @@ function Shell(props: { onSignOut: () => void }) {
         </Link>
         <nav>
           <Link href={paths.overview()}>Overview</Link>
+          <Link href={paths.channels()}>Channels</Link>
+          {live.can("exec.approval.list") ? <Link href={paths.approvals()}>Approvals</Link> : null}
         </nav>
         <ConnectionBadge state={state.connection} />
         <span class="scopes" title="granted scopes">

@@ -8,7 +8,7 @@ import { describeError, log } from "../lib/log.ts";
 import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
 import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.ts";
 import { findBots } from "../registry/bots.ts";
-import { settleCompetitions } from "../tournaments/match-end.ts";
+import { competitionFacts, settleCompetitions } from "../tournaments/match-end.ts";
 import {
   type DispatchRequest,
   type PreparedMatch,
@@ -126,7 +126,11 @@ export async function dispatchMatches(
  * hook: whatever else must happen when a match ends belongs here.
  */
 export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<void> {
-  if (!(await recordMatchResult(env.DB, outcome))) {
+  // The competitions' facts are read in the same D1 batch as the result is written: one
+  // round trip fewer before the tournament hears of the end.
+  const facts = competitionFacts(env.DB, outcome);
+  const { recorded, after } = await recordMatchResult(env.DB, outcome, facts.query);
+  if (!recorded) {
     // The object exists before its registry rows (see dispatchMatch): a match that ended
     // fast may be recorded before its dispatch wrote them, so the object retries. Rows still
     // missing long after the end mean that dispatch died first: nobody was ever told of
@@ -139,16 +143,24 @@ export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<voi
   }
   // Independent of each other, so together: the tournament hears of the end without
   // waiting for the lobbies' settlement.
-  await Promise.all([settleMatch(env, outcome), settleCompetitions(env, outcome)]);
+  await Promise.all([
+    settleMatch(env, outcome),
+    settleCompetitions(env, outcome, facts.read(after[0])),
+  ]);
   reportMatchEnded(env, outcome);
 }
 
 /**
- * Writes the final status, the `match_end` payload and each seat's figures to D1. False when
- * the registry has no row for the match.
+ * Writes the final status, the `match_end` payload and each seat's figures to D1, then runs
+ * `after` in the same batch (their results in `after`). `recorded` is false when the
+ * registry has no row for the match.
  */
-export async function recordMatchResult(db: D1Database, outcome: MatchOutcome): Promise<boolean> {
-  const [match] = await db.batch([
+export async function recordMatchResult(
+  db: D1Database,
+  outcome: MatchOutcome,
+  ...after: D1PreparedStatement[]
+): Promise<{ recorded: boolean; after: D1Result[] }> {
+  const [match, ...rest] = await db.batch([
     db
       .prepare("UPDATE matches SET status = ?, ended_at = ?, result = ? WHERE id = ?")
       .bind(outcome.status, outcome.ended_at, JSON.stringify(outcome.match_end), outcome.match_id),
@@ -166,6 +178,10 @@ export async function recordMatchResult(db: D1Database, outcome: MatchOutcome): 
           seat.participant_id,
         ),
     ),
+    ...after,
   ]);
-  return (match?.meta.changes ?? 0) > 0;
+  return {
+    recorded: (match?.meta.changes ?? 0) > 0,
+    after: rest.slice(outcome.seats.length),
+  };
 }

@@ -10,9 +10,9 @@ import type { SeatStatus } from "../lobby/resume-window.ts";
 import { CloseCode } from "../protocol/bot-frames.ts";
 import { verifyBotToken } from "../registry/tokens.ts";
 import { onMatchEnded } from "./dispatch.ts";
+import type { HandRecord } from "./hand-history.ts";
 import type { ConnInfo } from "./handshake.ts";
 import { type Conn, MatchRoom, type MatchSpec } from "./room.ts";
-import type { HandRecord } from "./store.ts";
 import { refuseUpgrade } from "./upgrade.ts";
 
 /**

@@ -2,7 +2,8 @@
  * The match itself, as a plain class over SQLite and a small host interface: handshake,
  * per-seat `seq`, the jittered outbound queue, deadlines, reconnection, limits, house bots,
  * spectators and records. `MatchObject` only translates sockets, alarms and RPC into calls
- * here. Nothing is kept in memory between events: every event reloads what it needs.
+ * here. The state lives in memory for the object's lifetime, read once from SQLite and
+ * written through in each event's transaction (`store.ts`).
  *
  * This file holds the entry points and the jobs the alarm runs; each concern is a layer in
  * `room/` (see `room/core.ts` for the layering and the step that makes each event atomic).
@@ -15,12 +16,13 @@ import {
   parseClientFrame,
 } from "../protocol/bot-frames.ts";
 import { spectatorHello, stamp } from "./frames.ts";
+import type { HandRecord } from "./hand-history.ts";
 import { handshakeStep } from "./handshake.ts";
 import { crashedMatchEnd } from "./results.ts";
 import { HANDSHAKE_TIMEOUT_MS } from "./room/connections.ts";
 import { RoomHands } from "./room/hands.ts";
 import type { Admission, Conn, MatchSpec } from "./room/types.ts";
-import type { HandRecord, MetaRow } from "./store.ts";
+import type { MetaRow } from "./state.ts";
 
 export type { Admission, Conn, MatchSpec, RoomHost } from "./room/types.ts";
 
@@ -29,7 +31,6 @@ export class MatchRoom extends RoomHands {
 
   /** Creates the match once; a repeated call with the same id changes nothing. */
   create(spec: MatchSpec): { created: boolean } {
-    this.store.forget();
     if (this.store.meta()) return { created: false };
     const now = this.host.now();
     this.step(now, () => {
@@ -43,12 +44,10 @@ export class MatchRoom extends RoomHands {
 
   /** Completed hands of the history, for the admin API. */
   hands(): HandRecord[] {
-    this.store.forget();
-    return this.store.completedHands();
+    return this.store.history.completed();
   }
 
   meta(): MetaRow | null {
-    this.store.forget();
     return this.store.meta();
   }
 
@@ -56,7 +55,6 @@ export class MatchRoom extends RoomHands {
 
   /** Whether an upgrade for `participantId` may open a socket (§4; the object's checks). */
   admitSeat(participantId: string, verifiedBotId: string | null): Admission {
-    this.store.forget();
     const meta = this.store.meta();
     const seat = this.store.seatByParticipant(participantId);
     if (!meta || !seat) return { ok: false, code: CloseCode.matchNotFound };
@@ -92,7 +90,6 @@ export class MatchRoom extends RoomHands {
 
   /** One inbound frame on any socket of this match. */
   async onMessage(conn: Conn, message: string | ArrayBuffer): Promise<void> {
-    this.store.forget();
     const info = conn.info;
     if (info.role !== "seat" || info.phase === "closed") return;
     const now = this.host.now();
@@ -167,7 +164,6 @@ export class MatchRoom extends RoomHands {
    * deadline deterministically (`runDurableObjectAlarm`) without sleeping.
    */
   async alarm(): Promise<void> {
-    this.store.forget();
     const now = this.host.now();
     const meta = this.store.meta();
     if (!meta) return;

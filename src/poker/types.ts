@@ -1,6 +1,6 @@
 /**
  * Types of the poker engine: the Layer 2 payloads of the bot protocol (§6 of
- * ../shared/protocol/bot-protocol.md), field for field, and the serializable match state.
+ * docs/protocol/bot-protocol.md), field for field, and the serializable match state.
  */
 
 /** Layer 2 `game_config` (§6.3). */

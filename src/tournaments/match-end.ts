@@ -14,21 +14,44 @@ export function tournamentOfSource(source: string): string | null {
   return TOURNAMENT_SOURCE.exec(source)?.[1] ?? null;
 }
 
-/** Ratings and the tournament's match-end notification, side by side. */
-export async function settleCompetitions(env: Env, outcome: MatchOutcome): Promise<void> {
+/** What the registry says about a finished match that ratings and tournaments need. */
+export interface CompetitionFacts {
+  rated: number;
+  source: string;
+  /** How many of its seats are external bots. */
+  external: number;
+}
+
+/** The registry read behind `settleCompetitions`, to run in the match-end hook's batch. */
+export function competitionFacts(db: D1Database, outcome: MatchOutcome) {
   const ids = outcome.seats.map((seat) => seat.bot_id);
-  const row = await env.DB.prepare(
-    `SELECT m.rated, m.source, (SELECT count(*) FROM bots b
-       WHERE b.kind = 'external_api' AND b.id IN (SELECT value FROM json_each(?))) AS external
-     FROM matches m WHERE m.id = ?`,
-  )
-    .bind(JSON.stringify(ids), outcome.match_id)
-    .first<{ rated: number; source: string; external: number }>();
-  if (!row) return;
-  const tournamentId = tournamentOfSource(row.source);
+  return {
+    query: db
+      .prepare(
+        `SELECT m.rated, m.source, (SELECT count(*) FROM bots b
+           WHERE b.kind = 'external_api' AND b.id IN (SELECT value FROM json_each(?))) AS external
+         FROM matches m WHERE m.id = ?`,
+      )
+      .bind(JSON.stringify(ids), outcome.match_id),
+    read: (result: D1Result | undefined): CompetitionFacts | null =>
+      (result?.results[0] as CompetitionFacts | undefined) ?? null,
+  };
+}
+
+/** Ratings and the tournament's match-end notification, side by side. */
+export async function settleCompetitions(
+  env: Env,
+  outcome: MatchOutcome,
+  facts: CompetitionFacts | null,
+): Promise<void> {
+  if (!facts) return;
+  const tournamentId = tournamentOfSource(facts.source);
   // Together: a tournament's next round needs no rating (seeds are fixed at the start).
   await Promise.all([
-    rateFinishedMatch(env.DB, outcome, { rated: row.rated === 1, externalSeats: row.external }),
+    rateFinishedMatch(env.DB, outcome, {
+      rated: facts.rated === 1,
+      externalSeats: facts.external,
+    }),
     tournamentId === null
       ? null
       : env.TOURNAMENT.getByName(tournamentId).matchEnded(reportOf(outcome)),

@@ -80,6 +80,19 @@ export class TournamentObject extends DurableObject<Env> {
   /** Alarms are at least once: every step re-reads storage, so a repeat finds nothing to do. */
   override async alarm(): Promise<void> {
     await this.#advance();
+    // The safety poll runs beside the passes, not in one: a slow D1 read never holds up the
+    // pass a report starts. It only stores reports (by match id), and a pass scores them.
+    let found = false;
+    try {
+      found = await this.#tournament.poll();
+    } catch (err) {
+      log("error", "tournament_poll_failed", {
+        tournament_id: this.ctx.id.name,
+        error: describeError(err),
+      });
+    }
+    if (found) await this.#advance();
+    else await this.#arm(false);
   }
 
   /** Starts a pass now without waiting for it (an RPC returns at once). */
@@ -114,10 +127,7 @@ export class TournamentObject extends DurableObject<Env> {
   async #pass(): Promise<void> {
     let failed = false;
     try {
-      // What is known first (a report just delivered moves the round on at once), then the
-      // safety poll, and whatever it found.
       await this.#tournament.advance();
-      if (await this.#tournament.poll()) await this.#tournament.advance();
     } catch (err) {
       failed = true;
       log("error", "tournament_pass_failed", {

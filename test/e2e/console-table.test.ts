@@ -3,7 +3,7 @@
 // the hand history with every deck check ✓, then ✗ on a hand whose stored reveal a test
 // tampered with; an operator token with operator.read watches too; unknown matches say so.
 
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   launchChromium,
@@ -168,6 +168,32 @@ describe("live table", () => {
     await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
     const socket = await dialMatch(gateway, bot.token, matched);
     await playPassively(socket, async () => {});
+    await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: 20_000 });
+    expect(problems).toEqual([]);
+  });
+
+  it("a cut spectator socket is dialled again and the table still reaches match_end", async () => {
+    const { matchId, matched, bot } = await newMatch("console-cut-bot");
+    const { page, problems } = await open(`/console/matches/${matchId}`);
+    const spectators: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/spectate$/, (ws) => {
+      spectators.push(ws);
+      ws.connectToServer();
+    });
+    await signIn(page, gateway.adminToken);
+    await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
+    const socket = await dialMatch(gateway, bot.token, matched);
+    let cut = false;
+    await playPassively(socket, async (request) => {
+      const hand = (request.state as { hand_number: number }).hand_number;
+      if (hand === 2 && !cut) {
+        cut = true;
+        await spectators[0]?.close({ code: 1011, reason: "test cut" });
+        await expect.poll(() => spectators.length, { timeout: 15_000 }).toBe(2);
+      }
+    });
+    expect(cut).toBe(true);
+    await page.getByRole("list", { name: "Result" }).waitFor({ timeout: 20_000 });
     await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: 20_000 });
     expect(problems).toEqual([]);
   });

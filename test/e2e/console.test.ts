@@ -117,6 +117,26 @@ describe("sign-in", () => {
   });
 });
 
+describe("keyboard", () => {
+  it("signs in and navigates with the keyboard only", async () => {
+    const { page, problems } = await open("/console/");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
+    await page.keyboard.type(gateway.adminToken);
+    await page.keyboard.press("Enter");
+    await online(page);
+    // Tab to the Channels link of the navigation and follow it with Enter.
+    for (let i = 0; i < 10; i += 1) {
+      await page.keyboard.press("Tab");
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === "Channels") break;
+    }
+    await page.keyboard.press("Enter");
+    await page.waitForURL("**/console/channels");
+    await page.getByText("Pick a channel.").waitFor({ timeout: 10_000 });
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("overview", () => {
   it("shows a bot coming online and going, its HTML name as text", async () => {
     const { page, problems } = await open();

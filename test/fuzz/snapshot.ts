@@ -3,7 +3,8 @@
  * table of the registry, and the SQLite tables of the Durable Objects under attack (read
  * through the harness's storage handle, the way an operator would look). Timer bookkeeping
  * is left out by name (see `BOOKKEEPING`): it moves whenever a socket opens, which is not
- * a change of data.
+ * a change of data. A match's state document (`match_state.doc`) is split into the tables
+ * it stands for (meta, seats, turns, schedule, outbox), so the same rules apply to it.
  */
 import type { Gateway } from "../harness/gateway.ts";
 
@@ -87,10 +88,29 @@ async function snapshotObject(gateway: Gateway, ref: ObjectRef): Promise<Tables>
     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
   );
   const out: Tables = {};
-  for (const { name } of tables) {
-    if (SKIP_TABLE.test(name) || BOOKKEEPING.objectTables.includes(name)) continue;
-    const rows: Row[] = await sql.exec(`SELECT * FROM "${name}"`);
+  const put = (name: string, rows: Row[]) => {
+    if (BOOKKEEPING.objectTables.includes(name)) return;
     out[name] = stable(rows, BOOKKEEPING.objectColumns[name]);
+  };
+  for (const { name } of tables) {
+    if (SKIP_TABLE.test(name)) continue;
+    const rows: Row[] = await sql.exec(`SELECT * FROM "${name}"`);
+    if (name === "match_state") {
+      // The match keeps its state as one document: compared part by part, as tables.
+      for (const row of rows) {
+        const { doc, ...columns } = row;
+        const parts = JSON.parse(String(doc)) as Record<string, unknown>;
+        put(name, [columns]);
+        put("meta", [{ ...(parts.meta as Row), outbox_id: parts.outbox_id }]);
+        put(
+          "schedule",
+          Object.entries(parts.schedule as Row).map(([key, due]) => ({ key, due })),
+        );
+        for (const part of ["seats", "turns", "outbox"]) put(part, parts[part] as Row[]);
+      }
+      continue;
+    }
+    put(name, rows);
   }
   return out;
 }

@@ -10,13 +10,17 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * Runs the CLI (or `options.script`, e.g. an installed bin or a project's file) to its end.
+ * `options.node`: another Node binary than this one (the system's, for a user's project).
+ */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { timeoutMs?: number; cwd?: string } = {},
+  options: { timeoutMs?: number; cwd?: string; script?: string; node?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
+    const child = spawn(options.node ?? process.execPath, [options.script ?? MAIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

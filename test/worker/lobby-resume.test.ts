@@ -8,6 +8,7 @@ import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DispatchResult } from "../../src/match/dispatched";
+import type { MatchDoc } from "../../src/match/state";
 import {
   botStub,
   type Client,
@@ -55,8 +56,11 @@ async function seatDropped(match: DispatchResult): Promise<void> {
   await waitInObject(
     env.MATCH.getByName(match.match_id),
     (state) =>
-      state.storage.sql.exec<{ conn: string | null }>("SELECT conn FROM seats WHERE seat = 0").one()
-        .conn === null,
+      (
+        JSON.parse(
+          state.storage.sql.exec<{ doc: string }>("SELECT doc FROM match_state").one().doc,
+        ) as MatchDoc
+      ).seats[0]?.conn === null,
     "seat 0 to be unbound",
   );
 }

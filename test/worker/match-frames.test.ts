@@ -6,9 +6,9 @@ import {
   connectSeat,
   type Frame,
   handshake,
-  inspect,
   playPassively,
   seatPath,
+  stored,
   TestSocket,
   twoBotMatch,
 } from "./match-harness";
@@ -220,7 +220,6 @@ describe("server frames", () => {
     }
     expect((await a.closed()).code).toBe(1000);
     expect((await b.closed()).code).toBe(1000);
-    const [row] = await inspect<{ status: string }>(match.match_id, "SELECT status FROM meta");
-    expect(row?.status).toBe("ended");
+    expect((await stored(match.match_id)).meta.status).toBe("ended");
   });
 });

@@ -14,6 +14,7 @@ import {
   ORIGIN,
   playPassively,
   seatPath,
+  stored,
   TestSocket,
   twoBotMatch,
 } from "./match-harness";
@@ -190,11 +191,7 @@ describe("/ws/match: credential in the authenticate frame", () => {
       code: "message_too_large",
     });
     expect((await socket.closed()).code).toBe(4008);
-    const [seat] = await inspect<{ seq: number }>(
-      match.match_id,
-      "SELECT seq FROM seats WHERE seat = 0",
-    );
-    expect(seat?.seq).toBe(0);
+    expect((await stored(match.match_id)).seats[0]?.seq).toBe(0);
     expect(await inspect(match.match_id, "SELECT code FROM bot_errors")).toEqual([]);
   });
 

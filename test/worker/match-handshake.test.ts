@@ -6,8 +6,8 @@ import {
   connectSeat,
   fireAlarm,
   handshake,
-  inspect,
   seatPath,
+  stored,
   TestSocket,
   twoBotMatch,
 } from "./match-harness";
@@ -17,10 +17,9 @@ describe("handshake", () => {
     const { alpha, match } = await twoBotMatch();
     const before = Date.now();
     const socket = await TestSocket.open(seatPath(match, 0), { token: alpha.token });
-    const keys = await inspect<{ key: string; due_at: number }>(
-      match.match_id,
-      "SELECT key, due_at FROM schedule WHERE key LIKE 'auth:%'",
-    );
+    const keys = Object.entries((await stored(match.match_id)).schedule)
+      .filter(([key]) => key.startsWith("auth:"))
+      .map(([key, due_at]) => ({ key, due_at }));
     const after = Date.now();
     expect(keys).toHaveLength(1);
     // 5 s after the socket was accepted, which happened between `before` and `after`.
@@ -103,15 +102,8 @@ describe("connection wait", () => {
   it("cancels the match when a seat never connects, then closes 1000", async () => {
     const { alpha, match } = await twoBotMatch({ connection_wait_ms: 30_000 });
     const a = await connectSeat(match, 0, alpha.token);
-    const [wait] = await inspect<{ due_at: number }>(
-      match.match_id,
-      "SELECT due_at FROM schedule WHERE key = 'wait'",
-    );
-    const [meta] = await inspect<{ created_at: number }>(
-      match.match_id,
-      "SELECT created_at FROM meta",
-    );
-    expect(wait?.due_at).toBe((meta?.created_at ?? 0) + 30_000);
+    const { schedule, meta } = await stored(match.match_id);
+    expect(schedule.wait).toBe(meta.created_at + 30_000);
     // The alarm is armed for the earliest deadline: the handshake deadlines are gone, so the wait.
     expect(await fireAlarm(match.match_id)).toBe(true);
     const end = await a.next("the cancelled match_end");
@@ -135,7 +127,6 @@ describe("connection wait", () => {
     await handshake(b, match.match_id);
     expect((await a.next("match_start")).type).toBe("match_start");
     expect((await b.next("match_start")).type).toBe("match_start");
-    const [wait] = await inspect(match.match_id, "SELECT key FROM schedule WHERE key = 'wait'");
-    expect(wait).toBeUndefined();
+    expect((await stored(match.match_id)).schedule.wait).toBeUndefined();
   });
 });

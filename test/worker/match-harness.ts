@@ -9,6 +9,7 @@ import { expect } from "vitest";
 import type { MatchConfigInput } from "../../src/match/config";
 import type { DispatchResult } from "../../src/match/dispatched";
 import type { MatchObject } from "../../src/match/match-object";
+import type { MatchDoc } from "../../src/match/state";
 import { fetchChecked } from "./contract-fetch";
 
 export const ADMIN = "test-admin-token";
@@ -88,6 +89,24 @@ export async function inspect<T>(
     stub(matchId),
     (_instance, state) => state.storage.sql.exec(query, ...bindings).toArray() as T[],
   );
+}
+
+/**
+ * The match's state as committed to SQLite, not as the object holds it in memory: the
+ * document and the engine of `match_state` (inspection only).
+ */
+export async function stored(
+  matchId: string,
+): Promise<MatchDoc & { engine: { hands_played: number } | null }> {
+  const [row] = await inspect<{ doc: string; engine: string | null }>(
+    matchId,
+    "SELECT doc, engine FROM match_state",
+  );
+  if (!row) throw new Error(`match ${matchId} has no stored state`);
+  return {
+    ...(JSON.parse(row.doc) as MatchDoc),
+    engine: row.engine === null ? null : (JSON.parse(row.engine) as { hands_played: number }),
+  };
 }
 
 export interface OpenOptions {

@@ -4,7 +4,14 @@
 // binary frames, the 4096-byte limit (4008), 5 invalid actions per hand and the rate limit.
 import { describe, expect, it } from "vitest";
 import type { MatchConfigInput } from "../../src/match/config";
-import { connectSeat, type Frame, inspect, type TestSocket, twoBotMatch } from "./match-harness";
+import {
+  connectSeat,
+  type Frame,
+  inspect,
+  stored,
+  type TestSocket,
+  twoBotMatch,
+} from "./match-harness";
 
 async function started(config: MatchConfigInput = {}) {
   const { alpha, bravo, match } = await twoBotMatch({ turn_timeout_ms: 30_000, ...config });
@@ -101,7 +108,7 @@ describe("turn_action validation", () => {
     });
     const [resolved] = await inspect<{ n: number }>(
       turn.match_id as string,
-      "SELECT COUNT(*) AS n FROM resolved WHERE request_id = ?",
+      "SELECT COUNT(*) AS n FROM actions WHERE request_id = ?",
       turn.request_id,
     );
     expect(resolved?.n).toBe(1);
@@ -227,13 +234,7 @@ describe("rate limit", () => {
 
   it("closes 4009 on the fifth violation, counting across a reconnect", async () => {
     const { match, alpha, a } = await started({ max_messages_per_second: 2 });
-    const violations = async () =>
-      (
-        await inspect<{ n: number }>(
-          match.match_id,
-          "SELECT rate_violations AS n FROM seats WHERE seat = 0",
-        )
-      )[0]?.n ?? 0;
+    const violations = async () => (await stored(match.match_id)).seats[0]?.rate_violations ?? 0;
     // One burst over the limit per window; a window counts at most one violation.
     const burst = async (socket: TestSocket) => {
       for (let i = 0; i < 3; i++) socket.send({ type: "pong" });

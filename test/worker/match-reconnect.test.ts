@@ -11,9 +11,9 @@ import {
   connectSeat,
   fireAlarm,
   handshake,
-  inspect,
   playPassively,
   seatPath,
+  stored,
   stub,
   TestSocket,
   twoBotMatch,
@@ -34,11 +34,7 @@ async function drop(socket: TestSocket, matchId: string, seat: number): Promise<
   await socket.closed();
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const [row] = await inspect<{ conn: string | null }>(
-      matchId,
-      "SELECT conn FROM seats WHERE seat = ?",
-      seat,
-    );
+    const row = (await stored(matchId)).seats.find((s) => s.seat === seat);
     if (row?.conn === null) return;
     if (Date.now() > deadline) throw new Error(`seat ${seat} still bound after its socket closed`);
     await new Promise((r) => setTimeout(r, 20));
@@ -52,10 +48,7 @@ describe("reconnect", () => {
     const { alpha, match, a, turn } = await started();
     const lastSeq = turn.seq as number;
     await drop(a, match.match_id, 0);
-    const [paused] = await inspect<{ paused_remaining: number }>(
-      match.match_id,
-      "SELECT paused_remaining FROM turns WHERE seat = 0",
-    );
+    const paused = (await stored(match.match_id)).turns.find((t) => t.seat === 0);
     await sleep(1000); // time away, which must not count against the turn
     const again = await TestSocket.open(seatPath(match, 0), { token: alpha.token });
     const hello = await handshake(again, match.match_id);
@@ -89,11 +82,11 @@ describe("reconnect", () => {
       seat: 0,
       details: { action: "call" },
     });
-    const [seat] = await inspect<{ reconnects: number; drops: number }>(
-      match.match_id,
-      "SELECT reconnects, drops FROM seats WHERE seat = 0",
-    );
-    expect(seat).toEqual({ reconnects: 1, drops: 1 });
+    const seat = (await stored(match.match_id)).seats[0];
+    expect({ reconnects: seat?.reconnects, drops: seat?.drops }).toEqual({
+      reconnects: 1,
+      drops: 1,
+    });
   });
 
   it("keeps the clock running on a later drop, auto-acts, and re-sends nothing expired", async () => {
@@ -102,10 +95,7 @@ describe("reconnect", () => {
     const back = await connectSeat(match, 0, alpha.token);
     expect((await back.next("re-sent")).request_id).toBe(turn.request_id);
     await drop(back, match.match_id, 0);
-    const [row] = await inspect<{ deadline: number | null; paused_remaining: number | null }>(
-      match.match_id,
-      "SELECT deadline, paused_remaining FROM turns WHERE seat = 0",
-    );
+    const row = (await stored(match.match_id)).turns.find((t) => t.seat === 0);
     expect(row?.paused_remaining).toBeNull();
     expect(row?.deadline).toBeGreaterThan(Date.now());
     // The alarm's earliest deadline is that running turn, before the grace period.
@@ -143,25 +133,14 @@ describe("reconnect", () => {
       type: "turn_result",
       seq: (turn.seq as number) + 1,
     });
-    const [seat] = await inspect<{ reconnects: number }>(
-      match.match_id,
-      "SELECT reconnects FROM seats WHERE seat = 0",
-    );
-    expect(seat?.reconnects).toBe(0);
+    expect((await stored(match.match_id)).seats[0]?.reconnects).toBe(0);
   });
 
   it("forfeits a seat whose grace expires; its later dial gets grace_expired and 4011", async () => {
     const { alpha, match, a, b } = await started({ reconnect_grace_ms: 30_000 });
     await drop(a, match.match_id, 0);
-    const [grace] = await inspect<{ due_at: number }>(
-      match.match_id,
-      "SELECT due_at FROM schedule WHERE key = 'grace:0'",
-    );
-    const [seat] = await inspect<{ disconnected_at: number }>(
-      match.match_id,
-      "SELECT disconnected_at FROM seats WHERE seat = 0",
-    );
-    expect(grace?.due_at).toBe((seat?.disconnected_at ?? 0) + 30_000);
+    const { schedule, seats } = await stored(match.match_id);
+    expect(schedule["grace:0"]).toBe((seats[0]?.disconnected_at ?? 0) + 30_000);
     // A's clock is paused, so the grace deadline is the earliest.
     expect(await fireAlarm(match.match_id)).toBe(true);
     const end = await b.nextOf("match_end");
@@ -218,14 +197,11 @@ describe("reconnect", () => {
     const { match, a, b } = await started();
     await Promise.all([drop(a, match.match_id, 0), drop(b, match.match_id, 1)]);
     expect(await fireAlarm(match.match_id)).toBe(true);
-    let meta: { status: string; outcome: string } | undefined;
+    let meta: { status: string; outcome: string | null } | undefined;
     for (const deadline = Date.now() + 15_000; meta?.status !== "ended"; ) {
       if (Date.now() > deadline) throw new Error(`match still ${meta?.status}`);
       if (meta) await sleep(20);
-      [meta] = await inspect<{ status: string; outcome: string }>(
-        match.match_id,
-        "SELECT status, outcome FROM meta",
-      );
+      meta = (await stored(match.match_id)).meta;
     }
     expect(meta?.status).toBe("ended");
     const outcome = JSON.parse(meta?.outcome ?? "{}") as {

@@ -4,7 +4,8 @@
 // survive an eviction and are delivered by the alarm.
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { connectSeat, fireAlarm, inspect, stub, twoBotMatch } from "./match-harness";
+import type { MatchDoc } from "../../src/match/state";
+import { connectSeat, fireAlarm, inspect, stored, stub, twoBotMatch } from "./match-harness";
 
 async function started(config: Parameters<typeof twoBotMatch>[0] = {}) {
   const { alpha, bravo, match } = await twoBotMatch(config);
@@ -18,10 +19,7 @@ async function started(config: Parameters<typeof twoBotMatch>[0] = {}) {
 describe("turn deadline", () => {
   it("folds for a seat that misses its deadline while facing a bet", async () => {
     const { match, a, b, turn } = await started({ turn_timeout_ms: 5000 });
-    const [row] = await inspect<{ deadline: number }>(
-      match.match_id,
-      "SELECT deadline FROM turns WHERE seat = 0",
-    );
+    const row = (await stored(match.match_id)).turns.find((t) => t.seat === 0);
     expect(row?.deadline).toBe(turn.deadline_ts);
     expect(await fireAlarm(match.match_id)).toBe(true);
     expect(await a.next("auto-action")).toMatchObject({
@@ -39,7 +37,12 @@ describe("turn deadline", () => {
     );
     expect(errors).toEqual([{ code: "turn_timeout", message: expect.any(String), hand_number: 1 }]);
     // Auto-actions add no latency sample (§6.12).
-    expect(await inspect(match.match_id, "SELECT ms FROM latencies WHERE seat = 0")).toEqual([]);
+    expect(
+      await inspect(
+        match.match_id,
+        "SELECT latency_ms FROM actions WHERE seat = 0 AND latency_ms IS NOT NULL",
+      ),
+    ).toEqual([]);
   });
 
   it("checks for a seat that misses its deadline when checking is free", async () => {
@@ -70,30 +73,25 @@ describe("turn deadline", () => {
     await a.nextOf("turn_result");
     const pending = await b.nextOf("turn_request");
     // Deadlines already served, replayed now: A's turn, B's grace, the start, a new hand.
+    // Written into the stored state, then the object is evicted so it reads them back.
     await runInDurableObject(stub(match.match_id), async (_instance, state) => {
       const now = Date.now();
-      for (const key of ["turn:0", "grace:1", "start", "next_hand", "wait"]) {
-        state.storage.sql.exec(
-          "INSERT OR REPLACE INTO schedule (key, due_at) VALUES (?, ?)",
-          key,
-          now,
-        );
-      }
-      state.storage.sql.exec("UPDATE meta SET armed_at = ?", now);
+      const [row] = state.storage.sql
+        .exec<{ doc: string }>("SELECT doc FROM match_state")
+        .toArray();
+      const doc = JSON.parse(row?.doc ?? "{}") as MatchDoc;
+      for (const key of ["turn:0", "grace:1", "start", "next_hand", "wait"])
+        doc.schedule[key] = now;
+      doc.meta.armed_at = now;
+      state.storage.sql.exec("UPDATE match_state SET doc = ?", JSON.stringify(doc));
       await state.storage.setAlarm(now);
     });
+    await evictDurableObject(stub(match.match_id));
     expect(await fireAlarm(match.match_id)).toBe(true);
-    const [turnRow] = await inspect<{ request_id: string }>(
-      match.match_id,
-      "SELECT request_id FROM turns WHERE seat = 1",
-    );
-    expect(turnRow?.request_id).toBe(pending.request_id);
-    const [meta] = await inspect<{ status: string; engine: string }>(
-      match.match_id,
-      "SELECT status, engine FROM meta",
-    );
-    expect(meta?.status).toBe("playing");
-    expect((JSON.parse(meta?.engine ?? "{}") as { hands_played: number }).hands_played).toBe(1);
+    const state = await stored(match.match_id);
+    expect(state.turns.find((t) => t.seat === 1)?.request_id).toBe(pending.request_id);
+    expect(state.meta.status).toBe("playing");
+    expect(state.engine?.hands_played).toBe(1);
     expect(a.unread.map((f) => f.type)).toEqual([]);
     b.send({
       type: "turn_action",
@@ -145,20 +143,14 @@ describe("turn_result jitter", () => {
       action: "call",
     });
     await a.next("actor's turn_result");
-    const queued = await inspect<{ seat: number; kind: string }>(
-      match.match_id,
-      "SELECT seat, kind FROM outbox ORDER BY id",
-    );
+    const queued = (await stored(match.match_id)).outbox.map(({ seat, kind }) => ({ seat, kind }));
     expect(queued).toEqual([
       { seat: 1, kind: "frame" },
       { seat: 1, kind: "turn_request" },
     ]);
     // Nothing reached B yet, and B is not awaiting: its early answer would be dropped.
     expect(b.unread).toEqual([]);
-    const [pending] = await inspect<{ sent_at: number | null }>(
-      match.match_id,
-      "SELECT sent_at FROM turns WHERE seat = 1",
-    );
+    const pending = (await stored(match.match_id)).turns.find((t) => t.seat === 1);
     expect(pending?.sent_at).toBeNull();
     await evictDurableObject(stub(match.match_id));
     expect(await fireAlarm(match.match_id)).toBe(true);

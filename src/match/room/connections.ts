@@ -5,7 +5,7 @@
 import { CloseCode } from "../../protocol/bot-frames.ts";
 import { serverHello } from "../frames.ts";
 import { type Ending, type ForfeitReason, SIMULTANEOUS_DISCONNECT_MS } from "../results.ts";
-import type { MetaRow, SeatRow } from "../store.ts";
+import type { MetaRow, SeatRow } from "../state.ts";
 import { RoomRecords } from "./records.ts";
 import type { Conn } from "./types.ts";
 
@@ -103,7 +103,7 @@ export abstract class RoomConnections extends RoomRecords {
       }
     }
     if (turn.sent_at !== null) {
-      this.queue(seat.seat, now, "turn_request", JSON.stringify({ request_id: turn.request_id }));
+      this.queue(seat.seat, now, "turn_request", { request_id: turn.request_id });
     }
   }
 

@@ -11,9 +11,11 @@
  * (the hand lifecycle), and `../room.ts` (the entry points and the jobs of the alarm).
  * A call to a layer above goes through an abstract method declared where it is needed.
  */
+import type { Sql } from "../../channels/sql.ts";
 import { describeError, log } from "../../lib/log.ts";
 import type { MatchState } from "../../poker/index.ts";
-import { MatchStore, type MetaRow, type SeatRow } from "../store.ts";
+import type { MetaRow, SeatRow } from "../state.ts";
+import { MatchStore } from "../store.ts";
 import type { Conn, RoomHost } from "./types.ts";
 
 /** Bound on stored `bot_errors` per seat, so `match_end` stays far below client frame caps. */
@@ -25,7 +27,7 @@ export abstract class RoomCore {
   /** Socket writes of the current step, run after its transaction commits. */
   protected effects: (() => void)[] = [];
 
-  constructor(sql: SqlStorage, host: RoomHost) {
+  constructor(sql: Sql, host: RoomHost) {
     this.store = new MatchStore(sql);
     this.host = host;
   }
@@ -38,17 +40,19 @@ export abstract class RoomCore {
   /** One atomic state change, then the due frames, then the alarm; then the socket writes. */
   protected step(horizon: number, fn: () => void): void {
     this.effects = [];
-    this.store.forget();
     try {
       this.host.transaction(() => {
         fn();
         // Everything due by the horizon or by now, whichever is later.
         this.flush(Math.max(horizon, this.host.now()));
         this.arm();
+        // The memory's changes, written in the same transaction as everything else.
+        this.store.commit();
       });
     } catch (err) {
+      // Rolled back: the memory is read again from what SQLite still holds.
       this.effects = [];
-      this.store.forget();
+      this.store.reload();
       throw err;
     }
     const effects = this.effects;
@@ -69,13 +73,11 @@ export abstract class RoomCore {
     return meta;
   }
 
-  protected engine(meta: MetaRow): MatchState {
-    if (!meta.engine) throw new Error("match not started");
-    return JSON.parse(meta.engine) as MatchState;
-  }
-
-  protected saveEngine(engine: MatchState): void {
-    this.store.updateMeta({ engine: JSON.stringify(engine) });
+  /** The engine state, changed in place by the engine; `store.saveEngine` marks it written. */
+  protected engine(): MatchState {
+    const engine = this.store.engine();
+    if (!engine) throw new Error("match not started");
+    return engine;
   }
 
   protected remoteSeats(): SeatRow[] {
@@ -90,8 +92,7 @@ export abstract class RoomCore {
   }
 
   protected recordBotError(seatNo: number, code: string, message: string): void {
-    const engine = this.store.meta()?.engine;
-    const handNumber = engine ? ((JSON.parse(engine) as MatchState).hand?.hand_number ?? 0) : 0;
-    this.store.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
+    const handNumber = this.store.engine()?.hand?.hand_number ?? 0;
+    this.store.log.addBotError(seatNo, { code, message, hand_number: handNumber }, MAX_BOT_ERRORS);
   }
 }

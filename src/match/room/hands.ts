@@ -32,7 +32,8 @@ export abstract class RoomHands extends RoomTurns {
     const engine = createMatch(gameConfig(meta.config, seats.length), {
       handCap: meta.config.hand_cap,
     });
-    this.store.updateMeta({ status: "playing", started_at: now, engine: JSON.stringify(engine) });
+    this.store.updateMeta({ status: "playing", started_at: now });
+    this.store.saveEngine(engine);
     this.store.unschedule("wait");
     for (const seat of this.remoteSeats()) {
       this.enqueue(seat.seat, now, matchStart(meta.match_id, seats, meta.config, seat.seat));
@@ -46,31 +47,32 @@ export abstract class RoomHands extends RoomTurns {
    * events may run), so the state is re-checked before it changes.
    */
   protected async nextHand(now: number): Promise<void> {
-    const before = this.store.meta();
-    const engineBefore = before?.engine ? (JSON.parse(before.engine) as MatchState) : null;
+    const before = this.store.engine();
     if (
-      before?.status !== "playing" ||
-      !engineBefore ||
-      handInProgress(engineBefore) ||
-      matchOver(engineBefore)
+      this.store.meta()?.status !== "playing" ||
+      !before ||
+      handInProgress(before) ||
+      matchOver(before)
     ) {
       this.step(now, () => this.store.unschedule("next_hand"));
       return;
     }
+    // The engine is the same object after the await; what it says then is compared with this.
+    const playedBefore = before.hands_played;
     const deck = newDeck();
     const commitment = await deckCommitment(deck);
     const at = this.host.now();
     this.step(at, () => {
       this.store.unschedule("next_hand");
       const meta = this.metaRow();
-      const engine = this.engine(meta);
-      if (meta.status !== "playing" || engine.hands_played !== engineBefore.hands_played) return;
+      const engine = this.engine();
+      if (meta.status !== "playing" || engine.hands_played !== playedBefore) return;
       if (handInProgress(engine) || matchOver(engine)) return;
       const events = startHand(engine, deck, commitment);
       const hand = engine.hand;
       if (!hand) throw new Error("startHand dealt no hand");
       const roundId = `r_${crypto.randomUUID()}`;
-      this.store.insertHand({
+      this.store.history.insert({
         hand_number: hand.hand_number,
         round_id: roundId,
         started_at: isoNow(at),
@@ -148,9 +150,14 @@ export abstract class RoomHands extends RoomTurns {
         );
       } else {
         const handNumber = event.result.hand_number;
-        const roundId = this.store.roundId(handNumber);
+        const roundId = this.store.history.roundId(handNumber);
         const spectatorResult = spectatorRoundResult(engine) ?? event.result;
-        this.store.finishHand(handNumber, isoNow(now), engine.hand?.board ?? [], spectatorResult);
+        this.store.history.finish(
+          handNumber,
+          isoNow(now),
+          engine.hand?.board ?? [],
+          spectatorResult,
+        );
         const frame = {
           type: "round_result",
           match_id: meta.match_id,
@@ -162,7 +169,7 @@ export abstract class RoomHands extends RoomTurns {
         this.broadcastSpectators({ ...frame, result: spectatorResult }, now);
       }
     }
-    this.saveEngine(engine);
+    this.store.saveEngine(engine);
     if (matchOver(engine)) {
       this.finishPlayed({ kind: "played" }, now);
     } else if (!handInProgress(engine)) {

@@ -15,7 +15,7 @@ import {
 } from "../../protocol/bot-frames.ts";
 import { closingError, stamp, turnRequest } from "../frames.ts";
 import type { ForfeitReason } from "../results.ts";
-import type { OutboxKind, OutboxRow, SeatRow, TurnRow } from "../store.ts";
+import type { OutboxKind, OutboxRow, SeatRow, TurnRow } from "../state.ts";
 import { RoomCore } from "./core.ts";
 import type { Conn } from "./types.ts";
 
@@ -44,17 +44,12 @@ export abstract class RoomOutbound extends RoomCore {
     const seat = this.store.seat(row.seat);
     const conn = this.liveConn(seat);
     if (row.kind === "turn_request") {
-      this.deliverTurn(
-        seat,
-        conn,
-        (JSON.parse(row.body) as { request_id: string }).request_id,
-        now,
-      );
+      this.deliverTurn(seat, conn, (row.body as { request_id: string }).request_id, now);
       return;
     }
     // A seat that is away misses the frame: there is no replay on reconnect (§5.9).
     if (!conn) return;
-    this.sendGame(conn, seat.seat, JSON.parse(row.body) as Unstamped<GameFrame>, now);
+    this.sendGame(conn, seat.seat, row.body as Unstamped<GameFrame>, now);
     if (row.kind === "match_end") this.closeConn(conn, CloseCode.normal, now);
   }
 
@@ -109,14 +104,14 @@ export abstract class RoomOutbound extends RoomCore {
     frame: Unstamped<GameFrame>,
     kind: "frame" | "match_end" = "frame",
   ): void {
-    this.queue(seat, dueAt, kind, JSON.stringify(frame));
+    this.queue(seat, dueAt, kind, frame);
   }
 
   /**
    * A frame for a remote seat: sent in this step when it is due and nothing is queued ahead
    * of it for that seat, else queued behind the seat's frames (§5.4.4).
    */
-  protected queue(seat: number, dueAt: number, kind: OutboxKind, body: string): void {
+  protected queue(seat: number, dueAt: number, kind: OutboxKind, body: unknown): void {
     const now = this.host.now();
     if (dueAt <= now && !this.store.hasQueued(seat)) {
       this.deliver({ id: 0, seat, due_at: dueAt, kind, body }, now);

@@ -42,7 +42,10 @@ export abstract class RoomRecords extends RoomOutbound {
 
   protected finishPlayed(ending: Ending, now: number): void {
     const meta = this.metaRow();
-    this.end(fullMatchEnd(meta.match_id, this.engine(meta), this.store.seatStats(), ending), now);
+    this.end(
+      fullMatchEnd(meta.match_id, this.engine(), this.store.log.stats(this.store.seats()), ending),
+      now,
+    );
   }
 
   /**
@@ -77,7 +80,7 @@ export abstract class RoomRecords extends RoomOutbound {
     try {
       await this.host.recordEnd(JSON.parse(meta.outcome) as MatchOutcome);
       this.step(this.host.now(), () => {
-        this.store.updateMeta({ recorded: 1 });
+        this.store.updateMeta({ recorded: true });
         this.store.unschedule("record");
       });
     } catch (err) {

@@ -15,7 +15,7 @@ import type { ParsedFrame, TurnActionFrame } from "../../protocol/bot-frames.ts"
 import { actionRejected } from "../frames.ts";
 import { decideHouseAction, isHouseStrategy } from "../house-bots.ts";
 import { INVALID_ACTIONS_PER_HAND } from "../limits.ts";
-import type { TurnRow } from "../store.ts";
+import type { TurnRow } from "../state.ts";
 import { RoomConnections } from "./connections.ts";
 import type { Conn } from "./types.ts";
 
@@ -50,7 +50,7 @@ export abstract class RoomTurns extends RoomConnections {
       return;
     }
     this.store.insertTurn(turn);
-    this.queue(seatNo, now, "turn_request", JSON.stringify({ request_id: turn.request_id }));
+    this.queue(seatNo, now, "turn_request", { request_id: turn.request_id });
   }
 
   /** A frame on a live seat socket (§5.11). */
@@ -94,23 +94,22 @@ export abstract class RoomTurns extends RoomConnections {
 
   protected onTurnAction(seatNo: number, frame: TurnActionFrame, now: number): void {
     // Unsolicited, stale or duplicate answers are dropped silently (§5.11).
-    if (this.store.isResolved(seatNo, frame.request_id)) return;
+    if (this.store.log.isResolved(seatNo, frame.request_id)) return;
     const turn = this.awaitingTurn(seatNo);
     if (!turn) return;
     if (frame.request_id !== turn.request_id) {
       this.reject(turn, frame.action, `Unknown request_id '${frame.request_id}'`, now);
       return;
     }
-    const engine = this.engine(this.metaRow());
+    const engine = this.engine();
     const result = applyAction(engine, seatNo, frame.action, frame.params ?? {}, false);
     if (!result.ok) {
       this.reject(turn, frame.action, result.reason, now);
       return;
     }
-    if (turn.first_sent_at !== null) {
-      this.store.addLatency(seatNo, Math.round((now - turn.first_sent_at) * 10) / 10);
-    }
-    this.resolve(turn, frame.action, false, now, now);
+    const latency =
+      turn.first_sent_at === null ? null : Math.round((now - turn.first_sent_at) * 10) / 10;
+    this.resolve(turn, frame.action, false, now, now, latency);
     this.afterEngine(engine, result.events, now);
   }
 
@@ -136,7 +135,7 @@ export abstract class RoomTurns extends RoomConnections {
 
   /** The auto-action (§5.8): `check` if legal, else `fold`, with `is_timeout: true`. */
   protected autoAct(turn: TurnRow, code: string, message: string, now: number): void {
-    const engine = this.engine(this.metaRow());
+    const engine = this.engine();
     const events = applyTimeout(engine, turn.seat);
     if (this.store.seat(turn.seat).house_strategy === null) {
       this.recordBotError(turn.seat, code, message);
@@ -158,8 +157,9 @@ export abstract class RoomTurns extends RoomConnections {
     isTimeout: boolean,
     now: number,
     receivedAt: number | null,
+    latencyMs: number | null = null,
   ): void {
-    this.store.resolveTurn(turn, now, { action, isTimeout, receivedAt });
+    this.store.resolveTurn(turn, now, { action, isTimeout, receivedAt, latencyMs });
     this.store.unschedule(`turn:${turn.seat}`);
     this.store.unschedule(`house:${turn.seat}`);
   }
@@ -179,7 +179,7 @@ export abstract class RoomTurns extends RoomConnections {
     const turn = this.awaitingTurn(seatNo);
     const seat = this.store.seat(seatNo);
     if (!turn || !isHouseStrategy(seat.house_strategy)) return;
-    const engine = this.engine(this.metaRow());
+    const engine = this.engine();
     const decision = decideHouseAction(
       seat.house_strategy,
       turnView(engine, seatNo),

@@ -439,8 +439,21 @@ const cases: FixedCase<OperatorState>[] = [
       const socket = await live(ctx.world, ctx.state.approvals);
       const hello = socket.texts().find((f) => f.type === "res") as Json;
       const features = (hello.payload as Json).features as { methods: string[]; events: string[] };
-      assert.deepEqual(features.methods, []);
-      assert.deepEqual(features.events, ["tick", "shutdown"]);
+      // Only what operator.approvals allows: the approval methods and their events.
+      assert.deepEqual(features.methods, [
+        "exec.approval.list",
+        "exec.approval.get",
+        "exec.approval.resolve",
+        "approval.get",
+        "approval.resolve",
+        "approval.history",
+      ]);
+      assert.deepEqual(features.events, [
+        "tick",
+        "shutdown",
+        "exec.approval.requested",
+        "exec.approval.resolved",
+      ]);
       const bot = ctx.state.bot;
       const lobby = await ctx.world.open(`/ws/external/bot/${bot.botId}`);
       lobby.send({ type: "authenticate", token: bot.token });
@@ -922,7 +935,7 @@ export const operatorGroup = defineGroup<OperatorState>({
         "seeded calls of every registered method and of unknown names, with mutated params, on a read-only connection",
       outcomes: {
         "unknown method": "INVALID_REQUEST `unknown method: …`",
-        "a method needing write or admin": "`FORBIDDEN` `MISSING_SCOPE`",
+        "a method needing write, approvals or admin": "`FORBIDDEN` `MISSING_SCOPE`",
         "a read method":
           "a result, or INVALID_REQUEST (`invalid … params`, or a documented `details.code`); never another error",
       },
@@ -943,7 +956,13 @@ export const operatorGroup = defineGroup<OperatorState>({
           ["botgate.channels.list", "read"],
           ["botgate.tournaments.list", "read"],
           ["botgate.tournaments.get", "read"],
+          ["node.list", "read"],
+          ["node.describe", "read"],
           ["chat.send", "write"],
+          ["node.invoke", "write"],
+          ["exec.approval.list", "approvals"],
+          ["exec.approval.resolve", "approvals"],
+          ["approval.history", "approvals"],
         ];
         let socket: RawSocket | null = null;
         for (let i = 0; i < count; i += 1) {
@@ -958,8 +977,8 @@ export const operatorGroup = defineGroup<OperatorState>({
                   "connect ",
                   "status.",
                   "__proto__",
-                  "exec.approval.resolve",
-                  "node.invoke",
+                  "exec.approval",
+                  "node.invoke.",
                   rng.string(12),
                 ]),
                 "none",
@@ -986,7 +1005,7 @@ export const operatorGroup = defineGroup<OperatorState>({
             const res = await request(socket, `r${i}`, method, params);
             if (scope === "none") {
               assertError(res, "INVALID_REQUEST", undefined, /^unknown method: /);
-            } else if (scope === "write") {
+            } else if (scope === "write" || scope === "approvals") {
               assertError(res, "FORBIDDEN", "MISSING_SCOPE");
             } else if (res.ok !== true) {
               assert.equal(

@@ -1,0 +1,133 @@
+// The console's approvals page in a real browser against the real Worker and a test sled
+// (test/harness/sled.ts, written from the sled-uplink contract): a request the sled raises
+// appears live, Deny sends the sled perm_response deny, Allow always sends approved +
+// always_allow, the outcome and who decided show, the history lists them; a tool input that
+// is HTML is shown as text; a token without operator.approvals is told so.
+
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  launchChromium,
+  screenshots,
+  section,
+  signIn,
+  type WatchedPage,
+  watchedPage,
+} from "../harness/browser.ts";
+import { api, type Gateway, startGateway } from "../harness/gateway.ts";
+import { registerSled, TestSled } from "../harness/sled.ts";
+
+let gateway: Gateway;
+let browser: Browser;
+const pages: WatchedPage[] = [];
+const sleds: TestSled[] = [];
+
+beforeAll(async () => {
+  [gateway, browser] = await Promise.all([startGateway(), launchChromium()]);
+});
+afterEach(async () => {
+  for (const watched of pages.splice(0)) await watched.context.close();
+  for (const sled of sleds.splice(0)) sled.close();
+});
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+});
+
+async function open(path: string): Promise<WatchedPage> {
+  const watched = await watchedPage(browser);
+  pages.push(watched);
+  await watched.page.goto(new URL(path, gateway.url).href);
+  return watched;
+}
+
+async function sled(project: string): Promise<TestSled> {
+  const connected = await TestSled.connect(gateway, {
+    token: await registerSled(gateway, project),
+    project,
+  });
+  sleds.push(connected);
+  return connected;
+}
+
+const XSS = "<img src=x onerror=alert(1)>";
+
+describe("approvals", () => {
+  it("shows a sled's request live; Deny and Allow always reach the sled; outcome, who, history", async () => {
+    const huskies = await sled("huskies");
+    const { page, problems } = await open("/console/approvals");
+    await signIn(page, gateway.adminToken);
+    await page.getByText("Nothing is waiting for an answer.").waitFor({ timeout: 15_000 });
+
+    const asked = Date.now();
+    huskies.ask("r1", "Bash", { command: XSS });
+    const request = page.getByRole("article", { name: "Approval Bash" });
+    await request.waitFor({ timeout: 10_000 });
+    const shownAfterMs = Date.now() - asked;
+    console.log(`approval shown ${shownAfterMs} ms after the sled asked`);
+    expect(await request.locator("pre").textContent()).toContain(`"command": "${XSS}"`);
+    expect(await page.locator("main img").count()).toBe(0);
+    expect(await section(page, "Pending approvals").locator("h2 .count").textContent()).toBe("1");
+    await screenshots(page, "approvals-pending");
+
+    await request.getByRole("button", { name: "Deny" }).click();
+    expect(await huskies.verdict("r1")).toEqual({ approved: false, always_allow: false });
+    const answers = page.getByRole("list", { name: "Your answers" });
+    await answers
+      .getByText("Bash on huskies: denied by operator:admin")
+      .waitFor({ timeout: 10_000 });
+    await request.waitFor({ state: "detached", timeout: 10_000 });
+
+    huskies.ask("r2", "Write", { path: "notes.txt" });
+    const second = page.getByRole("article", { name: "Approval Write" });
+    await second.waitFor({ timeout: 10_000 });
+    await second.getByRole("button", { name: "Allow always" }).click();
+    expect(await huskies.verdict("r2")).toEqual({ approved: true, always_allow: true });
+    expect(huskies.verdictsFor("r1")).toHaveLength(1);
+
+    const history = page.getByRole("table", { name: "Approval history" });
+    await history.locator("tbody tr").nth(1).waitFor({ timeout: 10_000 });
+    const rows = await history.locator("tbody tr").allTextContents();
+    expect(rows[0]).toMatch(/huskies: Write .*allowed \(allow-always\) · user.*operator:admin/);
+    expect(rows[1]).toMatch(/huskies: Bash .*denied \(deny\) · user.*operator:admin/);
+    await screenshots(page, "approvals-history");
+    expect(problems).toEqual([]);
+  });
+
+  it("the overview counts pending approvals and lists the sled", async () => {
+    const ops = await sled("ops-sled");
+    const { page, problems } = await open("/console/");
+    await signIn(page, gateway.adminToken);
+    await section(page, "Sleds").getByText("ops-sled").waitFor({ timeout: 15_000 });
+    const count = section(page, "Pending approvals").locator("h2 .count");
+    ops.ask("q1", "Deploy", { env: "prod" });
+    await page.waitForFunction(
+      (before) =>
+        document.querySelector('[aria-label="Pending approvals"] h2 .count')?.textContent !==
+        before,
+      await count.textContent(),
+      { timeout: 10_000 },
+    );
+    await screenshots(page, "overview-sleds");
+    await page.getByRole("link", { name: "Open approvals" }).click();
+    await page
+      .getByRole("article", { name: "Approval Deploy" })
+      .getByRole("button", { name: "Allow once" })
+      .click();
+    expect(await ops.verdict("q1")).toEqual({ approved: true, always_allow: false });
+    expect(problems).toEqual([]);
+  });
+
+  it("a token without operator.approvals is told it cannot answer", async () => {
+    const minted = await api(gateway, "POST", "/api/operators/tokens", {
+      body: { name: "no-approvals", scopes: ["operator.read"] },
+    });
+    const { page, problems } = await open("/console/approvals");
+    await signIn(page, (minted.body as { token: string }).token);
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toContain("no operator.approvals scope");
+    expect(await page.getByRole("link", { name: "Approvals" }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,234 @@
+/**
+ * The match room over real SQLite (`node:sqlite`) with a scripted host, two instant bots
+ * and no sockets: the state it keeps in memory is always what SQLite holds (a second store
+ * reading the same database sees the same), a turn costs two statements, and a rolled-back
+ * event leaves memory, storage and the sockets as they were.
+ */
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { describe, expect, it } from "vitest";
+import type { Sql } from "../../../src/channels/sql.ts";
+import { resolveMatchConfig } from "../../../src/match/config.ts";
+import type { ConnInfo } from "../../../src/match/handshake.ts";
+import { type Conn, MatchRoom } from "../../../src/match/room.ts";
+import { MatchStore } from "../../../src/match/store.ts";
+
+/** `SqlStorage` over one in-memory database, counting the statements it runs. */
+function sqlite() {
+  const db = new DatabaseSync(":memory:");
+  const counter = { statements: 0 };
+  const sql = {
+    exec(query: string, ...bindings: SQLInputValue[]) {
+      counter.statements += 1;
+      let rows: unknown[] = [];
+      if (bindings.length === 0 && query.includes(";")) {
+        db.exec(query);
+      } else {
+        const statement = db.prepare(query);
+        if (statement.columns().length > 0) rows = statement.all(...bindings);
+        else statement.run(...bindings);
+      }
+      return { toArray: () => rows, one: () => rows[0] };
+    },
+  } as unknown as Sql;
+  return { db, sql, counter };
+}
+
+interface TestConn extends Conn {
+  info: ConnInfo;
+  sent: Record<string, unknown>[];
+}
+
+function world() {
+  const { db, sql, counter } = sqlite();
+  const conns = new Map<string, TestConn>();
+  let failNextTransaction = false;
+  // A clock that stands still: no deadline can pass while the machine is slow.
+  const now = 1_800_000_000_000;
+  const room = new MatchRoom(sql, {
+    now: () => now,
+    random: () => 0.5,
+    transaction: (fn) => {
+      db.exec("BEGIN");
+      try {
+        const result = fn();
+        // A failure after the event's writes (as a failed commit would be): all rolled back.
+        if (failNextTransaction) {
+          failNextTransaction = false;
+          throw new Error("injected failure");
+        }
+        db.exec("COMMIT");
+        return result;
+      } catch (err) {
+        db.exec("ROLLBACK");
+        throw err;
+      }
+    },
+    conn: (id) => {
+      const conn = conns.get(id);
+      return conn && conn.info.phase !== "closed" ? conn : null;
+    },
+    spectators: () => [],
+    setAlarm: () => {},
+    verifyToken: async () => null,
+    recordEnd: async () => {},
+  });
+  const connect = (seat: number): TestConn => {
+    const conn: TestConn = {
+      info: { conn: `c${seat}`, role: "seat", seat, phase: "auth", verifiedBotId: `bot${seat}` },
+      sent: [],
+      send(text) {
+        conn.sent.push(JSON.parse(text) as Record<string, unknown>);
+      },
+      close() {
+        conn.info = { ...conn.info, phase: "closed" };
+      },
+      update(info) {
+        conn.info = info;
+      },
+    };
+    conns.set(conn.info.conn, conn);
+    room.onSeatOpen(conn);
+    return conn;
+  };
+  return {
+    now,
+    room,
+    sql,
+    counter,
+    connect,
+    failNext: () => {
+      failNextTransaction = true;
+    },
+  };
+}
+
+/** What a store reading the database from scratch (an evicted object) sees. */
+function fromStorage(sql: Sql) {
+  const store = new MatchStore(sql);
+  return {
+    meta: store.meta(),
+    seats: store.seats(),
+    turns: [0, 1].map((seat) => store.turn(seat)),
+    engine: store.engine(),
+    due: store.dueKeys(Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function inMemory(room: MatchRoom) {
+  const store = room.store;
+  return {
+    meta: store.meta(),
+    seats: store.seats(),
+    turns: [0, 1].map((seat) => store.turn(seat)),
+    engine: store.engine(),
+    due: store.dueKeys(Number.MAX_SAFE_INTEGER),
+  };
+}
+
+async function started(hands: number) {
+  const w = world();
+  const config = resolveMatchConfig({
+    jitter_min_ms: 0,
+    jitter_max_ms: 0,
+    starting_stack: 1_000_000,
+    max_messages_per_second: 1000,
+    hand_cap: hands,
+  });
+  if (typeof config === "string") throw new Error(config);
+  w.room.create({
+    match_id: "m1",
+    created_at: w.now,
+    config,
+    seats: [0, 1].map((seat) => ({
+      seat,
+      participant_id: `p${seat}`,
+      bot_id: `bot${seat}`,
+      name: `b${seat}`,
+      house_strategy: null,
+    })),
+  });
+  const seats = [w.connect(0), w.connect(1)];
+  for (const conn of seats) {
+    await w.room.onMessage(
+      conn,
+      JSON.stringify({ type: "authenticate", match_id: "m1", token: "" }),
+    );
+  }
+  for (const conn of seats) {
+    await w.room.onMessage(
+      conn,
+      JSON.stringify({ type: "hello", match_id: "m1", supported_versions: ["1.0"] }),
+    );
+  }
+  // match_start and the first hand are jobs of the alarm.
+  await w.room.alarm();
+  await w.room.alarm();
+  return { ...w, seats };
+}
+
+/** The pending turn_request nobody has answered yet, and its seat. */
+function pending(seats: TestConn[], answered: Set<unknown>) {
+  for (const conn of seats) {
+    const request = conn.sent.find((f) => f.type === "turn_request" && !answered.has(f.request_id));
+    if (request) return { conn, request };
+  }
+  return null;
+}
+
+const answer = (request: Record<string, unknown>) =>
+  JSON.stringify({
+    type: "turn_action",
+    match_id: "m1",
+    request_id: request.request_id,
+    action: (request.valid_actions as string[]).includes("check") ? "check" : "call",
+  });
+
+describe("match room storage", () => {
+  it("keeps memory and SQLite the same after every event, at two statements a turn", async () => {
+    const w = await started(5);
+    const answered = new Set<unknown>();
+    const perTurn: number[] = [];
+    for (let next = pending(w.seats, answered); next; next = pending(w.seats, answered)) {
+      answered.add(next.request.request_id);
+      const before = w.counter.statements;
+      await w.room.onMessage(next.conn, answer(next.request));
+      perTurn.push(w.counter.statements - before);
+      expect(inMemory(w.room)).toEqual(fromStorage(w.sql));
+      // A new hand is the alarm's job.
+      if (!pending(w.seats, answered) && w.room.store.meta()?.status === "playing") {
+        await w.room.alarm();
+      }
+    }
+    expect(w.room.store.meta()?.status).toBe("ended");
+    expect(w.seats[0]?.sent.at(-1)).toMatchObject({ type: "match_end", total_hands_played: 5 });
+    // A turn is one answer row and one state write. The last of a hand also finishes the
+    // hand's row, and the next hand is dealt in the same call (its row, a state write); the
+    // last of the match reads the statistics for match_end.
+    expect(perTurn.length).toBeGreaterThan(20);
+    const sorted = [...perTurn].sort((x, y) => x - y);
+    expect(sorted[Math.floor(sorted.length / 2)]).toBe(2);
+    expect(Math.max(...perTurn.slice(0, -1))).toBeLessThanOrEqual(5);
+  });
+
+  it("restores memory and storage when an event's transaction rolls back, sending nothing", async () => {
+    const w = await started(3);
+    const next = pending(w.seats, new Set());
+    if (!next) throw new Error("no turn_request");
+    const before = inMemory(w.room);
+    const sentBefore = w.seats.map((conn) => conn.sent.length);
+    w.failNext();
+    await expect(w.room.onMessage(next.conn, answer(next.request))).rejects.toThrow(
+      "injected failure",
+    );
+    expect(inMemory(w.room)).toEqual(before);
+    expect(fromStorage(w.sql)).toEqual(before);
+    expect(w.seats.map((conn) => conn.sent.length)).toEqual(sentBefore);
+    // The same answer afterwards is applied once, as if the failed attempt never happened.
+    await w.room.onMessage(next.conn, answer(next.request));
+    expect(w.room.store.log.isResolved(next.conn.info.seat, String(next.request.request_id))).toBe(
+      true,
+    );
+    expect(w.room.store.turn(next.conn.info.seat)?.request_id).not.toBe(next.request.request_id);
+    expect(inMemory(w.room)).toEqual(fromStorage(w.sql));
+  });
+});
