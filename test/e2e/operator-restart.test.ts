@@ -10,7 +10,10 @@ import { openLobby } from "./lobby-bot.ts";
 
 let gateway: Gateway;
 beforeAll(async () => {
-  gateway = await startGateway({ vars: { OPERATOR_TICK_INTERVAL_MS: "1000" } });
+  // The real client drops a connection that hears no tick for 2 × the interval: 5 s keeps
+  // that watchdog from firing on a busy machine (at 1 s it did, and the event fanned out to
+  // nobody).
+  gateway = await startGateway({ vars: { OPERATOR_TICK_INTERVAL_MS: "5000" } });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -37,12 +40,12 @@ describe("operators across a runtime restart", () => {
           ((e.payload as { added: Array<{ instanceId: string }> }).added ?? []).some(
             (a) => a.instanceId === `bot:${bot.botId}`,
           ),
-        10_000,
+        30_000,
         "the bot online",
       );
     }
     const oldConn = (before.server as { connId: string }).connId;
-    await op.waitFor((e) => e.event === "tick", 5000, "a tick on the first connection");
+    await op.waitFor((e) => e.event === "tick", 30_000, "a tick on the first connection");
 
     await gateway.harness.update((options) => options);
     expect((await lobby.closed(10_000)).code).toBe(1006);
