@@ -1,49 +1,18 @@
-// The console's approvals page in a real browser against the real Worker and a test sled
-// (test/harness/sled.ts, written from the sled-uplink contract): a request the sled raises
-// appears live, Deny sends the sled perm_response deny, Allow always sends approved +
-// always_allow, the outcome and who decided show, the history lists them; a tool input that
-// is HTML is shown as text; a token without operator.approvals is told so.
-
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchChromium,
-  screenshots,
-  section,
-  signIn,
-  type WatchedPage,
-  watchedPage,
-} from "../harness/browser.ts";
-import { api, type Gateway, startGateway } from "../harness/gateway.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { consoleTestbed, screenshots, section, signIn } from "../harness/browser.ts";
+import { api } from "../harness/gateway.ts";
 import { registerSled, TestSled } from "../harness/sled.ts";
 
-let gateway: Gateway;
-let browser: Browser;
-const pages: WatchedPage[] = [];
+const bed = consoleTestbed();
+const open = bed.open;
 const sleds: TestSled[] = [];
-
-beforeAll(async () => {
-  [gateway, browser] = await Promise.all([startGateway(), launchChromium()]);
-});
-afterEach(async () => {
-  for (const watched of pages.splice(0)) await watched.context.close();
+afterEach(() => {
   for (const sled of sleds.splice(0)) sled.close();
 });
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
-
-async function open(path: string): Promise<WatchedPage> {
-  const watched = await watchedPage(browser);
-  pages.push(watched);
-  await watched.page.goto(new URL(path, gateway.url).href);
-  return watched;
-}
 
 async function sled(project: string): Promise<TestSled> {
-  const connected = await TestSled.connect(gateway, {
-    token: await registerSled(gateway, project),
+  const connected = await TestSled.connect(bed.gateway, {
+    token: await registerSled(bed.gateway, project),
     project,
   });
   sleds.push(connected);
@@ -56,7 +25,7 @@ describe("approvals", () => {
   it("shows a sled's request live; Deny and Allow always reach the sled; outcome, who, history", async () => {
     const huskies = await sled("huskies");
     const { page, problems } = await open("/console/approvals");
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     await page.getByText("Nothing is waiting for an answer.").waitFor({ timeout: 15_000 });
 
     const asked = Date.now();
@@ -97,7 +66,7 @@ describe("approvals", () => {
   it("the overview counts pending approvals and lists the sled", async () => {
     const ops = await sled("ops-sled");
     const { page, problems } = await open("/console/");
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     await section(page, "Sleds").getByText("ops-sled").waitFor({ timeout: 15_000 });
     const count = section(page, "Pending approvals").locator("h2 .count");
     ops.ask("q1", "Deploy", { env: "prod" });
@@ -119,7 +88,7 @@ describe("approvals", () => {
   });
 
   it("a token without operator.approvals is told it cannot answer", async () => {
-    const minted = await api(gateway, "POST", "/api/operators/tokens", {
+    const minted = await api(bed.gateway, "POST", "/api/operators/tokens", {
       body: { name: "no-approvals", scopes: ["operator.read"] },
     });
     const { page, problems } = await open("/console/approvals");

@@ -1,52 +1,20 @@
-// The console's channels and bot pages in a real browser against the real Worker: a
-// channel's tail live from another operator's posts, posting as the operator (text only,
-// never HTML), read-only without operator.write; a bot's matches, results, rating state and
-// decision latency after it played; unknown channels and bots say so.
-
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchChromium,
-  screenshots,
-  section,
-  signIn,
-  type WatchedPage,
-  watchedPage,
-} from "../harness/browser.ts";
-import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { describe, expect, it } from "vitest";
+import { consoleTestbed, screenshots, section, signIn } from "../harness/browser.ts";
+import { api, createBotWithToken } from "../harness/gateway.ts";
 import { dialMatch, play } from "./lobby-bot.ts";
 
-let gateway: Gateway;
-let browser: Browser;
-const pages: WatchedPage[] = [];
-
-beforeAll(async () => {
-  [gateway, browser] = await Promise.all([startGateway(), launchChromium()]);
-});
-afterEach(async () => {
-  for (const watched of pages.splice(0)) await watched.context.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
-
-async function open(path: string): Promise<WatchedPage> {
-  const watched = await watchedPage(browser);
-  pages.push(watched);
-  await watched.page.goto(new URL(path, gateway.url).href);
-  return watched;
-}
+const bed = consoleTestbed();
+const open = bed.open;
 
 const XSS = "<img src=x onerror=alert(1)>";
 
 describe("channels", () => {
   it("tails a channel live and posts as the operator; HTML stays text", async () => {
-    const created = await api(gateway, "POST", "/api/admin/channels", {
+    const created = await api(bed.gateway, "POST", "/api/admin/channels", {
       body: { name: "console-room", visibility: "public", topic: XSS },
     });
     expect(created.status).toBe(201);
-    const minted = await api(gateway, "POST", "/api/operators/tokens", {
+    const minted = await api(bed.gateway, "POST", "/api/operators/tokens", {
       body: { name: "watcher", scopes: ["operator.read"] },
     });
     const reader = await open("/console/channels/console-room");
@@ -56,7 +24,7 @@ describe("channels", () => {
     expect(await section(reader.page, "Channels").textContent()).toContain(XSS);
 
     const writer = await open("/console/channels/console-room");
-    await signIn(writer.page, gateway.adminToken);
+    await signIn(writer.page, bed.gateway.adminToken);
     for (const text of ["hello from the console", XSS]) {
       await writer.page.getByLabel("Post a message").fill(text);
       await writer.page.getByRole("button", { name: "Post" }).click();
@@ -75,7 +43,7 @@ describe("channels", () => {
 
   it("a channel that does not exist says so", async () => {
     const { page, problems } = await open("/console/channels/no-such-room");
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 15_000 });
     expect(await alert.textContent()).toBe("No channel named no-such-room.");
@@ -85,21 +53,21 @@ describe("channels", () => {
 
 describe("bot page", () => {
   it("shows a bot's matches with results, its rating state and decision latency", async () => {
-    const bot = await createBotWithToken(gateway, "console-page-bot");
-    const created = await api(gateway, "POST", "/api/matches", {
+    const bot = await createBotWithToken(bed.gateway, "console-page-bot");
+    const created = await api(bed.gateway, "POST", "/api/matches", {
       body: {
         bots: [bot.botId, "house-calling-station"],
         config: { hand_cap: 2, jitter_min_ms: 0, jitter_max_ms: 0, house_think_ms: 50 },
       },
     });
     const match = created.body as { match_id: string; seats: Array<{ gateway_ws_url: string }> };
-    const socket = await dialMatch(gateway, bot.token, {
+    const socket = await dialMatch(bed.gateway, bot.token, {
       match_id: match.match_id,
       gateway_ws_url: match.seats[0]?.gateway_ws_url,
     });
     await play(socket);
     const { page, problems } = await open(`/console/bots/${bot.botId}`);
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     await page.getByRole("heading", { name: /console-page-bot/ }).waitFor({ timeout: 15_000 });
     const matches = page.getByRole("list", { name: "Matches" });
     const row = matches.locator("li", { hasText: "vs house-calling-station" });
@@ -115,7 +83,7 @@ describe("bot page", () => {
 
   it("a bot that does not exist says so", async () => {
     const { page, problems } = await open("/console/bots/00000000-0000-4000-8000-00000000dead");
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 15_000 });
     expect(await alert.textContent()).toBe("No bot with id 00000000-0000-4000-8000-00000000dead.");

@@ -3,47 +3,21 @@
 // the hand history with every deck check ✓, then ✗ on a hand whose stored reveal a test
 // tampered with; an operator token with operator.read watches too; unknown matches say so.
 
-import type { Browser, Page, WebSocketRoute } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchChromium,
-  screenshots,
-  section,
-  signIn,
-  type WatchedPage,
-  watchedPage,
-} from "../harness/browser.ts";
-import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import type { Page, WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { consoleTestbed, screenshots, section, signIn } from "../harness/browser.ts";
+import { api, createBotWithToken } from "../harness/gateway.ts";
 import type { Frame, TestSocket } from "../harness/ws-client.ts";
 import { dialMatch } from "./lobby-bot.ts";
 
 const HANDS = 3;
-let gateway: Gateway;
-let browser: Browser;
-const pages: WatchedPage[] = [];
-
-beforeAll(async () => {
-  [gateway, browser] = await Promise.all([startGateway(), launchChromium()]);
-});
-afterEach(async () => {
-  for (const watched of pages.splice(0)) await watched.context.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
-
-async function open(path: string): Promise<WatchedPage> {
-  const watched = await watchedPage(browser);
-  pages.push(watched);
-  await watched.page.goto(new URL(path, gateway.url).href);
-  return watched;
-}
+const bed = consoleTestbed();
+const open = bed.open;
 
 /** A match of a scripted bot (seat 0) against the calling-station house bot, not started yet. */
 async function newMatch(name: string) {
-  const bot = await createBotWithToken(gateway, name);
-  const created = await api(gateway, "POST", "/api/matches", {
+  const bot = await createBotWithToken(bed.gateway, name);
+  const created = await api(bed.gateway, "POST", "/api/matches", {
     body: {
       bots: [bot.botId, "house-calling-station"],
       config: {
@@ -94,12 +68,12 @@ describe("live table", () => {
   it("follows a running match hand by hand to match_end, then checks every deck ✓ (and ✗ when tampered)", async () => {
     const { matchId, matched, bot } = await newMatch("console-table");
     const { page, problems } = await open(`/console/matches/${matchId}`);
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
     expect(await seat(page, 0).textContent()).toContain("console-table");
     expect(await seat(page, 1).textContent()).toContain("house-calling-station");
 
-    const socket = await dialMatch(gateway, bot.token, matched);
+    const socket = await dialMatch(bed.gateway, bot.token, matched);
     const handsSeen: number[] = [];
     let clockSeen = false;
     const end = await playPassively(socket, async (request) => {
@@ -131,7 +105,7 @@ describe("live table", () => {
     await screenshots(page, "table-ended");
 
     // Tamper with hand 2's stored reveal: the page reloaded from the over match says ✗.
-    const storage = await gateway.harness.getWorker().getDurableObjectStorage("MATCH", {
+    const storage = await bed.gateway.harness.getWorker().getDurableObjectStorage("MATCH", {
       name: matchId,
     });
     const [row] = await storage.exec<{ deck_reveal: string }>(
@@ -158,7 +132,7 @@ describe("live table", () => {
   });
 
   it("an operator token with operator.read watches live and reads the history", async () => {
-    const minted = await api(gateway, "POST", "/api/operators/tokens", {
+    const minted = await api(bed.gateway, "POST", "/api/operators/tokens", {
       body: { name: "table-reader", scopes: ["operator.read"] },
     });
     const token = (minted.body as { token: string }).token;
@@ -166,7 +140,7 @@ describe("live table", () => {
     const { page, problems } = await open(`/console/matches/${matchId}`);
     await signIn(page, token);
     await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
-    const socket = await dialMatch(gateway, bot.token, matched);
+    const socket = await dialMatch(bed.gateway, bot.token, matched);
     await playPassively(socket, async () => {});
     await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: 20_000 });
     expect(problems).toEqual([]);
@@ -180,9 +154,9 @@ describe("live table", () => {
       spectators.push(ws);
       ws.connectToServer();
     });
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
-    const socket = await dialMatch(gateway, bot.token, matched);
+    const socket = await dialMatch(bed.gateway, bot.token, matched);
     let cut = false;
     await playPassively(socket, async (request) => {
       const hand = (request.state as { hand_number: number }).hand_number;
@@ -201,7 +175,7 @@ describe("live table", () => {
   it("a match that does not exist says so", async () => {
     for (const id of ["00000000-0000-4000-8000-00000000beef", "not-a-match"]) {
       const { page, problems } = await open(`/console/matches/${id}`);
-      await signIn(page, gateway.adminToken);
+      await signIn(page, bed.gateway.adminToken);
       const alert = page.getByRole("alert");
       await alert.waitFor({ timeout: 15_000 });
       expect(await alert.textContent()).toBe(`No match with id ${id}.`);
@@ -213,7 +187,7 @@ describe("live table", () => {
   it("the overview links a live match to its table", async () => {
     const { matchId, matched, bot } = await newMatch("console-link-bot");
     const { page } = await open("/console/");
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     const link = section(page, "Live matches").getByRole("link", {
       name: "console-link-bot vs house-calling-station",
     });
@@ -221,7 +195,7 @@ describe("live table", () => {
     await link.click();
     await page.waitForURL(`**/console/matches/${matchId}`);
     await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
-    const socket = await dialMatch(gateway, bot.token, matched);
+    const socket = await dialMatch(bed.gateway, bot.token, matched);
     await playPassively(socket, async () => {});
     await page.getByRole("list", { name: "Result" }).waitFor({ timeout: 20_000 });
   });

@@ -3,41 +3,14 @@
 // the overview following presence live, a bot name that is HTML shown as text, a dropped
 // socket shown as offline and reconnected, a seq gap answered with a fresh snapshot.
 
-import type { Browser, Page, WebSocketRoute } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchChromium,
-  online,
-  screenshots,
-  section,
-  signIn,
-  type WatchedPage,
-  watchedPage,
-} from "../harness/browser.ts";
-import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import type { Page, WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { consoleTestbed, online, screenshots, section, signIn } from "../harness/browser.ts";
+import { api, createBotWithToken } from "../harness/gateway.ts";
 import { openLobby } from "./lobby-bot.ts";
 
-let gateway: Gateway;
-let browser: Browser;
-const pages: WatchedPage[] = [];
-
-beforeAll(async () => {
-  [gateway, browser] = await Promise.all([startGateway(), launchChromium()]);
-});
-afterEach(async () => {
-  for (const watched of pages.splice(0)) await watched.context.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-});
-
-async function open(path = "/console/"): Promise<WatchedPage> {
-  const watched = await watchedPage(browser);
-  pages.push(watched);
-  await watched.page.goto(new URL(path, gateway.url).href);
-  return watched;
-}
+const bed = consoleTestbed();
+const open = bed.open;
 
 /** The number in a section's heading (`Bots online 2`). */
 async function count(page: Page, section: string): Promise<number> {
@@ -49,7 +22,7 @@ const XSS = "<img src=x onerror=alert(1)>";
 
 /** Writes a bot's name straight into D1, past the API's name rule. */
 async function renameBot(botId: string, name: string): Promise<void> {
-  const env = (await gateway.harness.getWorker().getEnv()) as {
+  const env = (await bed.gateway.harness.getWorker().getEnv()) as {
     DB: { prepare(sql: string): { bind(...values: string[]): { run(): Promise<unknown> } } };
   };
   await env.DB.prepare("UPDATE bots SET name = ? WHERE id = ?").bind(name, botId).run();
@@ -62,7 +35,7 @@ describe("serving", () => {
       "/console/",
       "/console/matches/00000000-0000-4000-8000-000000000000",
     ]) {
-      const page = await fetch(new URL(path, gateway.url));
+      const page = await fetch(new URL(path, bed.gateway.url));
       expect([path, page.status]).toEqual([path, 200]);
       expect(page.headers.get("content-type")).toMatch(/^text\/html/);
       const csp = page.headers.get("content-security-policy") ?? "";
@@ -70,13 +43,13 @@ describe("serving", () => {
       expect(csp).not.toContain("unsafe");
       expect(await page.text()).toContain('<script type="module" src="/console/app.js">');
     }
-    const bundle = await fetch(new URL("/console/app.js", gateway.url));
+    const bundle = await fetch(new URL("/console/app.js", bed.gateway.url));
     expect(bundle.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     await bundle.arrayBuffer();
-    const posted = await gateway.fetch("/console/", { method: "POST", body: "{}" });
+    const posted = await bed.gateway.fetch("/console/", { method: "POST", body: "{}" });
     expect(posted.status).toBe(404);
     // The API's own 404 is untouched by the console's fallback.
-    const missing = await gateway.fetch("/api/nothing-here");
+    const missing = await bed.gateway.fetch("/api/nothing-here");
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error_code: "NOT_FOUND" });
   });
@@ -96,7 +69,7 @@ describe("sign-in", () => {
   });
 
   it("an operator token signs in with its scopes, kept only in sessionStorage", async () => {
-    const minted = await api(gateway, "POST", "/api/operators/tokens", {
+    const minted = await api(bed.gateway, "POST", "/api/operators/tokens", {
       body: { name: "console-reader", scopes: ["operator.read"] },
     });
     const token = (minted.body as { token: string }).token;
@@ -122,7 +95,7 @@ describe("keyboard", () => {
     const { page, problems } = await open("/console/");
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
-    await page.keyboard.type(gateway.adminToken);
+    await page.keyboard.type(bed.gateway.adminToken);
     await page.keyboard.press("Enter");
     await online(page);
     // Tab to the Channels link of the navigation and follow it with Enter.
@@ -140,13 +113,13 @@ describe("keyboard", () => {
 describe("overview", () => {
   it("shows a bot coming online and going, its HTML name as text", async () => {
     const { page, problems } = await open();
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     await section(page, "Bots online").waitFor();
     const before = await count(page, "Bots online");
     // The API refuses such a name; a row written some other way must still be shown as text.
-    const bot = await createBotWithToken(gateway, "console-xss");
+    const bot = await createBotWithToken(bed.gateway, "console-xss");
     await renameBot(bot.botId, XSS);
-    const { lobby } = await openLobby(gateway, bot);
+    const { lobby } = await openLobby(bed.gateway, bot);
     const entry = section(page, "Bots online").getByRole("link", { name: XSS });
     await entry.waitFor({ timeout: 10_000 });
     expect(await count(page, "Bots online")).toBe(before + 1);
@@ -159,12 +132,12 @@ describe("overview", () => {
   });
 
   it("shows channels with their counts", async () => {
-    const created = await api(gateway, "POST", "/api/admin/channels", {
+    const created = await api(bed.gateway, "POST", "/api/admin/channels", {
       body: { name: "console-ops", visibility: "public", topic: "ops" },
     });
     expect(created.status).toBe(201);
     const { page, problems } = await open();
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     const row = section(page, "Channels").locator("li", { hasText: "console-ops" });
     await row.waitFor({ timeout: 10_000 });
     expect(await row.textContent()).toContain("0 online");
@@ -180,7 +153,7 @@ describe("connection", () => {
       sockets.push(ws);
       ws.connectToServer();
     });
-    await signIn(page, gateway.adminToken);
+    await signIn(page, bed.gateway.adminToken);
     expect(sockets).toHaveLength(1);
     await sockets[0]?.close({ code: 1012, reason: "test outage" });
     const offline = page.getByRole("status").filter({ hasText: /^offline — retrying in/ });
@@ -211,15 +184,15 @@ describe("connection", () => {
         ws.send(message);
       });
     });
-    await signIn(page, gateway.adminToken);
-    const first = await createBotWithToken(gateway, "console-gap-1");
-    const second = await createBotWithToken(gateway, "console-gap-2");
+    await signIn(page, bed.gateway.adminToken);
+    const first = await createBotWithToken(bed.gateway, "console-gap-1");
+    const second = await createBotWithToken(bed.gateway, "console-gap-2");
     lose = `bot:${first.botId}`;
-    const a = await openLobby(gateway, first);
+    const a = await openLobby(bed.gateway, first);
     // The first presence event is dropped: the console cannot know about bot 1 yet …
     await expect.poll(() => dropped, { timeout: 10_000 }).toBe(1);
     // … until the next event shows the gap: it reconnects and the snapshot has both.
-    const b = await openLobby(gateway, second);
+    const b = await openLobby(bed.gateway, second);
     const bots = section(page, "Bots online");
     await bots.getByRole("link", { name: "console-gap-1" }).waitFor({ timeout: 15_000 });
     await bots.getByRole("link", { name: "console-gap-2" }).waitFor({ timeout: 15_000 });

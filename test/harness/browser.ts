@@ -7,6 +7,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { type Gateway, startGateway } from "./gateway.ts";
 
 export const SCREENSHOTS = fileURLToPath(new URL("../../.harness/screenshots", import.meta.url));
 
@@ -93,4 +95,43 @@ export async function online(page: Page, timeout = 20_000): Promise<void> {
 /** A titled section (card) of a console page. */
 export function section(page: Page, name: string) {
   return page.getByRole("region", { name });
+}
+
+/**
+ * One real Worker and one Chromium for a test file (started together in `beforeAll`); every
+ * page opened through `open` is closed after its test.
+ */
+export function consoleTestbed(): {
+  readonly gateway: Gateway;
+  open(path?: string): Promise<WatchedPage>;
+} {
+  let gateway: Gateway | undefined;
+  let browser: Browser | undefined;
+  const pages: WatchedPage[] = [];
+  beforeAll(async () => {
+    [gateway, browser] = await Promise.all([startGateway(), launchChromium()]);
+  });
+  afterEach(async () => {
+    for (const watched of pages.splice(0)) await watched.context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+  const started = () => {
+    if (!gateway || !browser) throw new Error("the console testbed has not started");
+    return { gateway, browser };
+  };
+  return {
+    get gateway() {
+      return started().gateway;
+    },
+    async open(path = "/console/") {
+      const { gateway, browser } = started();
+      const watched = await watchedPage(browser);
+      pages.push(watched);
+      await watched.page.goto(new URL(path, gateway.url).href);
+      return watched;
+    },
+  };
 }
