@@ -4,7 +4,7 @@
  * cancelled, with the final standings) — and the camelCase shapes that the events and the
  * `botgate.tournaments.*` methods share. Reported from the tournament's object as it moves on.
  */
-import type { TournamentEvent } from "../tournaments/tournament.ts";
+import type { TournamentEvent } from "../tournaments/deps.ts";
 import type { TournamentSummary, TournamentView } from "../tournaments/view.ts";
 import { type HubEnv, reportEvent } from "./hub-reporter.ts";
 

@@ -5,22 +5,20 @@
  * `turnView`/`applyAction`/`applyTimeout` for `actingSeat` until `!handInProgress`, until
  * `matchOver`. The state is plain JSON, stored after every call.
  */
+
+export { raiseBounds, validActions } from "./betting.ts";
 export { ALL_CARDS, isCard } from "./cards.ts";
 export { assertValidDeck, deckCommitment, newDeck } from "./deck.ts";
+export { applyAction, applyTimeout, startHand } from "./engine.ts";
+export { describeHand, evaluate5, evaluate7 } from "./evaluator.ts";
 export {
   actingSeat,
-  applyAction,
-  applyTimeout,
   assertValidConfig,
   createMatch,
   handInProgress,
   matchOver,
   matchSummary,
-  raiseBounds,
-  startHand,
-  validActions,
-} from "./engine.ts";
-export { describeHand, evaluate5, evaluate7 } from "./evaluator.ts";
+} from "./match-state.ts";
 export type * from "./types.ts";
 export { HAND_RANK_NAMES } from "./types.ts";
 export { roundStartView, spectatorRoundResult, turnView } from "./views.ts";

@@ -2,7 +2,7 @@
  * Per-seat views: exactly the Layer 2 payloads a seat may see. Hole cards of other seats
  * never appear here; they leave the engine only in a contested showdown's `round_result`.
  */
-import { raiseBounds, validActions } from "./engine.ts";
+import { raiseBounds, validActions } from "./betting.ts";
 import { sum } from "./pots.ts";
 import type { HandState, MatchState, RoundResult, RoundStartState, TurnView } from "./types.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The tournament's view of the rest of botgate (the `TournamentDeps` of tournament.ts over
+ * The tournament's view of the rest of botgate (the `TournamentDeps` of deps.ts over
  * the Worker's bindings): lobby presence by RPC, tokens, ratings and the match registry in
  * D1, and `dispatchMatches` for a round's tables.
  */
@@ -10,8 +10,8 @@ import { gatewayPath } from "../match/dispatch-prepare.ts";
 import { reportTournament } from "../operators/tournament-events.ts";
 import { displayRating } from "../ratings/model.ts";
 import { skillsOf } from "../ratings/store.ts";
+import type { TournamentDeps } from "./deps.ts";
 import type { MatchReport } from "./scoring.ts";
-import type { TournamentDeps } from "./tournament.ts";
 
 const inList = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 

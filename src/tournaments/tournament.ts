@@ -5,63 +5,25 @@
  * object is only a shell; every step re-reads storage, so it is correct after an eviction
  * or a restart at any point (docs/tournaments.md "Surviving restarts").
  */
-import { describeError, log } from "../lib/log.ts";
-import type { MatchConfig } from "../match/config.ts";
+import { log } from "../lib/log.ts";
 import type { TournamentSpec } from "./config.ts";
+import type { TournamentDeps, TournamentEvent } from "./deps.ts";
 import {
-  knockoutFirstRound,
-  knockoutNextRound,
-  knockoutRoundCount,
-  pairKey,
-  roundRobinRounds,
-  swissRound,
-  type Table,
-} from "./formats.ts";
-import { type MatchReport, scoreCheckIn, scoreReport, type TableScore } from "./scoring.ts";
+  fixedTables,
+  knockoutSurvivors,
+  type PairedTable,
+  settleAtCheckIn,
+  swissTables,
+} from "./pairing.ts";
+import { DISPATCH_RETRY_MS, dispatchTables } from "./round-dispatch.ts";
+import { type MatchReport, scoreReport } from "./scoring.ts";
+import { plannedRounds, seedMap, seedOrder } from "./seeding.ts";
 import { computeStandings, type Entrant, type Standing } from "./standings.ts";
-import { openTournamentStore, type TableRow, type TournamentStore } from "./store.ts";
+import { openTournamentStore, type TournamentStore } from "./store.ts";
 import { tournamentView } from "./tournament-view.ts";
-import type { TournamentStatus, TournamentView } from "./view.ts";
+import type { TournamentView } from "./view.ts";
 
 export type { TournamentStatus, TournamentView } from "./view.ts";
-
-/** What the tournament needs from the rest of the system. */
-export interface TournamentDeps {
-  now(): number;
-  /** Which of these entrants are checked in: a live lobby and an active token. */
-  present(entries: readonly { bot_id: string; token_id: string }[]): Promise<Set<string>>;
-  /** Display ratings, for seeding a rated tournament. */
-  ratings(botIds: readonly string[]): Promise<Map<string, number>>;
-  /**
-   * Dispatches tables' matches (seat 0 = `a`), each under its `key`, in one batch; answers
-   * each table in order: its match id, or why it failed (that table only).
-   */
-  dispatch(tables: readonly TableDispatch[]): Promise<DispatchOutcome[]>;
-  /** The match a dispatch under `key` created, if one did (a dispatch cut short by a restart). */
-  findDispatched(key: string): Promise<string | null>;
-  /** Reports of those matches that are over (the safety net behind match-end notifications). */
-  finished(matchIds: readonly string[]): Promise<MatchReport[]>;
-  /** Mirrors the status into the D1 directory (idempotent). */
-  mirror(status: TournamentStatus, endedAt: number | null): Promise<void>;
-  /** Tells operators the tournament moved on (fire and forget: a notification, not state). */
-  announce(event: TournamentEvent): void;
-}
-
-/** A step operators hear of (`botgate.tournament`), with the tournament as it is then. */
-export interface TournamentEvent {
-  phase: "round_started" | "round_ended" | "finished";
-  round: number | null;
-  view: TournamentView;
-}
-
-/** One table's match as the tournament asks for it. */
-export interface TableDispatch {
-  key: string;
-  seats: readonly [{ bot_id: string; token_id: string }, { bot_id: string; token_id: string }];
-  config: MatchConfig;
-}
-
-export type DispatchOutcome = { ok: true; match_id: string } | { ok: false; error: unknown };
 
 /** Answer of an entry attempt. */
 export type EntryAnswer =
@@ -72,9 +34,6 @@ export type EntryAnswer =
 export const CHECK_IN_POLL_MS = 500;
 /** How often a round in play asks D1 for ended matches it was not told about. */
 export const SAFETY_POLL_MS = 5000;
-/** A failed dispatch is retried this often, this many times, before the table is void. */
-const DISPATCH_RETRY_MS = 1000;
-const MAX_DISPATCH_ATTEMPTS = 5;
 
 export class Tournament {
   readonly #store: TournamentStore;
@@ -189,27 +148,18 @@ export class Tournament {
       : new Map<string, number>();
     // The input gate opened during the D1 read: a cancel may have come in.
     if (this.#store.status() !== "scheduled") return true;
-    const order = [...entries].sort(
-      (a, b) =>
-        (ratings.get(b.bot_id) ?? 0) - (ratings.get(a.bot_id) ?? 0) ||
-        a.entered_at - b.entered_at ||
-        a.bot_id.localeCompare(b.bot_id),
-    );
-    const n = order.length;
-    const planned =
-      spec.format === "round_robin"
-        ? n % 2 === 0
-          ? n - 1
-          : n
-        : spec.format === "knockout"
-          ? knockoutRoundCount(n)
-          : Math.min(spec.swiss_rounds ?? 1, n - 1);
+    const order = seedOrder(entries, ratings);
+    const planned = plannedRounds(spec.format, order.length, spec.swiss_rounds);
     this.#store.start(
       order.map((e) => e.bot_id),
       planned,
       now + spec.check_in_ms,
     );
-    log("info", "tournament_started", { tournament_id: spec.id, entrants: n, rounds: planned });
+    log("info", "tournament_started", {
+      tournament_id: spec.id,
+      entrants: order.length,
+      rounds: planned,
+    });
     return true;
   }
 
@@ -244,7 +194,7 @@ export class Tournament {
       .tables(round)
       .filter((t) => t.status === "pending" || t.status === "dispatching");
     if (toDispatch.length > 0) {
-      progressed = await this.#dispatch(spec, toDispatch);
+      progressed = await dispatchTables(this.#store, this.#deps, spec, toDispatch);
       if (this.#store.status() !== "running" || this.#store.round() !== round) return true;
       this.#announceStartedIfDispatched(round);
     }
@@ -259,73 +209,6 @@ export class Tournament {
     if (tables.some((t) => t.status !== "done")) return progressed;
     this.#closeRound(spec, round);
     return true;
-  }
-
-  /**
-   * The round's tables to dispatch, all in one batch, safe against a dispatch that a restart
-   * cut short: a table still `dispatching` is first looked up in the registry. True on progress.
-   */
-  async #dispatch(spec: TournamentSpec, tables: readonly TableRow[]): Promise<boolean> {
-    let progressed = false;
-    const fresh: { table: TableRow; request: TableDispatch }[] = [];
-    for (const table of tables) {
-      const key = tableKey(spec.id, table.round, table.table_no);
-      if (table.status === "dispatching") {
-        // A dispatch was under way when the object was evicted or restarted: adopt its match
-        // if it got as far as the registry, else dispatch again (an object created without
-        // registry rows was announced to no one and cancels itself at the connection wait).
-        const found = await this.#deps.findDispatched(key);
-        if (found) {
-          this.#store.setPlaying(table, found);
-          progressed = true;
-          continue;
-        }
-      }
-      const a = this.#store.entry(table.a);
-      const b = table.b === null ? null : this.#store.entry(table.b);
-      if (!a || !b) continue;
-      fresh.push({
-        table,
-        request: {
-          key,
-          seats: [
-            { bot_id: a.bot_id, token_id: a.token_id },
-            { bot_id: b.bot_id, token_id: b.token_id },
-          ],
-          config: spec.match_config,
-        },
-      });
-    }
-    if (fresh.length === 0) return progressed;
-    for (const { table } of fresh) this.#store.setDispatching(table);
-    let outcomes: DispatchOutcome[];
-    try {
-      outcomes = await this.#deps.dispatch(fresh.map((f) => f.request));
-    } catch (err) {
-      outcomes = fresh.map(() => ({ ok: false, error: err }));
-    }
-    fresh.forEach(({ table, request }, i) => {
-      const outcome = outcomes[i] ?? { ok: false, error: new Error("no dispatch answer") };
-      if (outcome.ok) {
-        this.#store.setPlaying(table, outcome.match_id);
-        progressed = true;
-        return;
-      }
-      const attempts = table.attempts + 1;
-      log("warn", "tournament_dispatch_failed", {
-        tournament_id: spec.id,
-        key: request.key,
-        attempts,
-        error: describeError(outcome.error),
-      });
-      if (attempts >= MAX_DISPATCH_ATTEMPTS) {
-        this.#store.scoreTable(table, scoreReport(spec.format, table, null, this.#seeds()));
-        progressed = true;
-        return;
-      }
-      this.#store.setPending(table, attempts);
-    });
-    return progressed;
   }
 
   /**
@@ -381,13 +264,8 @@ export class Tournament {
 
   /** Who takes part in `round`: everyone, except knockout entrants already out. */
   #activeEntrants(spec: TournamentSpec, round: number): string[] {
-    const seeded = this.#seeds();
-    const ids = [...seeded.keys()];
-    if (spec.format !== "knockout" || round === 1) return ids;
-    return this.#store
-      .tables(round - 1)
-      .map((t) => t.winner)
-      .filter((id): id is string => id !== null);
+    if (spec.format !== "knockout" || round === 1) return [...this.#seeds().keys()];
+    return knockoutSurvivors(this.#store.tables(round - 1));
   }
 
   /**
@@ -400,48 +278,18 @@ export class Tournament {
     round: number,
     active: readonly string[],
     present: ReadonlySet<string>,
-  ): { table: Table; score: TableScore | null }[] {
+  ): PairedTable[] {
     const seeds = this.#seeds();
-    const order = [...seeds.keys()];
-    let tables: Table[];
-    if (spec.format === "round_robin") {
-      tables = roundRobinRounds(order)[round - 1] ?? [];
-    } else if (spec.format === "knockout") {
-      tables = round === 1 ? knockoutFirstRound(order) : knockoutNextRound(active);
-    } else {
-      const standings = this.standings();
-      const played = this.#store.scoredTables();
-      const met = new Set(played.flatMap((t) => (t.b === null ? [] : [pairKey(t.a, t.b)])));
-      const byes = new Set(played.filter((t) => t.kind === "bye").map((t) => t.a));
-      tables = [
-        ...swissRound(
-          standings
-            .filter((s) => present.has(s.bot_id))
-            .map((s) => ({ id: s.bot_id, points: s.points, hadBye: byes.has(s.bot_id) })),
-          met,
-        ),
-        ...standings.filter((s) => !present.has(s.bot_id)).map((s): Table => [s.bot_id, null]),
-      ];
-    }
-    return tables.map((table) => {
-      const [a, b] = table;
-      const playable = b !== null && present.has(a) && present.has(b);
-      return {
-        table,
-        score: playable ? null : scoreCheckIn(spec.format, { a, b }, present, seeds),
-      };
-    });
+    const tables =
+      spec.format === "swiss"
+        ? swissTables(this.standings(), this.#store.scoredTables(), present)
+        : fixedTables(spec.format, round, [...seeds.keys()], active);
+    return settleAtCheckIn(spec.format, tables, present, seeds);
   }
 
   /** Bot id → seed (1 = best), in seed order. */
   #seeds(): Map<string, number> {
-    return new Map(
-      this.#store
-        .entries()
-        .filter((e) => e.seed !== null)
-        .sort((a, b) => (a.seed ?? 0) - (b.seed ?? 0))
-        .map((e) => [e.bot_id, e.seed ?? 0]),
-    );
+    return seedMap(this.#store.entries());
   }
 
   /** The standings over every scored table so far. */
@@ -462,9 +310,4 @@ export class Tournament {
     if (!spec) throw new Error("tournament not created");
     return spec;
   }
-}
-
-/** The dispatch key of a table, kept as the match's `source` (docs/tournaments.md). */
-export function tableKey(tournamentId: string, round: number, table: number): string {
-  return `tournament:${tournamentId}:${round}:${table}`;
 }

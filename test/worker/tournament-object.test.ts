@@ -13,7 +13,8 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type TournamentView, tableKey } from "../../src/tournaments/tournament";
+import { tableKey } from "../../src/tournaments/round-dispatch";
+import type { TournamentView } from "../../src/tournaments/tournament";
 import { type Client, connectLobby, newBot } from "./lobby-helpers";
 import {
   closeCheckIn,
