@@ -23,7 +23,8 @@ import {
   type Post,
   parseClientFrame,
 } from "../protocol/channel-frames";
-import { APPROVALS_SENDER, onApprovalsPost } from "../sleds/approvals-channel";
+import { APPROVALS_SENDER } from "../sleds/approval-messages";
+import { onApprovalsPost } from "../sleds/approvals-channel";
 import { type Admission, AgentSocketObject, type LiveSocket } from "./agent-socket-object";
 import { type ChannelSettings, ChannelState } from "./channel-state";
 import type { Attachment, HelloRequest, Identity } from "./connection";

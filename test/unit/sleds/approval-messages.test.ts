@@ -6,7 +6,7 @@ import {
   approvalsChannel,
   parseReply,
   projectOfChannel,
-} from "../../../src/sleds/approvals-channel.ts";
+} from "../../../src/sleds/approval-messages.ts";
 
 describe("the approvals channel", () => {
   it("is approvals-<project>, and no channel when the name would be too long", () => {
