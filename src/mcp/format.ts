@@ -7,7 +7,7 @@ import type { ActionEntry, TurnRequest } from "../client/types.ts";
 import type { ReadBatch } from "./agent-hub.ts";
 import { describeClose } from "./errors.ts";
 import type { Entry } from "./mailbox.ts";
-import type { ActResult, Seat } from "./poker-table.ts";
+import type { ActResult, Seat } from "./poker-seat.ts";
 
 export function clock(ts: number): string {
   return new Date(ts).toISOString().slice(11, 19);

@@ -6,20 +6,21 @@
  * bounds, resolves the decision and waits for the server's `turn_result`.
  */
 
-import { describeMatchFrame } from "../cli/format.ts";
 import { challengeHouseBot } from "../client/bot-http.ts";
 import type { ClientLog } from "../client/match-session.ts";
 import { runBot } from "../client/run-bot.ts";
-import type {
-  Action,
-  Bot,
-  BotFactory,
-  Decision,
-  MatchEnd,
-  ServerFrame,
-  TurnRequest,
-} from "../client/types.ts";
+import type { Action, Bot, BotFactory, Decision, TurnRequest } from "../client/types.ts";
 import { BridgeError } from "./errors.ts";
+import { checkDecision, noOpenTurn } from "./poker-decision.ts";
+import {
+  type ActResult,
+  expireSeat,
+  newSeat,
+  type PastTurns,
+  type Seat,
+  seatFrame,
+  seatState,
+} from "./poker-seat.ts";
 
 export interface PokerOptions {
   url: string;
@@ -41,43 +42,11 @@ export interface PokerOptions {
   challenge?: typeof challengeHouseBot;
 }
 
-/** Lines of match narration kept per match between two `waitTurn`s. */
-const MAX_EVENTS = 40;
-
-/** One match this bot has a seat in. */
-export interface Seat {
-  matchId: string;
-  opponent: string | null;
-  seat: number | null;
-  names: Map<number, string>;
-  /** Narration since the agent last looked (`describeMatchFrame` lines). */
-  events: string[];
-  turn: OpenTurn | null;
-  /** An answer sent, waiting for the server's `turn_result` or rejection. */
-  confirm: { requestId: string; resolve(result: ActResult): void } | null;
-  end: MatchEnd | null;
-  /** `playMatch` gave up (refused or lost) without a `match_end`. */
-  lost: string | null;
-  reported: boolean;
-  hand: number | null;
-  stacks: number[] | null;
-}
-
-interface OpenTurn {
-  request: TurnRequest;
-  decide(decision: Decision): void;
-}
-
 /** What `waitTurn` found. */
 export type TurnWait =
   | { kind: "turn"; seat: Seat; turn: TurnRequest; events: string[] }
   | { kind: "ended"; seat: Seat; events: string[] }
   | { kind: "waiting"; pending: string[] };
-
-/** The server's answer to an action. */
-export type ActResult =
-  | { applied: true; action: Action; amount: number; pot: number }
-  | { applied: false; reason: string };
 
 export class PokerTable {
   readonly #o: PokerOptions;
@@ -86,7 +55,7 @@ export class PokerTable {
   /** Challenged matches whose `matched` has not arrived yet: match id → opponent. */
   readonly #dispatching = new Map<string, string>();
   /** Turns that are over: request id → how it ended (for a clear answer to a late act). */
-  readonly #past = new Map<string, "answered" | "timed out">();
+  readonly #past: PastTurns = new Map();
   readonly #wakers = new Set<() => void>();
   #lobby: "connecting" | "ready" | "reconnecting" = "connecting";
   /** When the lobby last became ready (`null` while it is not). */
@@ -164,20 +133,7 @@ export class PokerTable {
   }
 
   readonly #factory: BotFactory = ({ matchId }) => {
-    const seat: Seat = {
-      matchId,
-      opponent: this.#dispatching.get(matchId) ?? null,
-      seat: null,
-      names: new Map(),
-      events: [],
-      turn: null,
-      confirm: null,
-      end: null,
-      lost: null,
-      reported: false,
-      hand: null,
-      stacks: null,
-    };
+    const seat = newSeat(matchId, this.#dispatching.get(matchId) ?? null);
     this.#dispatching.delete(matchId);
     this.#seats.set(matchId, seat);
     const bot: Bot = {
@@ -191,79 +147,18 @@ export class PokerTable {
         seat.seat = start.your_seat;
         seat.opponent ??= start.seats.find((s) => !s.is_self)?.display_name ?? null;
       },
-      onFrame: (frame) => this.#onFrame(seat, frame),
+      onFrame: (frame) => {
+        seatFrame(seat, frame, this.#past);
+        this.#wake();
+      },
       onMatchEnd: (end) => {
         seat.end = end;
-        this.#expire(seat);
+        expireSeat(seat, this.#past);
         this.#wake();
       },
     };
     return bot;
   };
-
-  #onFrame(seat: Seat, frame: ServerFrame): void {
-    if (frame.type !== "turn_request") {
-      const line = describeMatchFrame(frame, seat.names);
-      if (line) {
-        seat.events.push(line.trim());
-        if (seat.events.length > MAX_EVENTS) seat.events.splice(0, seat.events.length - MAX_EVENTS);
-      }
-    }
-    if (frame.type === "round_start") {
-      const state = frame.state as { hand_number: number; stacks: number[] };
-      seat.hand = state.hand_number;
-      seat.stacks = state.stacks;
-    } else if (frame.type === "turn_result") {
-      const details = frame.details as {
-        action: Action;
-        amount: number;
-        pot: number;
-        stacks: number[];
-        is_timeout: boolean;
-      };
-      seat.stacks = details.stacks;
-      if (frame.seat === seat.seat) {
-        const open = seat.turn;
-        if (open && details.is_timeout) {
-          // The clock ran out before the agent answered: the server checked or folded.
-          this.#past.set(open.request.request_id, "timed out");
-          seat.turn = null;
-        }
-        const { action, amount, pot } = details;
-        this.#settle(
-          seat,
-          details.is_timeout
-            ? {
-                applied: false,
-                reason: `the turn clock ran out first; the server played ${action}`,
-              }
-            : { applied: true, action, amount, pot },
-        );
-      }
-    } else if (frame.type === "action_rejected") {
-      // playMatch answers a rejection with check (or fold) at once: the turn is over.
-      if (seat.confirm?.requestId === frame.request_id) {
-        this.#settle(seat, { applied: false, reason: String(frame.reason ?? "rejected") });
-      }
-    } else if (frame.type === "round_result") {
-      const result = frame.result as { stacks: number[] };
-      seat.stacks = result.stacks;
-    }
-    this.#wake();
-  }
-
-  #settle(seat: Seat, result: ActResult): void {
-    const confirm = seat.confirm;
-    seat.confirm = null;
-    confirm?.resolve(result);
-  }
-
-  /** The match ended with a turn open: that turn can no longer be answered. */
-  #expire(seat: Seat): void {
-    if (seat.turn) this.#past.set(seat.turn.request.request_id, "timed out");
-    seat.turn = null;
-    this.#settle(seat, { applied: false, reason: "the match ended" });
-  }
 
   #ensureRunning(): void {
     if (this.#stopped) throw new BridgeError(`the poker bot is stopped: ${this.#stopped}`);
@@ -346,38 +241,8 @@ export class PokerTable {
   async act(turnId: string, action: Action, amount?: number): Promise<ActResult> {
     const seat = [...this.#seats.values()].find((s) => s.turn?.request.request_id === turnId);
     const open = seat?.turn;
-    if (!seat || !open) {
-      const past = this.#past.get(turnId);
-      if (past === "timed out") {
-        throw new BridgeError(
-          "that turn is over: its clock ran out and the server checked or folded for you; call poker_wait_turn",
-        );
-      }
-      if (past === "answered")
-        throw new BridgeError("that turn was already answered; call poker_wait_turn");
-      throw new BridgeError(
-        "no open turn with that turn_id; call poker_wait_turn for the current one",
-      );
-    }
-    const turn = open.request;
-    if (!turn.valid_actions.includes(action)) {
-      throw new BridgeError(
-        `${action} is not legal now; legal actions: ${turn.valid_actions.join(", ")}`,
-      );
-    }
-    let decision: Decision = { action };
-    if (action === "raise") {
-      const { min_raise: min, max_raise: max } = turn.state;
-      if (amount === undefined) {
-        throw new BridgeError(`raise needs amount: the street total to raise to, ${min}–${max}`);
-      }
-      if (!Number.isInteger(amount) || amount < min || amount > max) {
-        throw new BridgeError(
-          `raise amount must be a whole number from ${min} to ${max} (the street total; ${max} is all-in)`,
-        );
-      }
-      decision = { action, amount };
-    }
+    if (!seat || !open) throw noOpenTurn(this.#past, turnId);
+    const decision = checkDecision(open.request, action, amount);
     seat.turn = null;
     this.#past.set(turnId, "answered");
     const waitMs = this.#o.waitMs ?? 15_000;
@@ -411,7 +276,7 @@ export class PokerTable {
       matches: [...this.#seats.values()].map((s) => ({
         match_id: s.matchId,
         opponent: s.opponent,
-        state: s.end ? "ended" : s.lost ? s.lost : s.turn ? "your_turn" : "playing",
+        state: seatState(s),
         hand: s.hand,
         stacks: s.stacks,
         ...(s.end ? { end: s.end } : {}),

@@ -7,28 +7,20 @@
  * starts in a new isolate (a restart) and every few minutes while operators watch.
  *
  * The class only translates sockets, alarms and RPC into the plain modules next to it:
- * intake, handshake, device signatures, scopes, the attachment, the store (presence table,
- * failure windows, schedule), fan-out, rebuild and the method registry.
+ * intake, the handshake (hub-connect.ts over handshake.ts), device signatures, scopes, the
+ * attachment, the store (presence table, failure windows, schedule), fan-out, rebuild and
+ * the method registry.
  */
 import { DurableObject } from "cloudflare:workers";
-import * as v from "valibot";
-import { timingSafeEqualText } from "../lib/crypto.ts";
 import { describeError, log } from "../lib/log.ts";
 import { positiveIntVar } from "../lib/vars.ts";
-import {
-  ConnectParamsSchema,
-  describeIssues,
-  OperatorClose,
-  type RequestFrame,
-} from "../protocol/operator-frames.ts";
-import { activeOperatorTokenIds, verifyOperatorToken } from "../registry/operator-tokens.ts";
-import type { OperatorAttachment } from "./connection.ts";
+import { OperatorClose } from "../protocol/operator-frames.ts";
+import { activeOperatorTokenIds } from "../registry/operator-tokens.ts";
 import { runMethod } from "./dispatch.ts";
 import { catalogued, type Fanned, presenceEvent } from "./fanout.ts";
-import { decideConnect, negotiateProtocol } from "./handshake.ts";
 import { type Health, probeHealth } from "./health.ts";
-import { helloOk } from "./hello.ts";
 import { hubAccess } from "./hub-access.ts";
+import { type ConnectHub, connectOperator, sweepHandshakes } from "./hub-connect.ts";
 import { HubSockets } from "./hub-sockets.ts";
 import { HubStore } from "./hub-store.ts";
 import type { HubBatch } from "./hub-types.ts";
@@ -36,14 +28,12 @@ import { takeFrame } from "./intake.ts";
 import { WATCH_LEASE_MS } from "./methods/chat.ts";
 import { REGISTRY } from "./methods/index.ts";
 import { challengeText, outgoing, responseText } from "./outbound.ts";
-import { operatorPresence, PRESENCE_PREFIX } from "./presence-kinds.ts";
+import { PRESENCE_PREFIX } from "./presence-kinds.ts";
 import { TOMBSTONE_TTL_MS } from "./presence-table.ts";
 import { rebuildPresence } from "./rebuild.ts";
 
 const HEALTH_EVERY_MS = 60_000;
 const RECONCILE_EVERY_MS = 5 * 60_000;
-/** How long a `connect` waits for a rebuild in progress before answering from the table. */
-const REBUILD_WAIT_MS = 5_000;
 
 /** A fresh id per isolate: the hub rebuilds when it finds itself in a new one. */
 let isolateBoot: string | null = null;
@@ -53,7 +43,7 @@ export class OperatorHubObject extends DurableObject<Env> {
   readonly #sockets: HubSockets;
   readonly #tickIntervalMs: number;
   readonly #handshakeTimeoutMs: number;
-  readonly #requireDevice: boolean;
+  readonly #hub: ConnectHub;
   #rebuilding: Promise<void> | null = null;
   #armedAt: number | null | undefined;
   #armedChanges = -1;
@@ -69,7 +59,16 @@ export class OperatorHubObject extends DurableObject<Env> {
     });
     this.#tickIntervalMs = positiveIntVar(env.OPERATOR_TICK_INTERVAL_MS, 15_000);
     this.#handshakeTimeoutMs = positiveIntVar(env.OPERATOR_HANDSHAKE_TIMEOUT_MS, 10_000);
-    this.#requireDevice = String(env.OPERATOR_REQUIRE_DEVICE) === "true";
+    this.#hub = {
+      env,
+      sockets: this.#sockets,
+      store: this.#store,
+      requireDevice: String(env.OPERATOR_REQUIRE_DEVICE) === "true",
+      tickIntervalMs: this.#tickIntervalMs,
+      rebuilding: () => this.#rebuilding,
+      checkHealth: () => this.#checkHealth(),
+      watched: (now) => this.#scheduleWhileWatched(now),
+    };
     isolateBoot ??= crypto.randomUUID();
     // A new isolate: a restart (every socket gone, no close events) or a move. What the
     // table says may be stale; ask the sources.
@@ -128,8 +127,9 @@ export class OperatorHubObject extends DurableObject<Env> {
     for (const kind of this.#store.schedule.takeDue(now)) {
       try {
         if (kind === "tick") await this.#tick(now);
-        else if (kind === "handshake") this.#sweepHandshakes(now);
-        else if (kind === "health") await this.#checkHealth();
+        else if (kind === "handshake") {
+          sweepHandshakes(this.#sockets, this.#store, this.#handshakeTimeoutMs, now);
+        } else if (kind === "health") await this.#checkHealth();
         else if (kind === "reconcile") await this.#reconcile(now);
       } catch (err) {
         log("error", "operator_alarm_failed", { kind, error: describeError(err) });
@@ -193,7 +193,7 @@ export class OperatorHubObject extends DurableObject<Env> {
       return this.#sockets.sendError(ws, intake.id, intake.message, protocol);
     const frame = intake.frame;
     if (attachment.phase === "challenged") {
-      if (frame.method === "connect") return this.#connect(ws, attachment, frame);
+      if (frame.method === "connect") return connectOperator(this.#hub, ws, attachment, frame);
       this.#sockets.sendError(ws, frame.id, "invalid handshake: first request must be connect", 4);
       return this.#sockets.close(ws, OperatorClose.policy, "invalid handshake");
     }
@@ -210,115 +210,6 @@ export class OperatorHubObject extends DurableObject<Env> {
     };
     const response = await runMethod(REGISTRY, frame, context);
     if (ws.readyState === WebSocket.OPEN) this.#sockets.send(ws, responseText(response, protocol));
-  }
-
-  // ---- handshake ----
-
-  async #connect(
-    ws: WebSocket,
-    opened: Extract<OperatorAttachment, { phase: "challenged" }>,
-    frame: RequestFrame,
-  ): Promise<void> {
-    const params = v.safeParse(ConnectParamsSchema, frame.params);
-    if (!params.success) {
-      this.#sockets.sendError(
-        ws,
-        frame.id,
-        `invalid connect params: ${describeIssues(params.issues)}`,
-        4,
-      );
-      return this.#sockets.close(ws, OperatorClose.policy, "invalid connect params");
-    }
-    const connect = params.output;
-    const protocol = negotiateProtocol(connect.minProtocol, connect.maxProtocol) ?? 4;
-    const blockedMs = this.#store.failures.blockedFor(opened.ip, Date.now());
-    if (blockedMs > 0) {
-      this.#sockets.sendError(ws, frame.id, "unauthorized: too many failed attempts", protocol, {
-        details: { code: "AUTH_RATE_LIMITED" },
-        retryable: true,
-        retryAfterMs: blockedMs,
-      });
-      return this.#sockets.close(ws, OperatorClose.policy, "rate limited");
-    }
-    this.#sockets.write(ws, { ...opened, phase: "verifying" });
-    const decided = await decideConnect(connect, opened.nonce, {
-      adminToken: this.env.ADMIN_TOKEN,
-      requireDevice: this.#requireDevice,
-      verifyToken: (token) => verifyOperatorToken(this.env.DB, token),
-      secretEquals: timingSafeEqualText,
-      now: () => Date.now(),
-    });
-    // The input gate was open during the token lookup: the socket may be gone.
-    if (!this.#stillVerifying(ws, opened.connId)) return;
-    if (!decided.ok) {
-      if (decided.authFailure) this.#store.failures.record(opened.ip, Date.now());
-      log("warn", "operator_connect_refused", { code: String(decided.error.details?.code) });
-      this.#sockets.send(
-        ws,
-        responseText({ type: "res", id: frame.id, ok: false, error: decided.error }, protocol),
-      );
-      return this.#sockets.close(ws, decided.close, decided.error.message);
-    }
-    if (this.#rebuilding) await settledWithin(this.#rebuilding, REBUILD_WAIT_MS);
-    const health = this.#store.health() ?? (await this.#checkHealth());
-    if (!this.#stillVerifying(ws, opened.connId)) return;
-    const liveAt = Date.now();
-    const caller = { ...decided.caller, connId: opened.connId };
-    const presence = operatorPresence(caller.connId, {
-      ...caller,
-      platform: connect.client.platform,
-      version: connect.client.version,
-      since: liveAt,
-    });
-    const { nonce: _used, ...rest } = opened;
-    this.#sockets.write(ws, {
-      ...rest,
-      phase: "live",
-      caller,
-      presence: presence.entry,
-      seq: 0,
-      topics: [],
-      violations: [],
-    });
-    const delta = this.#store.presence.apply([{ ...presence, at: liveAt }]);
-    // No event reaches this socket before its hello-ok: the snapshot already includes it.
-    const hello = helloOk({
-      caller,
-      registry: REGISTRY,
-      presence: this.#store.presence.entries(),
-      health,
-      stateVersion: this.#store.stateVersion(),
-      uptimeMs: this.#store.uptimeMs(liveAt),
-      tickIntervalMs: this.#tickIntervalMs,
-    });
-    this.#sockets.send(
-      ws,
-      responseText({ type: "res", id: frame.id, ok: true, payload: hello }, caller.protocol),
-    );
-    log("info", "operator_connected", { conn_id: caller.connId, token_id: caller.tokenId });
-    this.#scheduleWhileWatched(liveAt);
-    if (delta) this.#sockets.fanout([presenceEvent(delta, this.#store.stateVersion())], ws);
-  }
-
-  #stillVerifying(ws: WebSocket, connId: string): boolean {
-    const current = this.#sockets.read(ws);
-    return (
-      ws.readyState === WebSocket.OPEN &&
-      current?.phase === "verifying" &&
-      current.connId === connId
-    );
-  }
-
-  #sweepHandshakes(now: number): void {
-    let next: number | null = null;
-    for (const ws of this.#sockets.all()) {
-      const attachment = this.#sockets.read(ws);
-      if (attachment?.phase !== "challenged" && attachment?.phase !== "verifying") continue;
-      const deadline = attachment.openedAt + this.#handshakeTimeoutMs;
-      if (deadline <= now) this.#sockets.close(ws, OperatorClose.policy, "handshake timeout");
-      else next = Math.min(next ?? deadline, deadline);
-    }
-    if (next !== null) this.#store.schedule.atLatest("handshake", next);
   }
 
   // ---- the watch: ticks, health, revocation, rebuild ----
@@ -405,16 +296,4 @@ export class OperatorHubObject extends DurableObject<Env> {
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
   }
-}
-
-/** Waits for `promise` (never rejects) or `ms`, whichever is first. */
-function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    promise.then(done, done);
-  });
 }

@@ -13,6 +13,7 @@ import {
   type Room,
   socketioRoom,
 } from "../../bench/rooms.ts";
+import { HANG_MS } from "../harness/until.ts";
 
 /** Collects what one socket received, classified by the room's wire. */
 function listen(room: Room, ws: WebSocket) {
@@ -29,7 +30,7 @@ function listen(room: Room, ws: WebSocket) {
 }
 
 async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + HANG_MS;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

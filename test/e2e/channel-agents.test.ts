@@ -14,6 +14,7 @@ import {
   sendAuth,
 } from "../harness/agent-socket.ts";
 import { api, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import type { Frame } from "../harness/ws-client.ts";
 
 let gateway: Gateway;
@@ -35,7 +36,7 @@ afterAll(async () => {
 /** Waits for `count` frames of `type` on a session (after those already consumed). */
 async function take(session: Session, type: string, count: number): Promise<Frame[]> {
   const frames: Frame[] = [];
-  while (frames.length < count) frames.push(await session.socket.nextOfType(type, 5_000));
+  while (frames.length < count) frames.push(await session.socket.nextOfType(type, HANG_MS));
   return frames;
 }
 

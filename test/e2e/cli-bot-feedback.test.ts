@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli } from "../harness/cli.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 
 const THROWING = fileURLToPath(new URL("./fixtures/throwing-bot.ts", import.meta.url));
 /** The 1-based line of the throwing fixture that holds `text`. */
@@ -150,7 +151,7 @@ describe("botgate bot play/run: feedback for a new user", () => {
   it("Ctrl-C stops a match in play within the grace, says it is left unfinished, and exits 130", async () => {
     const { run, matchId } = await runIntoMatch("first-hour-interrupted");
     run.kill("SIGINT");
-    expect(await run.exited(15_000)).toBe(130);
+    expect(await run.exited(HANG_MS)).toBe(130);
     expect(run.output()).toMatch(/^Stopped \(interrupted\)\.$/m);
     expect(run.output()).toContain(
       `Left ${matchId} unfinished: the gateway forfeits the seat if the bot is not back within 30 s.`,
@@ -165,6 +166,6 @@ describe("botgate bot play/run: feedback for a new user", () => {
       /^Waiting for a match \(Ctrl-C stops\)\..*botgate bot play --house --fast --bot FILE$/m,
     );
     run.kill("SIGINT");
-    expect(await run.exited(15_000)).toBe(130);
+    expect(await run.exited(HANG_MS)).toBe(130);
   });
 });

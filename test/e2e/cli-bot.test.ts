@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCli } from "../harness/cli.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 
 const SHOVE = fileURLToPath(new URL("./fixtures/shove-bot.ts", import.meta.url));
 const HAND_STRENGTH = fileURLToPath(new URL("../../examples/hand-strength.ts", import.meta.url));
@@ -40,7 +41,7 @@ describe("botgate bot commands", () => {
       /Match over after \d+ hands: [\s\S]*Challenged[\s\S]*Match over after \d+ hands: /,
       120_000,
     );
-    expect(await run.exited(15_000)).toBe(0);
+    expect(await run.exited(HANG_MS)).toBe(0);
     expect(run.output().match(/Challenged house-calling-station/g)).toHaveLength(2);
     expect(run.output()).toMatch(
       /Hand 1 — button .* — your cards [2-9TJQKA][cdhs] [2-9TJQKA][cdhs]/,

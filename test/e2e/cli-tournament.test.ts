@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliProcess, runCli, startCli } from "../harness/cli.ts";
 import { createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { SHORT_MATCH } from "./tournament-bots.ts";
 
 const SHOVE = fileURLToPath(new URL("./fixtures/shove-bot.ts", import.meta.url));
@@ -65,7 +66,7 @@ describe("botgate tournament commands", () => {
     for (const run of runs) {
       await run.waitFor(/Round 1 of 3 complete:/, 60_000);
       await run.waitFor(/Tournament cli cup is over\. Final standings:\n(?:.*\n){3}/, 90_000);
-      expect(await run.exited(15_000)).toBe(0);
+      expect(await run.exited(HANG_MS)).toBe(0);
       expect(run.output()).toMatch(/Round 3 of 3 complete:/);
       expect(run.output()).toMatch(
         / 1\. cli-cup-\d-\d+( \(you\))? — [\d.]+ pts, \d-\d-\d, Buchholz/,

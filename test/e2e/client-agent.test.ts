@@ -18,6 +18,7 @@ import { createKeyFile, FileSeqStore, loadKeyFile } from "../../src/client/node.
 import { createChannel } from "../harness/agent.ts";
 import { type CutProxy, startCutProxy } from "../harness/cut-proxy.ts";
 import { type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 
 let gateway: Gateway;
 let proxy: CutProxy;
@@ -61,7 +62,7 @@ function collect(client: AgentClient, type: AgentEvent["type"]) {
   });
   return {
     seen,
-    async atLeast(count: number, timeoutMs = 30_000): Promise<AgentEvent[]> {
+    async atLeast(count: number, timeoutMs = HANG_MS): Promise<AgentEvent[]> {
       const deadline = Date.now() + timeoutMs;
       while (seen.length < count) {
         if (Date.now() > deadline) {
@@ -118,7 +119,7 @@ describe("AgentClient against the real gateway", () => {
     await got.atLeast(3);
     expect(proxy.cutAll()).toBeGreaterThan(0);
     for (const n of [4, 5, 6, 7, 8]) await poster.post("resume-room", { text: `m${n}` });
-    await got.atLeast(8, 20_000);
+    await got.atLeast(8);
     await new Promise((r) => setTimeout(r, 300)); // nothing extra may follow
     expect(texts(got.seen)).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
     const seqs = got.seen.map((e) => (e.type === "message" ? e.seq : 0));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { consoleTestbed, screenshots, section, signIn } from "../harness/browser.ts";
 import { api, createBotWithToken } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { dialMatch, play } from "./lobby-bot.ts";
 
 const bed = consoleTestbed();
@@ -19,7 +20,7 @@ describe("channels", () => {
     });
     const reader = await open("/console/channels/console-room");
     await signIn(reader.page, (minted.body as { token: string }).token);
-    await reader.page.getByText("No messages yet.").waitFor({ timeout: 15_000 });
+    await reader.page.getByText("No messages yet.").waitFor({ timeout: HANG_MS });
     expect(await reader.page.getByText("Read only: posting needs operator.write.").count()).toBe(1);
     expect(await section(reader.page, "Channels").textContent()).toContain(XSS);
 
@@ -32,7 +33,7 @@ describe("channels", () => {
       const line = reader.page
         .getByRole("list", { name: "Messages" })
         .locator("li", { hasText: text });
-      await line.waitFor({ timeout: 15_000 });
+      await line.waitFor({ timeout: HANG_MS });
       expect(await line.textContent()).toContain("operator:admin");
     }
     expect(await reader.page.locator("main img").count()).toBe(0);
@@ -45,7 +46,7 @@ describe("channels", () => {
     const { page, problems } = await open("/console/channels/no-such-room");
     await signIn(page, bed.gateway.adminToken);
     const alert = page.getByRole("alert");
-    await alert.waitFor({ timeout: 15_000 });
+    await alert.waitFor({ timeout: HANG_MS });
     expect(await alert.textContent()).toBe("No channel named no-such-room.");
     expect(problems).toEqual([]);
   });
@@ -68,15 +69,15 @@ describe("bot page", () => {
     await play(socket);
     const { page, problems } = await open(`/console/bots/${bot.botId}`);
     await signIn(page, bed.gateway.adminToken);
-    await page.getByRole("heading", { name: /console-page-bot/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: /console-page-bot/ }).waitFor({ timeout: HANG_MS });
     const matches = page.getByRole("list", { name: "Matches" });
     const row = matches.locator("li", { hasText: "vs house-calling-station" });
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: HANG_MS });
     expect(await row.textContent()).toMatch(/completed · #[12] · [+-]?\d+ chips/);
     await section(page, "Rating").getByText("Not rated yet (no rated match).").waitFor();
     await section(page, "Decision latency")
       .getByText(/^p50 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms over \d+ decisions$/)
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: HANG_MS });
     await screenshots(page, "bot");
     expect(problems).toEqual([]);
   });
@@ -85,7 +86,7 @@ describe("bot page", () => {
     const { page, problems } = await open("/console/bots/00000000-0000-4000-8000-00000000dead");
     await signIn(page, bed.gateway.adminToken);
     const alert = page.getByRole("alert");
-    await alert.waitFor({ timeout: 15_000 });
+    await alert.waitFor({ timeout: HANG_MS });
     expect(await alert.textContent()).toBe("No bot with id 00000000-0000-4000-8000-00000000dead.");
     expect(problems).toEqual([]);
   });

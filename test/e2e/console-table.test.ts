@@ -7,6 +7,7 @@ import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { consoleTestbed, screenshots, section, signIn } from "../harness/browser.ts";
 import { api, createBotWithToken } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import type { Frame, TestSocket } from "../harness/ws-client.ts";
 import { dialMatch } from "./lobby-bot.ts";
 
@@ -69,7 +70,7 @@ describe("live table", () => {
     const { matchId, matched, bot } = await newMatch("console-table");
     const { page, problems } = await open(`/console/matches/${matchId}`);
     await signIn(page, bed.gateway.adminToken);
-    await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
+    await page.getByText("Waiting for the seats").waitFor({ timeout: HANG_MS });
     expect(await seat(page, 0).textContent()).toContain("console-table");
     expect(await seat(page, 1).textContent()).toContain("house-calling-station");
 
@@ -79,12 +80,12 @@ describe("live table", () => {
     const end = await playPassively(socket, async (request) => {
       const hand = (request.state as { hand_number: number }).hand_number;
       // Hand by hand: the table shows this hand before the bot acts in it …
-      await page.getByText(new RegExp(`^Hand ${hand} · pot \\d+`)).waitFor({ timeout: 15_000 });
+      await page.getByText(new RegExp(`^Hand ${hand} · pot \\d+`)).waitFor({ timeout: HANG_MS });
       if (!handsSeen.includes(hand)) handsSeen.push(hand);
       if (!clockSeen) {
         // … and, on the first turn, that it is seat 0's turn with the clock running.
         const clock = seat(page, 0).getByText(/^to act · \d+\.\d s$/);
-        await clock.waitFor({ timeout: 15_000 });
+        await clock.waitFor({ timeout: HANG_MS });
         await screenshots(page, "table-live");
         clockSeen = true;
       }
@@ -93,12 +94,12 @@ describe("live table", () => {
     expect(end).toMatchObject({ type: "match_end", total_hands_played: HANDS });
 
     const result = page.getByRole("list", { name: "Result" });
-    await result.waitFor({ timeout: 15_000 });
+    await result.waitFor({ timeout: HANG_MS });
     expect(await result.textContent()).toMatch(/#1/);
     const log = page.getByRole("list", { name: "Action log" });
     expect(await log.textContent()).toMatch(/Hand 3: blinds posted/);
     const verified = page.getByText(`${HANDS} of ${HANDS} hands verified`);
-    await verified.waitFor({ timeout: 15_000 });
+    await verified.waitFor({ timeout: HANG_MS });
     const history = page.getByRole("table", { name: "Hand history" });
     expect(await history.locator("tbody tr").count()).toBe(HANDS);
     expect(await history.locator("tbody tr td:last-child .ok").count()).toBe(HANDS);
@@ -120,7 +121,7 @@ describe("live table", () => {
       JSON.stringify({ ...reveal, seed: flipped }),
     );
     await page.reload();
-    await page.getByText(`${HANDS - 1} of ${HANDS} hands verified`).waitFor({ timeout: 20_000 });
+    await page.getByText(`${HANDS - 1} of ${HANDS} hands verified`).waitFor({ timeout: HANG_MS });
     const rows = history.locator("tbody tr");
     expect(await rows.nth(1).locator("td:last-child").textContent()).toContain(
       "✗ SHA-256 of the reveal is not the commitment",
@@ -139,10 +140,10 @@ describe("live table", () => {
     const { matchId, matched, bot } = await newMatch("console-reader-bot");
     const { page, problems } = await open(`/console/matches/${matchId}`);
     await signIn(page, token);
-    await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
+    await page.getByText("Waiting for the seats").waitFor({ timeout: HANG_MS });
     const socket = await dialMatch(bed.gateway, bot.token, matched);
     await playPassively(socket, async () => {});
-    await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: 20_000 });
+    await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: HANG_MS });
     expect(problems).toEqual([]);
   });
 
@@ -155,7 +156,7 @@ describe("live table", () => {
       ws.connectToServer();
     });
     await signIn(page, bed.gateway.adminToken);
-    await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
+    await page.getByText("Waiting for the seats").waitFor({ timeout: HANG_MS });
     const socket = await dialMatch(bed.gateway, bot.token, matched);
     let cut = false;
     await playPassively(socket, async (request) => {
@@ -163,12 +164,12 @@ describe("live table", () => {
       if (hand === 2 && !cut) {
         cut = true;
         await spectators[0]?.close({ code: 1011, reason: "test cut" });
-        await expect.poll(() => spectators.length, { timeout: 15_000 }).toBe(2);
+        await expect.poll(() => spectators.length, { timeout: HANG_MS }).toBe(2);
       }
     });
     expect(cut).toBe(true);
-    await page.getByRole("list", { name: "Result" }).waitFor({ timeout: 20_000 });
-    await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: 20_000 });
+    await page.getByRole("list", { name: "Result" }).waitFor({ timeout: HANG_MS });
+    await page.getByText(`${HANDS} of ${HANDS} hands verified`).waitFor({ timeout: HANG_MS });
     expect(problems).toEqual([]);
   });
 
@@ -177,7 +178,7 @@ describe("live table", () => {
       const { page, problems } = await open(`/console/matches/${id}`);
       await signIn(page, bed.gateway.adminToken);
       const alert = page.getByRole("alert");
-      await alert.waitFor({ timeout: 15_000 });
+      await alert.waitFor({ timeout: HANG_MS });
       expect(await alert.textContent()).toBe(`No match with id ${id}.`);
       expect(problems).toEqual([]);
       await screenshots(page, "table-missing");
@@ -191,12 +192,12 @@ describe("live table", () => {
     const link = section(page, "Live matches").getByRole("link", {
       name: "console-link-bot vs house-calling-station",
     });
-    await link.waitFor({ timeout: 15_000 });
+    await link.waitFor({ timeout: HANG_MS });
     await link.click();
     await page.waitForURL(`**/console/matches/${matchId}`);
-    await page.getByText("Waiting for the seats").waitFor({ timeout: 15_000 });
+    await page.getByText("Waiting for the seats").waitFor({ timeout: HANG_MS });
     const socket = await dialMatch(bed.gateway, bot.token, matched);
     await playPassively(socket, async () => {});
-    await page.getByRole("list", { name: "Result" }).waitFor({ timeout: 20_000 });
+    await page.getByRole("list", { name: "Result" }).waitFor({ timeout: HANG_MS });
   });
 });

@@ -7,6 +7,7 @@ import type { Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { consoleTestbed, online, screenshots, section, signIn } from "../harness/browser.ts";
 import { api, createBotWithToken } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { openLobby } from "./lobby-bot.ts";
 
 const bed = consoleTestbed();
@@ -61,7 +62,7 @@ describe("sign-in", () => {
     await page.getByLabel("Operator or admin token").fill("bgop_wrongwrongwrongwrongwrongwrong12");
     await page.getByRole("button", { name: "Sign in" }).click();
     const alert = page.getByRole("alert");
-    await alert.waitFor({ timeout: 20_000 });
+    await alert.waitFor({ timeout: HANG_MS });
     expect(await alert.textContent()).toContain("The gateway refused this token");
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await screenshots(page, "sign-in-refused");
@@ -105,7 +106,7 @@ describe("keyboard", () => {
     }
     await page.keyboard.press("Enter");
     await page.waitForURL("**/console/channels");
-    await page.getByText("Pick a channel.").waitFor({ timeout: 10_000 });
+    await page.getByText("Pick a channel.").waitFor({ timeout: HANG_MS });
     expect(problems).toEqual([]);
   });
 });
@@ -121,12 +122,12 @@ describe("overview", () => {
     await renameBot(bot.botId, XSS);
     const { lobby } = await openLobby(bed.gateway, bot);
     const entry = section(page, "Bots online").getByRole("link", { name: XSS });
-    await entry.waitFor({ timeout: 10_000 });
+    await entry.waitFor({ timeout: HANG_MS });
     expect(await count(page, "Bots online")).toBe(before + 1);
     expect(await page.locator("main img").count()).toBe(0);
     await screenshots(page, "overview");
     lobby.close();
-    await entry.waitFor({ state: "detached", timeout: 10_000 });
+    await entry.waitFor({ state: "detached", timeout: HANG_MS });
     expect(await count(page, "Bots online")).toBe(before);
     expect(problems).toEqual([]);
   });
@@ -139,7 +140,7 @@ describe("overview", () => {
     const { page, problems } = await open();
     await signIn(page, bed.gateway.adminToken);
     const row = section(page, "Channels").locator("li", { hasText: "console-ops" });
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: HANG_MS });
     expect(await row.textContent()).toContain("0 online");
     expect(problems).toEqual([]);
   });
@@ -157,7 +158,7 @@ describe("connection", () => {
     expect(sockets).toHaveLength(1);
     await sockets[0]?.close({ code: 1012, reason: "test outage" });
     const offline = page.getByRole("status").filter({ hasText: /^offline — retrying in/ });
-    await offline.waitFor({ timeout: 10_000 });
+    await offline.waitFor({ timeout: HANG_MS });
     expect(await offline.textContent()).toContain("test outage");
     await screenshots(page, "offline");
     await online(page);
@@ -190,12 +191,12 @@ describe("connection", () => {
     lose = `bot:${first.botId}`;
     const a = await openLobby(bed.gateway, first);
     // The first presence event is dropped: the console cannot know about bot 1 yet …
-    await expect.poll(() => dropped, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => dropped, { timeout: HANG_MS }).toBe(1);
     // … until the next event shows the gap: it reconnects and the snapshot has both.
     const b = await openLobby(bed.gateway, second);
     const bots = section(page, "Bots online");
-    await bots.getByRole("link", { name: "console-gap-1" }).waitFor({ timeout: 15_000 });
-    await bots.getByRole("link", { name: "console-gap-2" }).waitFor({ timeout: 15_000 });
+    await bots.getByRole("link", { name: "console-gap-1" }).waitFor({ timeout: HANG_MS });
+    await bots.getByRole("link", { name: "console-gap-2" }).waitFor({ timeout: HANG_MS });
     expect(sockets).toHaveLength(2);
     a.lobby.close();
     b.lobby.close();

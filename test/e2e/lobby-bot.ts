@@ -6,6 +6,7 @@
  */
 import { expect } from "vitest";
 import type { Gateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { type Frame, TestSocket } from "../harness/ws-client.ts";
 
 /** Opens and authenticates a lobby socket that answers every ping with a pong. */
@@ -18,7 +19,7 @@ export async function openLobby(
     if (data.toString() === '{"type":"ping"}') lobby.send({ type: "pong" });
   });
   lobby.send({ type: "authenticate", token: bot.token });
-  const hello = await lobby.next(10_000, "the lobby hello");
+  const hello = await lobby.next(HANG_MS, "the lobby hello");
   expect(hello).toMatchObject({ type: "hello", endpoint: "lobby", match_id: bot.botId });
   return { lobby, hello };
 }
@@ -34,7 +35,7 @@ export async function dialMatch(
   });
   expect(socket.protocol).toBe("chipzen-bot-token");
   socket.send({ type: "authenticate", match_id: matched.match_id, token: "" });
-  expect((await socket.nextOfType("hello", 10_000)).type).toBe("hello");
+  expect((await socket.nextOfType("hello", HANG_MS)).type).toBe("hello");
   socket.send({ type: "hello", match_id: matched.match_id, supported_versions: ["1.0"] });
   return socket;
 }
@@ -66,7 +67,7 @@ export async function play(
       socket.send(allIn(frame));
     }
     if (frame.type === "match_end") {
-      expect((await socket.closed(10_000)).code).toBe(1000);
+      expect((await socket.closed(HANG_MS)).code).toBe(1000);
       return frame;
     }
   }

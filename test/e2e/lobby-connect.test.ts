@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { TestSocket } from "../harness/ws-client.ts";
 
 let gateway: Gateway;
@@ -31,7 +32,7 @@ async function newBot() {
 async function lobby(bot: { botId: string; token: string }) {
   const socket = await TestSocket.open(gateway.wsUrl(`/ws/external/bot/${bot.botId}`));
   socket.send({ type: "authenticate", token: bot.token });
-  const hello = await socket.next(5000, "the lobby hello");
+  const hello = await socket.next(HANG_MS, "the lobby hello");
   return { socket, hello };
 }
 
@@ -40,7 +41,7 @@ async function presence(botId: string): Promise<boolean> {
   return (res.body as { online: boolean }).online;
 }
 
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = HANG_MS) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline)
@@ -55,7 +56,7 @@ describe("lobby over real sockets", () => {
     const { socket, hello } = await lobby(bot);
     expect(hello).toMatchObject({ type: "hello", match_id: bot.botId, endpoint: "lobby", seq: 1 });
     for (let cycle = 0; cycle < 3; cycle += 1) {
-      expect(await socket.next(5000, `ping ${cycle + 1}`)).toEqual({ type: "ping" });
+      expect(await socket.next(HANG_MS, `ping ${cycle + 1}`)).toEqual({ type: "ping" });
       socket.send({ type: "pong" });
     }
     expect(socket.isClosed).toBe(false);
@@ -67,8 +68,8 @@ describe("lobby over real sockets", () => {
   it("closes a bot that stops answering with 4000 and reports it offline", async () => {
     const bot = await newBot();
     const { socket } = await lobby(bot);
-    expect(await socket.next(5000, "a ping")).toEqual({ type: "ping" });
-    expect(await socket.closed(15_000)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
+    expect(await socket.next(HANG_MS, "a ping")).toEqual({ type: "ping" });
+    expect(await socket.closed(HANG_MS)).toEqual({ code: 4000, reason: "heartbeat_timeout" });
     expect(await presence(bot.botId)).toBe(false);
   });
 
@@ -108,7 +109,7 @@ describe("lobby over real sockets", () => {
       if (!socket.isClosed) socket.send({ type: "pong" });
     }, 100);
     try {
-      expect(await socket.closed(15_000)).toEqual({ code: 4002, reason: "token_revoked" });
+      expect(await socket.closed(HANG_MS)).toEqual({ code: 4002, reason: "token_revoked" });
     } finally {
       clearInterval(pongs);
     }
@@ -119,7 +120,7 @@ describe("lobby over real sockets", () => {
     const { socket } = await lobby(bot);
     expect(await presence(bot.botId)).toBe(true);
     socket.cut();
-    await eventually(async () => !(await presence(bot.botId)), "presence to drop", 15_000);
+    await eventually(async () => !(await presence(bot.botId)), "presence to drop");
   });
 
   it("answers a client's close at once: the client sees 1000, not 1006 after its timeout", async () => {
@@ -146,7 +147,7 @@ describe("per-IP connect limit over real sockets", () => {
     for (let i = 0; i < 3; i += 1) {
       const socket = await TestSocket.open(url);
       socket.send({ type: "authenticate", token: bot.token });
-      expect((await socket.next(5000, "hello")).type).toBe("hello");
+      expect((await socket.next(HANG_MS, "hello")).type).toBe("hello");
       socket.close();
     }
     const refused = await TestSocket.open(url, {

@@ -5,6 +5,7 @@
 // memory through `matched` with `resume: true`, and finishes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { dialMatch, openLobby, play } from "./lobby-bot.ts";
 
 let gateway: Gateway;
@@ -42,7 +43,7 @@ describe("playing through the lobby", () => {
       });
       expect(challenge.status).toBe(200);
       const answer = challenge.body as { match_id: string; participant_id: string };
-      const matched = await lobby.nextOfType("matched", 10_000);
+      const matched = await lobby.nextOfType("matched", HANG_MS);
       expect(matched).toEqual({
         type: "matched",
         match_id: answer.match_id,
@@ -91,8 +92,8 @@ describe("playing through the lobby", () => {
       token: bravo.token,
     });
     expect(second.body).toMatchObject({ status: "matched", position: null });
-    const ma = await a.lobby.nextOfType("matched", 10_000);
-    const mb = await b.lobby.nextOfType("matched", 10_000);
+    const ma = await a.lobby.nextOfType("matched", HANG_MS);
+    const mb = await b.lobby.nextOfType("matched", HANG_MS);
     expect(ma).toMatchObject({ rated: true, decision_timeout_ms: 30_000, match_id: mb.match_id });
     const [sa, sb] = await Promise.all([
       dialMatch(gateway, alpha.token, ma),
@@ -118,15 +119,15 @@ describe("playing through the lobby", () => {
       token: bot.token,
     });
     expect(challenge.status).toBe(200);
-    const matched = await crashed.lobby.nextOfType("matched", 10_000);
+    const matched = await crashed.lobby.nextOfType("matched", HANG_MS);
     const socket = await dialMatch(gateway, bot.token, matched);
-    const pending = await socket.nextOfType("turn_request", 10_000);
+    const pending = await socket.nextOfType("turn_request", HANG_MS);
     // The process dies mid-turn: both sockets drop without a close handshake, memory is lost.
     socket.cut();
     crashed.lobby.cut();
 
     const fresh = await openLobby(gateway, bot);
-    const resumed = await fresh.lobby.nextOfType("matched", 10_000);
+    const resumed = await fresh.lobby.nextOfType("matched", HANG_MS);
     expect(resumed).toEqual({ ...matched, resume: true });
     const again = await dialMatch(gateway, bot.token, resumed);
     const requestIds: unknown[] = [];

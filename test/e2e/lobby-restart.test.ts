@@ -21,6 +21,7 @@ import {
   waitForLog,
 } from "../harness/gateway.ts";
 import { type Frame, runSdkLikeBot } from "../harness/sdk-like-bot.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { dialMatch, openLobby, play } from "./lobby-bot.ts";
 
 let gateway: Gateway;
@@ -106,13 +107,13 @@ describe("clients across a runtime restart mid-match", () => {
     const bot = await createBotWithToken(gateway, "e2e-restart-lobby-only");
     const before = await openLobby(gateway, bot);
     const matchId = await dispatchVsHouse(bot.botId);
-    const matched = await before.lobby.nextOfType("matched", 10_000);
+    const matched = await before.lobby.nextOfType("matched", HANG_MS);
     before.lobby.close(); // the reference client's lobby ends at `matched`
     const socket = await dialMatch(gateway, bot.token, matched);
-    await socket.nextOfType("turn_request", 10_000);
+    await socket.nextOfType("turn_request", HANG_MS);
 
     await restart();
-    expect((await socket.closed(10_000)).code).toBe(1006);
+    expect((await socket.closed(HANG_MS)).code).toBe(1006);
 
     // The client is started again: its lobby is the only way back into the match.
     const after = await openLobby(gateway, bot);

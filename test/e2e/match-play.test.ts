@@ -5,6 +5,7 @@
 // seat forfeits; a remote bot plays a house bot to match_end.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { type Frame, TestSocket } from "../harness/ws-client.ts";
 
 let gateway: Gateway;
@@ -45,7 +46,7 @@ async function dial(match: Dispatched, seat: number, token: string): Promise<Tes
   });
   expect(socket.protocol).toBe("chipzen-bot-token");
   socket.send({ type: "authenticate", match_id: match.match_id, token: "" });
-  expect(await socket.next(5000, "the server hello")).toMatchObject({ type: "hello", seq: 1 });
+  expect(await socket.next(HANG_MS, "the server hello")).toMatchObject({ type: "hello", seq: 1 });
   socket.send({
     type: "hello",
     match_id: match.match_id,
@@ -71,7 +72,7 @@ function answer(socket: TestSocket, matchId: string, turn: Frame, action?: strin
 async function playOut(socket: TestSocket, matchId: string, lastSeq = 0): Promise<Frame> {
   let seq = lastSeq;
   for (;;) {
-    const frame = await socket.next(20_000, "a frame while playing");
+    const frame = await socket.next(HANG_MS, "a frame while playing");
     expect(frame.seq as number).toBeGreaterThan(seq);
     seq = frame.seq as number;
     if (frame.type === "turn_request") answer(socket, matchId, frame);
@@ -92,7 +93,7 @@ describe("full matches over real sockets", () => {
     const bravoDone = playOut(b, match.match_id);
 
     // Turn 1 (seat 0 opens preflop): all_in is rejected, the retry with the same id is accepted.
-    const first = await a.nextOfType("turn_request", 10_000);
+    const first = await a.nextOfType("turn_request", HANG_MS);
     a.send({
       type: "turn_action",
       match_id: match.match_id,
@@ -117,7 +118,7 @@ describe("full matches over real sockets", () => {
       protocols: ["chipzen-bot-token", alpha.token],
     });
     dup.send({ type: "authenticate", match_id: match.match_id, token: "" });
-    expect(await dup.next(5000, "the refusal")).toMatchObject({
+    expect(await dup.next(HANG_MS, "the refusal")).toMatchObject({
       type: "error",
       seq: 1,
       code: "duplicate_participant",
@@ -125,10 +126,10 @@ describe("full matches over real sockets", () => {
     expect((await dup.closed()).code).toBe(4011);
 
     // Next turn of seat 0: the connection drops without a close handshake, then comes back.
-    const second = await a.nextOfType("turn_request", 10_000);
+    const second = await a.nextOfType("turn_request", HANG_MS);
     a.cut();
     a = await dial(match, 0, alpha.token);
-    const resent = await a.nextOfType("turn_request", 10_000);
+    const resent = await a.nextOfType("turn_request", HANG_MS);
     expect(resent.request_id).toBe(second.request_id);
     expect(resent.seq as number).toBeGreaterThan(second.seq as number);
     expect(resent.state).toEqual(second.state);
@@ -144,7 +145,7 @@ describe("full matches over real sockets", () => {
     expect(await a.nextOfType("error")).toMatchObject({ code: "message_too_large" });
     expect((await a.closed()).code).toBe(4008);
     a = await dial(match, 0, alpha.token);
-    const again = await a.nextOfType("turn_request", 10_000);
+    const again = await a.nextOfType("turn_request", HANG_MS);
     expect(again.request_id).toBe(second.request_id);
     answer(a, match.match_id, again);
 
@@ -173,9 +174,9 @@ describe("full matches over real sockets", () => {
     });
     const a = await dial(match, 0, alpha.token);
     const b = await dial(match, 1, bravo.token);
-    await a.nextOfType("turn_request", 10_000);
+    await a.nextOfType("turn_request", HANG_MS);
     a.cut();
-    const end = await b.nextOfType("match_end", 10_000);
+    const end = await b.nextOfType("match_end", HANG_MS);
     expect(end).toMatchObject({
       forfeit_seat: 0,
       forfeit_winner_seat: 1,
@@ -186,7 +187,7 @@ describe("full matches over real sockets", () => {
       protocols: ["chipzen-bot-token", alpha.token],
     });
     late.send({ type: "authenticate", match_id: match.match_id, token: "" });
-    expect(await late.next(5000, "the refusal")).toMatchObject({
+    expect(await late.next(HANG_MS, "the refusal")).toMatchObject({
       type: "error",
       seq: 1,
       code: "grace_expired",

@@ -21,6 +21,7 @@ import {
   startServer,
   type ToolAnswer,
 } from "../harness/mcp.ts";
+import { HANG_MS } from "../harness/until.ts";
 
 let gateway: Gateway;
 let dir: string;
@@ -87,7 +88,7 @@ describe("botgate mcp over stdio against the real Worker", () => {
     // A server admin (SERVER_ADMINS) sees the admin tools once its inbox says so.
     const { bridge: root } = await agentBridge("mcproot");
     await root.callUntil("inbox", {}, () => true, "the inbox");
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + HANG_MS;
     while (!(await names(root)).includes("create_channel") && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -11,6 +11,7 @@ import { API_TYPES_PATH, renderApiTypes } from "../../scripts/openapi-types.ts";
 import { launchChromium } from "../harness/browser.ts";
 import { startScript } from "../harness/cli.ts";
 import { type Gateway, startGateway } from "../harness/gateway.ts";
+import { HANG_MS } from "../harness/until.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/http-api.ts", import.meta.url));
 
@@ -124,7 +125,7 @@ describe("/docs/api", () => {
     // Open one operation: its error envelope codes are rendered from the document.
     const createBot = page.locator("#operations-Bots-createBot");
     await createBot.locator(".opblock-summary").click();
-    await createBot.locator(".responses-wrapper").waitFor({ timeout: 15_000 });
+    await createBot.locator(".responses-wrapper").waitFor({ timeout: HANG_MS });
     expect(await createBot.textContent()).toContain("BOT_NAME_TAKEN");
     expect(problems).toEqual([]);
     const offMachine = requests.filter((url) => new URL(url).origin !== gateway.url.origin);

@@ -14,12 +14,13 @@ import {
   newDeviceIdentity,
   type RealClient,
 } from "../harness/operator.ts";
+import { HANG_MS } from "../harness/until.ts";
 import type { Frame } from "../harness/ws-client.ts";
 import { dialMatch, openLobby, play } from "./lobby-bot.ts";
 
 let gateway: Gateway;
 beforeAll(async () => {
-  gateway = await startGateway({ vars: { OPERATOR_TICK_INTERVAL_MS: "1000" } });
+  gateway = await startGateway({ vars: { OPERATOR_TICK_INTERVAL_MS: "5000" } });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -61,7 +62,7 @@ describe("the real OpenClaw client", () => {
       type: "hello-ok",
       protocol: 4,
       auth: { role: "operator", scopes: expect.arrayContaining(["operator.admin"]) },
-      policy: { tickIntervalMs: 1000, maxPayload: 262_144 },
+      policy: { tickIntervalMs: 5000, maxPayload: 262_144 },
     });
     const snapshot = op.hello.snapshot as { presence: Array<{ instanceId: string }> };
     const connId = (op.hello.server as { connId: string }).connId;
@@ -129,12 +130,12 @@ describe("the real OpenClaw client", () => {
 
   it("sees ticks, a bot come online, a match start and end, seq strictly increasing", async () => {
     const op = await connectRealClient(gateway, { token: gateway.adminToken });
-    await op.waitFor((e) => e.event === "tick", 5000, "a tick");
+    await op.waitFor((e) => e.event === "tick", HANG_MS, "a tick");
     const bot = await createBotWithToken(gateway, "operator-watched");
     const { lobby } = await openLobby(gateway, bot);
     const online = await op.waitFor(
       (e) => e.event === "presence" && addedIds(e).includes(`bot:${bot.botId}`),
-      10_000,
+      HANG_MS,
       "the bot's presence",
     );
     expect(online.stateVersion).toMatchObject({ presence: expect.any(Number) });
@@ -149,7 +150,7 @@ describe("the real OpenClaw client", () => {
     expect(challenge.status).toBe(200);
     const started = await op.waitFor(
       (e) => e.event === "botgate.match" && (e.payload as { phase: string }).phase === "started",
-      10_000,
+      HANG_MS,
       "botgate.match started",
     );
     const matchId = (started.payload as { matchId: string }).matchId;
@@ -157,11 +158,11 @@ describe("the real OpenClaw client", () => {
       seats: expect.arrayContaining([expect.objectContaining({ botId: bot.botId })]),
       spectatePath: `/ws/match/${matchId}/spectate`,
     });
-    const matched = await lobby.nextOfType("matched", 10_000);
+    const matched = await lobby.nextOfType("matched", HANG_MS);
     await play(await dialMatch(gateway, bot.token, matched));
     const ended = await op.waitFor(
       (e) => e.event === "botgate.match" && (e.payload as { phase: string }).phase === "ended",
-      20_000,
+      HANG_MS,
       "botgate.match ended",
     );
     expect(ended.payload).toMatchObject({ matchId, status: "completed" });
@@ -175,7 +176,7 @@ describe("the real OpenClaw client", () => {
       (e) =>
         e.event === "presence" &&
         ((e.payload as { removed: string[] }).removed ?? []).includes(`bot:${bot.botId}`),
-      10_000,
+      HANG_MS,
       "the bot leaving",
     );
     assertEventStream(op);
@@ -189,7 +190,7 @@ describe("the real OpenClaw client", () => {
     const agent = await joinChannel(gateway, owner, "ops-room", { session: "s1" });
     await op.waitFor(
       (e) => e.event === "presence" && addedIds(e).includes("agent:chatter/desk/s1"),
-      10_000,
+      HANG_MS,
       "the agent's presence",
     );
     const sessions = await op.request<{ sessions: Array<{ key: string; channel: string }> }>(
@@ -203,7 +204,7 @@ describe("the real OpenClaw client", () => {
       channel: "ops-room",
     });
     await post(agent, "m1", { text: "hello operators" });
-    const chat = await op.waitFor((e) => e.event === "chat", 10_000, "a chat event");
+    const chat = await op.waitFor((e) => e.event === "chat", HANG_MS, "a chat event");
     assertOfficial("ChatEvent", chat.payload);
     expect(chat.payload).toMatchObject({
       sessionKey: "ops-room",
@@ -215,7 +216,7 @@ describe("the real OpenClaw client", () => {
       message: "hi from ops",
       idempotencyKey: "op-1",
     });
-    const delivered = await agent.socket.nextOfType("message", 10_000);
+    const delivered = await agent.socket.nextOfType("message", HANG_MS);
     expect(delivered).toMatchObject({
       seq: sent.seq,
       from: "operator:admin",
@@ -249,7 +250,7 @@ describe("the real OpenClaw client", () => {
     const { token, id } = await mintToken("revokee", ["operator.read"]);
     const op = await connectRealClient(gateway, { token });
     expect((await api(gateway, "DELETE", `/api/operators/tokens/${id}`)).status).toBe(204);
-    expect(await op.closed(5000)).toEqual({ code: 1008, reason: "token revoked" });
+    expect(await op.closed(HANG_MS)).toEqual({ code: 1008, reason: "token revoked" });
     await op.stop();
     const again = await connectRealClient(gateway, { token }).catch((err: unknown) => err);
     expect(again).toMatchObject({ details: { code: "AUTH_TOKEN_MISMATCH" } });

@@ -8,12 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { assertOfficial, connectRaw, newDeviceIdentity, rawRequest } from "../harness/operator.ts";
+import { HANG_MS } from "../harness/until.ts";
 import type { Frame } from "../harness/ws-client.ts";
 import { openLobby } from "./lobby-bot.ts";
 
 let gateway: Gateway;
 beforeAll(async () => {
-  gateway = await startGateway({ vars: { OPERATOR_TICK_INTERVAL_MS: "1000" } });
+  gateway = await startGateway({ vars: { OPERATOR_TICK_INTERVAL_MS: "5000" } });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -28,9 +29,9 @@ describe("protocol-4 frames", () => {
     await rawRequest(socket, "1", "status");
     await rawRequest(socket, "2", "no.such.method");
     await rawRequest(socket, "3", "botgate.matches.get", { matchId: "nope" });
-    await socket.nextOfType("event", 5000);
+    await socket.nextOfType("event", HANG_MS);
     socket.send("not json");
-    const invalid = await socket.next(5000, "the answer to garbage");
+    const invalid = await socket.nextOfType("res", HANG_MS); // ticks may come first
     expect(invalid).toMatchObject({
       type: "res",
       id: "invalid",
@@ -85,7 +86,7 @@ describe("an early protocol-3 control centre", () => {
     const { lobby } = await openLobby(gateway, bot);
     let presence: Frame;
     do {
-      presence = await socket.nextOfType("event", 10_000);
+      presence = await socket.nextOfType("event", HANG_MS);
     } while (presence.event !== "presence");
     expect(presence.params).toEqual(presence.payload);
     expect(typeof presence.seq).toBe("number");
@@ -103,7 +104,7 @@ describe("OPERATOR_REQUIRE_DEVICE", () => {
         ok: false,
         error: { code: "INVALID_REQUEST", details: { code: "DEVICE_IDENTITY_REQUIRED" } },
       });
-      expect((await without.socket.closed(5000)).code).toBe(1008);
+      expect((await without.socket.closed(HANG_MS)).code).toBe(1008);
       const device = newDeviceIdentity();
       const withDevice = await connectRaw(strict, strict.adminToken, {}, { device });
       expect(withDevice.res).toMatchObject({ ok: true, payload: { type: "hello-ok" } });
@@ -129,11 +130,11 @@ describe("a planned close", () => {
     expect(((await res.json()) as { closed: number }).closed).toBeGreaterThanOrEqual(1);
     let shutdown: Frame;
     do {
-      shutdown = await socket.nextOfType("event", 5000);
+      shutdown = await socket.nextOfType("event", HANG_MS);
     } while (shutdown.event !== "shutdown");
     assertOfficial("EventFrame", shutdown);
     assertOfficial("ShutdownEvent", shutdown.payload);
     expect(shutdown.payload).toEqual({ reason: "deploy", restartExpectedMs: 30_000 });
-    expect(await socket.closed(5000)).toEqual({ code: 1012, reason: "service restart" });
+    expect(await socket.closed(HANG_MS)).toEqual({ code: 1012, reason: "service restart" });
   });
 });

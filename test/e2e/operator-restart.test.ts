@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { assertOfficial, connectRealClient } from "../harness/operator.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { openLobby } from "./lobby-bot.ts";
 
 let gateway: Gateway;
@@ -48,7 +49,7 @@ describe("operators across a runtime restart", () => {
     await op.waitFor((e) => e.event === "tick", 30_000, "a tick on the first connection");
 
     await gateway.harness.update((options) => options);
-    expect((await lobby.closed(10_000)).code).toBe(1006);
+    expect((await lobby.closed(HANG_MS)).code).toBe(1006);
     const after = await op.nthHello(2, 30_000);
     assertOfficial("HelloOk", after);
     const present = ids(after);
@@ -66,7 +67,7 @@ describe("operators across a runtime restart", () => {
         ((e.payload as { added: Array<{ instanceId: string }> }).added ?? []).some(
           (a) => a.instanceId === `bot:${bot.botId}`,
         ),
-      10_000,
+      HANG_MS,
       "the bot online again",
     );
     // Two connections, each counting 1, 2, 3 … with no gap.

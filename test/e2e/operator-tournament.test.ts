@@ -21,7 +21,7 @@ import {
 let gateway: Gateway;
 beforeAll(async () => {
   gateway = await startGateway({
-    vars: { OPERATOR_TICK_INTERVAL_MS: "1000", WS_CONNECTS_PER_IP_PER_MINUTE: "1000" },
+    vars: { OPERATOR_TICK_INTERVAL_MS: "5000", WS_CONNECTS_PER_IP_PER_MINUTE: "1000" },
   });
 });
 afterAll(async () => {

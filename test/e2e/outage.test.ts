@@ -20,7 +20,7 @@ import { createChannel } from "../harness/agent.ts";
 import { type CliProcess, runCli, startCli, startScript } from "../harness/cli.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { type FrontDoor, startFrontDoor } from "../harness/outage.ts";
-import { until } from "../harness/until.ts";
+import { HANG_MS, until } from "../harness/until.ts";
 
 const ECHO = fileURLToPath(new URL("../../examples/echo-agent.ts", import.meta.url));
 const SHOVE = fileURLToPath(new URL("./fixtures/shove-bot.ts", import.meta.url));
@@ -76,13 +76,16 @@ const texts = (heard: AgentEvent[], from: string) =>
     e.type === "message" && e.from === from ? [(e.payload as { text: string }).text] : [],
   );
 
-/** Posts once the link is up again: a post that fails closed is retried with the same id. */
-async function postWhenUp(agent: AgentClient, text: string, id: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+/**
+ * Calls `send` until the link is up again: the client fails requests closed while it re-dials
+ * (`not_connected`, `connection_lost`), so a failed call is retried — with the caller's fixed
+ * id, which the server stores once — until it is answered or `HANG_MS` passed.
+ */
+async function whenUp<T>(send: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + HANG_MS;
   for (;;) {
     try {
-      await agent.post("outage", { text }, { id });
-      return;
+      return await send();
     } catch (err) {
       if (!(err instanceof RequestFailed) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 200));
@@ -169,25 +172,26 @@ describe("a gateway that is down for 10 s", () => {
 
     const outage = front.outage(OUTAGE_MS);
     // While the front door is down: Bob (back on the restarted runtime) posts and whispers.
-    await postWhenUp(bob.agent, "during", "bob-during");
+    await whenUp(() => bob.agent.post("outage", { text: "during" }, { id: "bob-during" }));
     // Queued while Alice is away (delivered if her inbox is back already): it arrives once.
-    await bob.agent.whisper("alice/m/main", { text: "psst" });
+    await whenUp(() => bob.agent.whisper("alice/m/main", { text: "psst" }, { id: "bob-psst" }));
     const report = await outage;
     expect(report.severed).toBeGreaterThanOrEqual(6);
     outageOver();
-    await bob.agent.post("outage", { text: "after" });
+    // Bob's own re-dial after the restart may still be in its backoff.
+    await whenUp(() => bob.agent.post("outage", { text: "after" }, { id: "bob-after" }));
 
     // Alice: every message once, in order, and the whisper queued while she was away.
-    await until(() => texts(alice.heard, "bob/m/main")[2], "alice to catch up", 60_000);
+    await until(() => texts(alice.heard, "bob/m/main")[2], "alice to catch up");
     expect(texts(alice.heard, "bob/m/main")).toEqual(["before", "during", "after"]);
-    await until(() => alice.heard.find((e) => e.type === "whisper"), "the queued whisper", 60_000);
+    await until(() => alice.heard.find((e) => e.type === "whisper"), "the queued whisper");
     expect(alice.heard.filter((e) => e.type === "whisper")).toHaveLength(1);
     expect(redials.length).toBeGreaterThan(1); // refused dials were retried, not fatal
     // The CLI processes resumed: both print what was posted during and after the outage.
-    await cliTail.waitFor(/bob\/m\/main: during[\s\S]*bob\/m\/main: after/, 60_000);
-    await cliJoin.waitFor(/bob\/m\/main: during[\s\S]*bob\/m\/main: after/, 60_000);
+    await cliTail.waitFor(/bob\/m\/main: during[\s\S]*bob\/m\/main: after/, HANG_MS);
+    await cliJoin.waitFor(/bob\/m\/main: during[\s\S]*bob\/m\/main: after/, HANG_MS);
     // The example agent echoed what it missed, once each, and is present again.
-    await until(() => texts(bob.heard, "echo/example/main")[2], "the echoes", 60_000);
+    await until(() => texts(bob.heard, "echo/example/main")[2], "the echoes");
     expect(texts(bob.heard, "echo/example/main")).toEqual([
       'echo: {"text":"before"}',
       'echo: {"text":"during"}',
@@ -198,7 +202,7 @@ describe("a gateway that is down for 10 s", () => {
       expect.arrayContaining(["alice/m/main", "echo/example/main", "cli/box/term"]),
     );
     cliJoin.write("typed after the outage");
-    await until(() => texts(bob.heard, "cli/box/term")[0], "the line typed in the CLI", 60_000);
+    await until(() => texts(bob.heard, "cli/box/term")[0], "the line typed in the CLI");
     // The bot finished its match.
     const result = await run;
     expect(result.reason).toBe("max_matches");

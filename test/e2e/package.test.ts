@@ -1,8 +1,10 @@
 // The client outside this repository, as a user gets it: `npm pack` of this package, installed
-// offline (its one dependency, ws, from the npm cache) in a temp folder outside the repo; the
-// installed `botgate init bot|agent` writes projects that install the same tarball and run
-// with the system's Node (20 on this machine: no type stripping, no global WebSocket) against
-// the real Worker — the bot plays a fast house match, the agent joins and says hello, twice.
+// in a temp folder outside the repo, its one dependency (ws) from the npm cache where it can
+// (`--prefer-offline`: fetched only when the cache lacks it, as on a fresh machine whose
+// lockfile install cached no metadata); the installed `botgate init bot|agent` writes projects
+// that install the same tarball and run with the system's Node (20 on this machine: no type
+// stripping, no global WebSocket) against the real Worker — the bot plays a fast house match,
+// the agent joins and says hello, twice.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +36,7 @@ beforeAll(async () => {
   const packed = npm(ROOT, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir]);
   tarball = join(dir, (JSON.parse(packed) as Array<{ filename: string }>)[0]?.filename ?? "");
   writeFileSync(join(dir, "package.json"), '{"name":"first-user","private":true}\n');
-  npm(dir, ["install", "--offline", tarball]);
+  npm(dir, ["install", "--prefer-offline", tarball]);
 }, 120_000);
 afterAll(async () => {
   await gateway?.close();
@@ -70,7 +72,7 @@ describe("the packed client outside the repository", () => {
       "Wrote a bot project in my-bot: bot.mjs, package.json, README.md. Next:",
     );
     const project = join(dir, "my-bot");
-    npm(project, ["install", "--offline"]);
+    npm(project, ["install", "--prefer-offline"]);
     const bot = await createBotWithToken(gateway, "packaged-bot");
     const env = {
       BOTGATE_URL: gateway.url.href,
@@ -102,7 +104,7 @@ describe("the packed client outside the repository", () => {
       },
     );
     const project = join(dir, "my-agent");
-    npm(project, ["install", "--offline"]);
+    npm(project, ["install", "--prefer-offline"]);
     const env = { BOTGATE_URL: gateway.url.href, BOTGATE_USER: "packaged" };
     const first = await runProject(project, "agent.mjs", ["--once"], env);
     expect(first.code, first.stdout + first.stderr).toBe(0);

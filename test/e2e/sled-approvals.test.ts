@@ -8,12 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Gateway, startGateway, waitForLog } from "../harness/gateway.ts";
 import { assertOfficial, connectRealClient, type RealClient } from "../harness/operator.ts";
 import { registerSled, TestSled } from "../harness/sled.ts";
+import { HANG_MS } from "../harness/until.ts";
 import type { Frame } from "../harness/ws-client.ts";
 
+// Approvals here outlive any test's waits (the default 120 s): on a busy machine the few round
+// trips between a request and its answer took longer than a short timeout, and the answer then
+// found it `expired` (`applied: false`). Only the expiry test runs on a gateway with 6 s.
 let gateway: Gateway;
 let op: RealClient;
 beforeAll(async () => {
-  gateway = await startGateway({ vars: { SLED_APPROVAL_TIMEOUT_S: "6" } });
+  gateway = await startGateway();
   op = await connectRealClient(gateway, { token: gateway.adminToken });
 });
 afterAll(async () => {
@@ -29,31 +33,41 @@ interface Requested {
   expiresAtMs: number;
 }
 
-async function connected(project: string): Promise<{ sled: TestSled; token: string }> {
-  const token = await registerSled(gateway, project);
-  const sled = await TestSled.connect(gateway, { token, project, heartbeatMs: 1000 });
-  await waitForLog(gateway, "sled_connected", (f) => f.project === project);
+/** A gateway and the real operator client on it. */
+interface Rig {
+  gateway: Gateway;
+  op: RealClient;
+}
+const main = (): Rig => ({ gateway, op });
+
+async function connected(
+  project: string,
+  rig = main(),
+): Promise<{ sled: TestSled; token: string }> {
+  const token = await registerSled(rig.gateway, project);
+  const sled = await TestSled.connect(rig.gateway, { token, project, heartbeatMs: 1000 });
+  await waitForLog(rig.gateway, "sled_connected", (f) => f.project === project, HANG_MS);
   return { sled, token };
 }
 
-function requested(project: string, toolName: string): Promise<Requested> {
-  return op
+function requested(project: string, toolName: string, rig = main()): Promise<Requested> {
+  return rig.op
     .waitFor(
       (e) =>
         e.event === "exec.approval.requested" &&
         (e.payload as Requested).project === project &&
         (e.payload as Requested).toolName === toolName,
-      20_000,
+      HANG_MS,
       `exec.approval.requested ${project}/${toolName}`,
     )
     .then((e: Frame) => e.payload as Requested);
 }
 
-function resolved(id: string): Promise<Record<string, unknown>> {
-  return op
+function resolved(id: string, rig = main()): Promise<Record<string, unknown>> {
+  return rig.op
     .waitFor(
       (e) => e.event === "exec.approval.resolved" && (e.payload as { id: string }).id === id,
-      20_000,
+      HANG_MS,
       `exec.approval.resolved ${id}`,
     )
     .then((e: Frame) => e.payload as Record<string, unknown>);
@@ -184,20 +198,31 @@ describe("approvals", () => {
   });
 
   it("expires an unanswered request as deny (expired)", async () => {
-    const { sled } = await connected("appr-exp");
-    const asked = requested("appr-exp", "Bash");
-    sled.ask("x1", "Bash", "sleep");
-    const { id } = await asked;
-    const done = resolved(id);
-    expect(await sled.verdict("x1", 30_000)).toEqual({ approved: false, always_allow: false });
-    expect(await done).toMatchObject({ decision: "deny", reason: "expired", resolvedBy: "system" });
-    const late = await op.request<{ applied: boolean; approval: { status: string } }>(
-      "exec.approval.resolve",
-      { id, decision: "allow-once" },
-    );
-    expect(late).toMatchObject({ applied: false, approval: { status: "expired" } });
-    expect(sled.verdictsFor("x1")).toHaveLength(1);
-    sled.close();
+    const short = await startGateway({ vars: { SLED_APPROVAL_TIMEOUT_S: "6" } });
+    const rig = { gateway: short, op: await connectRealClient(short, { token: short.adminToken }) };
+    try {
+      const { sled } = await connected("appr-exp", rig);
+      const asked = requested("appr-exp", "Bash", rig);
+      sled.ask("x1", "Bash", "sleep");
+      const { id } = await asked;
+      const done = resolved(id, rig);
+      expect(await sled.verdict("x1", HANG_MS)).toEqual({ approved: false, always_allow: false });
+      expect(await done).toMatchObject({
+        decision: "deny",
+        reason: "expired",
+        resolvedBy: "system",
+      });
+      const late = await rig.op.request<{ applied: boolean; approval: { status: string } }>(
+        "exec.approval.resolve",
+        { id, decision: "allow-once" },
+      );
+      expect(late).toMatchObject({ applied: false, approval: { status: "expired" } });
+      expect(sled.verdictsFor("x1")).toHaveLength(1);
+      sled.close();
+    } finally {
+      await rig.op.stop();
+      await short.close();
+    }
   });
 
   it("cancels a request in flight when the uplink is cut, and never answers it later", async () => {
@@ -219,6 +244,7 @@ describe("approvals", () => {
       gateway,
       "sled_connected",
       (f) => f.project === "appr-cut" && f.conn_id !== undefined,
+      HANG_MS,
     );
     const late = await op.request<{ applied: boolean }>("exec.approval.resolve", {
       id,
@@ -263,7 +289,7 @@ describe("approvals", () => {
     sled.ask("t1", "Bash", "ship");
     const { id } = await asked;
     await gateway.harness.update((options) => options);
-    expect((await sled.closed(20_000)).code).toBe(1006);
+    expect((await sled.closed(HANG_MS)).code).toBe(1006);
     const after = await api(gateway, "GET", `/api/approvals/${encodeURIComponent(id)}`);
     expect(after).toMatchObject({
       status: 200,
@@ -283,7 +309,7 @@ describe("approvals", () => {
     });
     expect(sled.verdictsFor("t1")).toEqual([]);
     // The operator client reconnects by itself; the official snapshot names the restart.
-    await op.nthHello(2, 30_000);
+    await op.nthHello(2, HANG_MS);
     const official = await op.request<Record<string, unknown>>("approval.get", { id });
     assertOfficial("ApprovalGetResult", official);
     expect(official).toMatchObject({

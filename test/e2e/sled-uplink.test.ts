@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, type Gateway, startGateway, waitForLog } from "../harness/gateway.ts";
 import { connectRealClient } from "../harness/operator.ts";
 import { registerSled, TestSled } from "../harness/sled.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { TestSocket } from "../harness/ws-client.ts";
 
 let gateway: Gateway;
@@ -15,7 +16,7 @@ beforeAll(async () => {
     vars: {
       SLED_IDENTITY_TIMEOUT_MS: "1500",
       SLED_STALE_AFTER_MS: "2500",
-      OPERATOR_TICK_INTERVAL_MS: "1000",
+      OPERATOR_TICK_INTERVAL_MS: "5000",
     },
   });
 });
@@ -54,7 +55,7 @@ describe("sled tokens and the uplink", () => {
     const sled = await TestSled.connect(gateway, { token, project: "alpha", heartbeatMs: 500 });
     await op.waitFor(
       (e) => e.event === "node.presence" && (e.payload as { nodeId: string }).nodeId === "alpha",
-      15_000,
+      HANG_MS,
       "alpha online",
     );
     const list = await op.request<{ nodes: Array<Record<string, unknown>> }>("node.list");
@@ -67,7 +68,7 @@ describe("sled tokens and the uplink", () => {
       });
       expect(node.connected).toBe(true);
       if (node.lastSeenAtMs - first.connectedAtMs > 3000) break;
-      await op.waitFor((e) => e.event === "tick", 20_000, "a tick between polls");
+      await op.waitFor((e) => e.event === "tick", HANG_MS, "a tick between polls");
     }
     expect(sled.socket.isClosed).toBe(false);
     sled.close();
@@ -76,7 +77,7 @@ describe("sled tokens and the uplink", () => {
         e.event === "node.presence" &&
         (e.payload as { nodeId: string; connected: boolean }).nodeId === "alpha" &&
         !(e.payload as { connected: boolean }).connected,
-      15_000,
+      HANG_MS,
       "alpha offline",
     );
     expect(gone.payload).toMatchObject({ connected: false, reason: "disconnected" });
@@ -112,7 +113,7 @@ describe("sled tokens and the uplink", () => {
       project: "epsilon",
       heartbeatMs: 3_600_000,
     });
-    expect(await sled.closed(20_000)).toMatchObject({ code: 1001, reason: "stale" });
+    expect(await sled.closed(HANG_MS)).toMatchObject({ code: 1001, reason: "stale" });
   });
 
   it("closes the live uplink when the token is revoked or rotated (1008)", async () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { type Gateway, startGateway } from "./gateway.ts";
+import { HANG_MS } from "./until.ts";
 
 export const SCREENSHOTS = fileURLToPath(new URL("../../.harness/screenshots", import.meta.url));
 
@@ -85,7 +86,7 @@ export async function signIn(page: Page, token: string): Promise<void> {
 }
 
 /** Waits until the console's connection status says `online`. */
-export async function online(page: Page, timeout = 20_000): Promise<void> {
+export async function online(page: Page, timeout = HANG_MS): Promise<void> {
   await page
     .getByRole("status")
     .filter({ hasText: /^online$/ })

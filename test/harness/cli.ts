@@ -1,6 +1,7 @@
 /** Runs the `botgate` CLI (or another script) as a child process (Node strips the types). */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { HANG_MS } from "./until.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
@@ -33,7 +34,7 @@ export function runCli(
     child.stderr.on("data", (d) => {
       stderr += d;
     });
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? HANG_MS;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`botgate ${args.join(" ")} did not exit within ${timeoutMs} ms\n${stdout}`));
@@ -110,7 +111,7 @@ export function startScript(
   return {
     write: (line) => child.stdin.write(`${line}\n`),
     endInput: () => child.stdin.end(),
-    async waitFor(pattern, timeoutMs = 30_000) {
+    async waitFor(pattern, timeoutMs = HANG_MS) {
       await until(() => pattern.test(stdout) || exitCode !== undefined, timeoutMs, String(pattern));
       const match = pattern.exec(stdout);
       if (!match)
@@ -119,7 +120,7 @@ export function startScript(
     },
     output: () => stdout,
     kill: (signal = "SIGKILL") => child.kill(signal),
-    async exited(timeoutMs = 30_000) {
+    async exited(timeoutMs = HANG_MS) {
       await until(() => exitCode !== undefined, timeoutMs, "the process to exit");
       return exitCode ?? null;
     },

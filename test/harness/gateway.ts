@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createTestHarness, type TestHarness } from "wrangler";
 import { ApiContract, type ApiDocument, answerOf } from "./api-contract.ts";
+import { HANG_MS } from "./until.ts";
 
 // No test may reach the internet: skip wrangler's Request.cf download.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -126,7 +127,7 @@ export async function waitForLog(
   gateway: Gateway,
   event: string,
   match: (fields: Record<string, unknown>) => boolean = () => true,
-  timeoutMs = 30_000,
+  timeoutMs = HANG_MS,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -11,6 +11,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { registerAgent } from "../../src/client/agent-keys.ts";
 import { createKeyFile, saveIdentity } from "../../src/client/node.ts";
+import { HANG_MS } from "./until.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
@@ -79,7 +80,7 @@ export async function startServer(
     client,
     stderr: () => stderr,
     call,
-    async callUntil(name, args, done, what, timeoutMs = 30_000) {
+    async callUntil(name, args, done, what, timeoutMs = HANG_MS) {
       const deadline = Date.now() + timeoutMs;
       let last: ToolAnswer | undefined;
       while (Date.now() < deadline) {

@@ -21,6 +21,7 @@ import {
 } from "@openclaw/gateway-client";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Gateway } from "./gateway.ts";
+import { HANG_MS } from "./until.ts";
 import { type Frame, TestSocket } from "./ws-client.ts";
 
 // ---- the official schema ----
@@ -156,7 +157,10 @@ export async function connectRealClient(
     },
   });
   client.start();
-  const timer = setTimeout(() => hello.reject(new Error("no hello-ok within 15 s")), 15_000);
+  const timer = setTimeout(
+    () => hello.reject(new Error(`no hello-ok within ${HANG_MS} ms`)),
+    HANG_MS,
+  );
   let helloOk: Record<string, unknown>;
   try {
     helloOk = await hello.promise;
@@ -281,7 +285,7 @@ export async function openRaw(
   headers: Record<string, string> = {},
 ): Promise<{ socket: TestSocket; nonce: string; ts: number }> {
   const socket = await TestSocket.open(gateway.wsUrl("/ws/operator"), { headers });
-  const challenge = await socket.next(5000, "connect.challenge");
+  const challenge = await socket.next(HANG_MS, "connect.challenge");
   const payload = challenge.payload as { nonce: string; ts: number };
   if (challenge.event !== "connect.challenge")
     throw new Error(`not a challenge: ${JSON.stringify(challenge)}`);
@@ -302,7 +306,7 @@ export async function connectRaw(
   const params = connectParams(token, overrides);
   if (options.device) params.device = signedDevice(options.device, params, nonce, ts);
   socket.send({ type: "req", id: "c1", method: "connect", params });
-  const res = await socket.next(10_000, "the connect response");
+  const res = await socket.next(HANG_MS, "the connect response");
   return { socket, res, nonce };
 }
 
@@ -312,7 +316,7 @@ export async function rawRequest(
   id: string,
   method: string,
   params?: unknown,
-  timeoutMs = 10_000,
+  timeoutMs = HANG_MS,
 ): Promise<Frame> {
   socket.send({ type: "req", id, method, ...(params === undefined ? {} : { params }) });
   const deadline = Date.now() + timeoutMs;

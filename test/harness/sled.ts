@@ -13,7 +13,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { z } from "zod";
 import type { Gateway } from "./gateway.ts";
-import { until } from "./until.ts";
+import { HANG_MS, until } from "./until.ts";
 import { type Frame, TestSocket } from "./ws-client.ts";
 
 export interface LocalMcp {
@@ -139,7 +139,7 @@ export class TestSled {
   }
 
   /** Waits for the `perm_response` of `reqId`. */
-  verdict(reqId: string, timeoutMs = 15_000): Promise<PermVerdict> {
+  verdict(reqId: string, timeoutMs = HANG_MS): Promise<PermVerdict> {
     return until(
       () => this.verdictsFor(reqId)[0]?.payload as PermVerdict | undefined,
       `perm_response ${reqId}`,
@@ -157,7 +157,7 @@ export class TestSled {
     this.#heartbeat = null;
   }
 
-  closed(timeoutMs = 15_000) {
+  closed(timeoutMs = HANG_MS) {
     return this.socket.closed(timeoutMs);
   }
 

@@ -4,6 +4,7 @@
  * every wait has a timeout that says what it was waiting for.
  */
 import WebSocket from "ws";
+import { HANG_MS } from "./until.ts";
 
 export type Frame = Record<string, unknown> & { type?: string };
 
@@ -51,7 +52,7 @@ export class TestSocket {
   static open(url: string, options: OpenOptions = {}): Promise<TestSocket> {
     const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
     const socket = new TestSocket(ws);
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const timeoutMs = options.timeoutMs ?? HANG_MS;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         ws.terminate();
@@ -86,7 +87,7 @@ export class TestSocket {
   }
 
   /** The next frame in arrival order. */
-  async next(timeoutMs = 15_000, what = "the next frame"): Promise<Frame> {
+  async next(timeoutMs = HANG_MS, what = "the next frame"): Promise<Frame> {
     await this.#until(() => this.#cursor < this.frames.length, timeoutMs, what);
     const frame = this.frames[this.#cursor];
     this.#cursor += 1;
@@ -95,7 +96,7 @@ export class TestSocket {
   }
 
   /** Skips frames until one has `type` (the skipped ones stay in `frames`). */
-  async nextOfType(type: string, timeoutMs = 15_000): Promise<Frame> {
+  async nextOfType(type: string, timeoutMs = HANG_MS): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = await this.next(Math.max(1, deadline - Date.now()), `a "${type}" frame`);
@@ -104,7 +105,7 @@ export class TestSocket {
   }
 
   /** Resolves with the close code and reason once the socket has closed. */
-  async closed(timeoutMs = 15_000): Promise<CloseEvent> {
+  async closed(timeoutMs = HANG_MS): Promise<CloseEvent> {
     await this.#until(() => this.#closed !== null, timeoutMs, "the socket to close");
     return this.#closed as CloseEvent;
   }
