@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
+import { Waits } from "../harness/waits.ts";
 
 /** What the server answered to an upgrade request. */
 export interface UpgradeAnswer {
@@ -167,7 +168,7 @@ export class RawSocket {
   #cursor = 0;
   #buffer: Buffer;
   #closed: { code: number; reason: string } | null = null;
-  #waiters: Array<() => void> = [];
+  readonly #waits = new Waits(() => this.#closed);
   #listeners: Array<(frame: RawFrame) => void> = [];
   readonly #tcp: Socket;
 
@@ -181,7 +182,7 @@ export class RawSocket {
     const ended = () => {
       // The TCP connection ended without a close frame: an abnormal closure (1006).
       this.#closed ??= { code: 1006, reason: "" };
-      this.#wake();
+      this.#waits.wake();
     };
     tcp.on("end", ended);
     tcp.on("close", ended);
@@ -227,7 +228,7 @@ export class RawSocket {
 
   /** The next text or binary frame (text parsed as JSON when it is JSON). */
   async next(timeoutMs: number, what: string): Promise<RawFrame> {
-    await this.#until(() => this.#cursor < this.frames.length, timeoutMs, what);
+    await this.#waits.until(() => this.#cursor < this.frames.length, timeoutMs, what);
     const frame = this.frames[this.#cursor];
     this.#cursor += 1;
     if (!frame) throw new Error("unreachable: cursor past frames");
@@ -236,7 +237,7 @@ export class RawSocket {
 
   /** Resolves with the close code and reason once the server closed (1006 without a frame). */
   async closed(timeoutMs: number): Promise<{ code: number; reason: string }> {
-    await this.#until(() => this.#closed !== null, timeoutMs, "the socket to close");
+    await this.#waits.until(() => this.#closed !== null, timeoutMs, "the socket to close");
     return this.#closed ?? { code: 1006, reason: "" };
   }
 
@@ -318,33 +319,7 @@ export class RawSocket {
         this.frames.push(frame);
         for (const listener of this.#listeners) listener(frame);
       }
-      this.#wake();
-    }
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  async #until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.#closed && !ready()) {
-        throw new Error(
-          `socket closed (${this.#closed.code} ${this.#closed.reason}) while waiting for ${what}`,
-        );
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      this.#waits.wake();
     }
   }
 }

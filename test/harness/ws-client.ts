@@ -5,6 +5,7 @@
  */
 import WebSocket from "ws";
 import { HANG_MS } from "./until.ts";
+import { Waits } from "./waits.ts";
 
 export type Frame = Record<string, unknown> & { type?: string };
 
@@ -23,8 +24,8 @@ export class TestSocket {
   /** Every frame received so far, in order (parsed JSON, or `{ raw }` for non-JSON). */
   readonly frames: Frame[] = [];
   #cursor = 0;
-  #waiters: Array<() => void> = [];
   #closed: CloseEvent | null = null;
+  readonly #waits = new Waits(() => this.#closed);
 
   readonly ws: WebSocket;
 
@@ -39,13 +40,13 @@ export class TestSocket {
         frame = { raw: text };
       }
       this.frames.push(frame);
-      this.#wake();
+      this.#waits.wake();
     });
     ws.on("close", (code, reason) => {
       this.#closed = { code, reason: reason.toString() };
-      this.#wake();
+      this.#waits.wake();
     });
-    ws.on("error", () => this.#wake());
+    ws.on("error", () => this.#waits.wake());
   }
 
   /** Opens a socket; rejects if the upgrade is refused (with the HTTP status) or times out. */
@@ -88,7 +89,7 @@ export class TestSocket {
 
   /** The next frame in arrival order. */
   async next(timeoutMs = HANG_MS, what = "the next frame"): Promise<Frame> {
-    await this.#until(() => this.#cursor < this.frames.length, timeoutMs, what);
+    await this.#waits.until(() => this.#cursor < this.frames.length, timeoutMs, what);
     const frame = this.frames[this.#cursor];
     this.#cursor += 1;
     if (!frame) throw new Error("unreachable: cursor past frames");
@@ -106,7 +107,7 @@ export class TestSocket {
 
   /** Resolves with the close code and reason once the socket has closed. */
   async closed(timeoutMs = HANG_MS): Promise<CloseEvent> {
-    await this.#until(() => this.#closed !== null, timeoutMs, "the socket to close");
+    await this.#waits.until(() => this.#closed !== null, timeoutMs, "the socket to close");
     return this.#closed as CloseEvent;
   }
 
@@ -122,31 +123,5 @@ export class TestSocket {
   /** Drops the TCP connection without a close handshake, like a crashed client. */
   cut(): void {
     this.ws.terminate();
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  async #until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.#closed && !ready()) {
-        throw new Error(
-          `socket closed (${this.#closed.code} ${this.#closed.reason}) while waiting for ${what}`,
-        );
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
   }
 }

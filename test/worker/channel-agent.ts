@@ -1,17 +1,16 @@
 /**
  * Test agents inside workerd for the channel tests: Ed25519 keys from WebCrypto, HTTP
- * calls and WebSockets through the Worker's real `fetch` (`exports.default`), a socket
- * wrapper that buffers every frame from the start and puts a timeout on every wait.
+ * calls and WebSockets (`TestSocket`, test-socket.ts) through the Worker's real `fetch`.
  */
 import { vi } from "vitest";
 import { toBase64Url } from "../../src/agents/ed25519";
 import { authSignedString, registerSignedString } from "../../src/agents/signed-strings";
 import { fetchChecked } from "./contract-fetch";
+import { type Frame, ORIGIN, TestSocket } from "./test-socket";
+
+export { type Frame, TestSocket } from "./test-socket";
 
 export const ADMIN = "test-admin-token";
-const ORIGIN = "http://botgate.test";
-
-export type Frame = Record<string, unknown> & { type?: string };
 
 /**
  * Runs `fn` with the clock (Date only) set to `at`. The objects run in this isolate, so
@@ -124,102 +123,6 @@ export async function newChannel(
   return name;
 }
 
-/** A client WebSocket opened through the Worker. */
-export class Socket {
-  readonly frames: Frame[] = [];
-  #cursor = 0;
-  #closed: { code: number; reason: string } | null = null;
-  #wake: Array<() => void> = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.addEventListener("message", (event) => {
-      const data = typeof event.data === "string" ? event.data : "<binary>";
-      let frame: Frame;
-      try {
-        frame = JSON.parse(data) as Frame;
-      } catch {
-        frame = { raw: data };
-      }
-      this.frames.push(frame);
-      this.#notify();
-    });
-    ws.addEventListener("close", (event) => {
-      this.#closed = { code: event.code, reason: event.reason };
-      this.#notify();
-    });
-  }
-
-  static async open(path: string): Promise<Socket> {
-    const response = await fetchChecked(`${ORIGIN}${path}`, {
-      headers: { upgrade: "websocket" },
-    });
-    const ws = response.webSocket;
-    if (!ws) throw new Error(`no upgrade for ${path}: HTTP ${response.status}`);
-    ws.accept();
-    return new Socket(ws);
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-  }
-
-  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
-    await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
-    const frame = this.frames[this.#cursor] as Frame;
-    this.#cursor += 1;
-    return frame;
-  }
-
-  async nextOfType(type: string, timeoutMs = 15_000): Promise<Frame> {
-    for (;;) {
-      const frame = await this.next(`a "${type}" frame`, timeoutMs);
-      if (frame.type === type) return frame;
-    }
-  }
-
-  /** Frames not yet consumed, without waiting. */
-  pending(): Frame[] {
-    return this.frames.slice(this.#cursor);
-  }
-
-  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
-    await this.#until(() => this.#closed !== null, "the socket to close", timeoutMs);
-    return this.#closed as { code: number; reason: string };
-  }
-
-  get isClosed(): boolean {
-    return this.#closed !== null;
-  }
-
-  close(): void {
-    this.ws.close(1000, "done");
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = [];
-    for (const w of wake) w();
-  }
-
-  async #until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.#closed) {
-        throw new Error(`socket closed (${this.#closed.code}) while waiting for ${what}`);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-}
-
 export interface HelloOptions {
   session: string;
   since_seq?: number;
@@ -228,7 +131,7 @@ export interface HelloOptions {
 }
 
 export interface Session {
-  socket: Socket;
+  socket: TestSocket;
   established: Frame;
   replayed: Frame[];
   caughtUp: Frame;
@@ -238,14 +141,14 @@ export interface Session {
 export async function hello(
   endpoint: string,
   options: HelloOptions,
-): Promise<{ socket: Socket; nonce: string }> {
-  const socket = await Socket.open(endpoint);
+): Promise<{ socket: TestSocket; nonce: string }> {
+  const socket = await TestSocket.open(endpoint);
   socket.send({ type: "hello", protocol_version: 1, ...options });
-  const challenge = await socket.nextOfType("challenge");
+  const challenge = await socket.nextOf("challenge");
   return { socket, nonce: String(challenge.nonce) };
 }
 
-export async function auth(socket: Socket, agent: Agent, endpoint: string, nonce: string) {
+export async function auth(socket: TestSocket, agent: Agent, endpoint: string, nonce: string) {
   socket.send({
     type: "auth",
     user: agent.user,
@@ -282,14 +185,14 @@ export function inbox(agent: Agent, options: HelloOptions): Promise<Session> {
 export async function refused(agent: Agent, endpoint: string, options: HelloOptions) {
   const { socket, nonce } = await hello(endpoint, options);
   await auth(socket, agent, endpoint, nonce);
-  const error = await socket.nextOfType("error");
+  const error = await socket.nextOf("error");
   return { error, close: (await socket.closed()).code };
 }
 
 export async function post(session: Session, id: string, payload: unknown): Promise<Frame> {
   session.socket.send({ type: "post", id, payload });
   for (;;) {
-    const frame = await session.socket.nextOfType("ack");
+    const frame = await session.socket.nextOf("ack");
     if (frame.id === id) return frame;
   }
 }

@@ -17,7 +17,7 @@ import {
   newChannel,
   newMachine,
   refused,
-  Socket,
+  TestSocket,
   unique,
 } from "./channel-agent";
 
@@ -56,7 +56,7 @@ describe("authentication failures close with 4001", () => {
     const first = await hello(endpoint, { session: "a" });
     const second = await hello(endpoint, { session: "b" });
     await auth(second.socket, agent, endpoint, first.nonce);
-    expect(await second.socket.nextOfType("error")).toEqual({
+    expect(await second.socket.nextOf("error")).toEqual({
       type: "error",
       code: "unauthorized",
       message: "Authentication failed",
@@ -121,7 +121,7 @@ describe("refusals after authentication", () => {
   });
 
   it("closes with 4013 for an unsupported protocol version and lists the supported ones", async () => {
-    const socket = await Socket.open(`/ws/channel/${await newChannel()}`);
+    const socket = await TestSocket.open(`/ws/channel/${await newChannel()}`);
     socket.send({ type: "hello", protocol_version: 2, session: "s", future_field: true });
     expect(await socket.next()).toEqual({
       type: "error",
@@ -134,7 +134,7 @@ describe("refusals after authentication", () => {
 
   it("closes with 4007 when the handshake does not finish within the deadline", async () => {
     const channel = await newChannel();
-    const idle = await Socket.open(`/ws/channel/${channel}`);
+    const idle = await TestSocket.open(`/ws/channel/${channel}`);
     // Move the clock past the 10 s deadline rather than waiting; the alarm runs the real sweep.
     await atTime(Date.now() + 10_001, () => runDurableObjectAlarm(env.CHANNEL.getByName(channel)));
     expect(await idle.next()).toMatchObject({ type: "error", code: "unauthorized" });
@@ -147,7 +147,7 @@ describe("frames out of order", () => {
     const agent = await newAgent();
     const channel = await newChannel();
     const endpoint = `/ws/channel/${channel}`;
-    const socket = await Socket.open(endpoint);
+    const socket = await TestSocket.open(endpoint);
     socket.send({ type: "post", id: "p1", payload: 1 });
     expect(await socket.next()).toEqual({
       type: "error",
@@ -156,20 +156,20 @@ describe("frames out of order", () => {
       id: "p1",
     });
     socket.send({ type: "hello", protocol_version: 1, session: "s" });
-    const challenge = await socket.nextOfType("challenge");
+    const challenge = await socket.nextOf("challenge");
     socket.send({ type: "hello", protocol_version: 1, session: "s" });
     expect(await socket.next()).toMatchObject({ code: "malformed" });
     socket.send({ type: "who" });
     expect(await socket.next()).toMatchObject({ code: "unauthorized" });
     await auth(socket, agent, endpoint, String(challenge.nonce));
     expect(await socket.next()).toMatchObject({ type: "established" });
-    await socket.nextOfType("caught_up");
+    await socket.nextOf("caught_up");
     socket.send({ type: "hello", protocol_version: 1, session: "s" });
     expect(await socket.next()).toMatchObject({ code: "malformed" });
   });
 
   it("validates hello and auth strictly", async () => {
-    const socket = await Socket.open(`/ws/channel/${await newChannel()}`);
+    const socket = await TestSocket.open(`/ws/channel/${await newChannel()}`);
     socket.send({ type: "hello", protocol_version: 1, session: "Bad Session!" });
     expect(await socket.next()).toMatchObject({ code: "malformed" });
     socket.send({ type: "hello", protocol_version: 1, session: "s", extra: 1 });
@@ -208,8 +208,8 @@ describe("the Worker in front of the objects", () => {
   it("refuses plain HTTP on socket endpoints and malformed names before any object", async () => {
     const plain = await call("GET", "/ws/channel/general", { token: null });
     expect([plain.status, plain.json.error_code]).toEqual([426, "UPGRADE_REQUIRED"]);
-    await expect(Socket.open("/ws/channel/Not_Valid!")).rejects.toThrow(/400/);
-    await expect(Socket.open("/ws/inbox/a/b/BAD")).rejects.toThrow(/400/);
+    await expect(TestSocket.open("/ws/channel/Not_Valid!")).rejects.toThrow(/400/);
+    await expect(TestSocket.open("/ws/inbox/a/b/BAD")).rejects.toThrow(/400/);
   });
 
   it("connects a machine enrolled later and keeps it separate from the first", async () => {

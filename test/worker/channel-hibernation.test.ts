@@ -13,16 +13,16 @@ describe("channel eviction between posts", () => {
     const writer = await join(await newAgent(), channel, { session: "w" });
     const reader = await join(await newAgent(), channel, { session: "r" });
     expect((await post(writer, "1", "a")).seq).toBe(1);
-    await reader.socket.nextOfType("message");
+    await reader.socket.nextOf("message");
     writer.socket.send({ type: "who" });
-    const before = await writer.socket.nextOfType("who");
+    const before = await writer.socket.nextOf("who");
 
     await evictDurableObject(stub, { webSockets: "hibernate" });
     // The hibernated sockets wake the object; seq continues from storage.
     expect((await post(writer, "2", "b")).seq).toBe(2);
-    expect(await reader.socket.nextOfType("message")).toMatchObject({ seq: 2, payload: "b" });
+    expect(await reader.socket.nextOf("message")).toMatchObject({ seq: 2, payload: "b" });
     writer.socket.send({ type: "who" });
-    const after = await writer.socket.nextOfType("who");
+    const after = await writer.socket.nextOf("who");
     expect(after.sessions).toEqual(before.sessions);
     expect(after.version).toBe(before.version);
 
@@ -36,9 +36,9 @@ describe("channel eviction between posts", () => {
     // A message posted by a hibernated socket still skips its own sender.
     await evictDurableObject(stub, { webSockets: "hibernate" });
     expect((await post(reader, "r1", "c")).seq).toBe(3);
-    expect(await writer.socket.nextOfType("message")).toMatchObject({ seq: 3 });
-    expect(await late.socket.nextOfType("message")).toMatchObject({ seq: 3 });
-    expect(reader.socket.pending().filter((f) => f.type === "message")).toEqual([]);
+    expect(await writer.socket.nextOf("message")).toMatchObject({ seq: 3 });
+    expect(await late.socket.nextOf("message")).toMatchObject({ seq: 3 });
+    expect(reader.socket.unread.filter((f) => f.type === "message")).toEqual([]);
   });
 
   it("keeps the handshake state of a socket evicted between hello and auth", async () => {
@@ -67,10 +67,10 @@ describe("inbox eviction", () => {
     const target = await newAgent("target");
     const path = `${target.user}/m1/later`;
     sender.socket.send({ type: "whisper", id: "w1", target: path, payload: "one" });
-    expect(await sender.socket.nextOfType("whisper_ack")).toMatchObject({ status: "queued" });
+    expect(await sender.socket.nextOf("whisper_ack")).toMatchObject({ status: "queued" });
     await evictDurableObject(env.INBOX.getByName(path), { webSockets: "hibernate" });
     sender.socket.send({ type: "whisper", id: "w2", target: path, payload: "two" });
-    expect(await sender.socket.nextOfType("whisper_ack")).toMatchObject({ status: "queued" });
+    expect(await sender.socket.nextOf("whisper_ack")).toMatchObject({ status: "queued" });
     const session = await inbox(target, { session: "later" });
     expect(session.replayed.map((f) => [f.seq, f.payload])).toEqual([
       [1, "one"],
@@ -79,7 +79,7 @@ describe("inbox eviction", () => {
     await evictDurableObject(env.INBOX.getByName(path), { webSockets: "hibernate" });
     // The hibernated inbox socket is still the live one: whispers are delivered to it.
     sender.socket.send({ type: "whisper", id: "w3", target: path, payload: "three" });
-    expect(await sender.socket.nextOfType("whisper_ack")).toMatchObject({ status: "delivered" });
-    expect(await session.socket.nextOfType("whisper")).toMatchObject({ seq: 3, payload: "three" });
+    expect(await sender.socket.nextOf("whisper_ack")).toMatchObject({ status: "delivered" });
+    expect(await session.socket.nextOf("whisper")).toMatchObject({ seq: 3, payload: "three" });
   });
 });

@@ -42,7 +42,7 @@ describe("whisper delivery", () => {
       id: "w1",
       status: "delivered",
     });
-    expect(await box.socket.nextOfType("whisper")).toEqual({
+    expect(await box.socket.nextOf("whisper")).toEqual({
       type: "whisper",
       seq: 1,
       ts: expect.any(Number),
@@ -86,10 +86,7 @@ describe("whisper delivery", () => {
     await whisper(from, path, "dup", "once");
     expect(await whisper(from, path, "dup", "twice")).toMatchObject({ status: "delivered" });
     await whisper(from, path, "next", "after");
-    const received = [
-      await box.socket.nextOfType("whisper"),
-      await box.socket.nextOfType("whisper"),
-    ];
+    const received = [await box.socket.nextOf("whisper"), await box.socket.nextOf("whisper")];
     expect(received.map((f) => [f.seq, f.payload])).toEqual([
       [1, "once"],
       [2, "after"],
@@ -115,7 +112,7 @@ describe("whisper delivery", () => {
   it("rejects malformed targets before any delivery", async () => {
     const from = await sender();
     from.socket.send({ type: "whisper", id: "bad", target: "not a path", payload: 1 });
-    expect(await from.socket.nextOfType("error")).toMatchObject({ code: "malformed", id: "bad" });
+    expect(await from.socket.nextOf("error")).toMatchObject({ code: "malformed", id: "bad" });
   });
 });
 
@@ -143,17 +140,17 @@ describe("inbox sockets", () => {
     const owner = await newAgent("o");
     const older = await inbox(owner, { session: "main" });
     older.socket.send({ type: "post", id: "p", payload: 1 });
-    expect(await older.socket.nextOfType("error")).toMatchObject({ code: "unknown_type", id: "p" });
+    expect(await older.socket.nextOf("error")).toMatchObject({ code: "unknown_type", id: "p" });
     const peer = await newAgent("peer");
     const peerBox = await inbox(peer, { session: "p" });
     expect(await whisper(older, `${peer.user}/m1/p`, "hi", "from an inbox")).toMatchObject({
       status: "delivered",
     });
-    expect(await peerBox.socket.nextOfType("whisper")).toMatchObject({
+    expect(await peerBox.socket.nextOf("whisper")).toMatchObject({
       from: `${owner.user}/m1/main`,
     });
     await inbox(owner, { session: "main" });
-    expect(await older.socket.nextOfType("error")).toMatchObject({ code: "superseded" });
+    expect(await older.socket.nextOf("error")).toMatchObject({ code: "superseded" });
     expect((await older.socket.closed()).code).toBe(4011);
   });
 });

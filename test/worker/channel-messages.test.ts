@@ -32,7 +32,7 @@ describe("posts", () => {
       expect(ack).toEqual({ type: "ack", id: `id-${i}`, seq: i, ts: expect.any(Number) });
       // The ack came after the row existed.
       expect(await storedSeqs(channel)).toContain(i);
-      expect(await b.socket.nextOfType("message")).toEqual({
+      expect(await b.socket.nextOf("message")).toEqual({
         type: "message",
         seq: i,
         ts: ack.ts,
@@ -40,17 +40,17 @@ describe("posts", () => {
         payload: { n: i },
       });
     }
-    expect(a.socket.pending().filter((f) => f.type === "message")).toEqual([]);
+    expect(a.socket.unread.filter((f) => f.type === "message")).toEqual([]);
   });
 
   it("answers a re-sent id with the original ack and stores nothing new", async () => {
     const { channel, a, b } = await pair();
     const first = await post(a, "same", "one");
-    await b.socket.nextOfType("message");
+    await b.socket.nextOf("message");
     const again = await post(a, "same", "two");
     expect(again).toEqual(first);
     await post(a, "next", "three");
-    expect(await b.socket.nextOfType("message")).toMatchObject({ seq: 2, payload: "three" });
+    expect(await b.socket.nextOf("message")).toMatchObject({ seq: 2, payload: "three" });
     expect(await storedSeqs(channel)).toEqual([1, 2]);
   });
 
@@ -65,7 +65,7 @@ describe("posts", () => {
     const agent = await newAgent();
     const echoing = await join(agent, channel, { session: "e", echo: true });
     const ack = await post(echoing, "x", "hi");
-    expect(await echoing.socket.nextOfType("message")).toMatchObject({
+    expect(await echoing.socket.nextOf("message")).toMatchObject({
       seq: ack.seq,
       payload: "hi",
     });
@@ -74,7 +74,7 @@ describe("posts", () => {
   it("refuses a client-supplied from with unknown_field and stores nothing", async () => {
     const { channel, a } = await pair();
     a.socket.send({ type: "post", id: "f", from: "someone/else/entirely", payload: 1 });
-    expect(await a.socket.nextOfType("error")).toEqual({
+    expect(await a.socket.nextOf("error")).toEqual({
       type: "error",
       code: "unknown_field",
       message: "Unknown field: from",
@@ -98,17 +98,17 @@ describe("posts", () => {
     ];
     for (const [frame, code] of cases) {
       a.socket.send(frame);
-      expect(await a.socket.nextOfType("error")).toMatchObject({ code });
+      expect(await a.socket.nextOf("error")).toMatchObject({ code });
     }
     a.socket.ws.send(new Uint8Array([1, 2, 3]));
-    expect(await a.socket.nextOfType("error")).toMatchObject({ code: "malformed" });
+    expect(await a.socket.nextOf("error")).toMatchObject({ code: "malformed" });
     expect((await post(a, "still-open", 1)).seq).toBe(1);
   });
 
   it("closes with 4008 after too_large for a frame over 16 KiB", async () => {
     const { a } = await pair();
     a.socket.send({ type: "post", id: "big", payload: "x".repeat(17_000) });
-    expect(await a.socket.nextOfType("error")).toMatchObject({ code: "too_large" });
+    expect(await a.socket.nextOf("error")).toMatchObject({ code: "too_large" });
     expect((await a.socket.closed()).code).toBe(4008);
   });
 
@@ -185,7 +185,7 @@ describe("resume and history", () => {
     expect(late.replayed.at(-1)?.seq).toBe(1000);
     expect(late.caughtUp).toEqual({ type: "caught_up", seq: 1005, gap: false, more: true });
     late.socket.send({ type: "history", after_seq: 1000 });
-    const rest = await late.socket.nextOfType("history");
+    const rest = await late.socket.nextOf("history");
     expect((rest.messages as Array<{ seq: number }>).map((m) => m.seq)).toEqual([
       1001, 1002, 1003, 1004, 1005,
     ]);
@@ -198,7 +198,7 @@ describe("resume and history", () => {
     for (let i = 1; i <= 7; i += 1) await post(a, `h${i}`, i);
     const seqs = async (request: Record<string, unknown>) => {
       a.socket.send({ type: "history", id: "q", ...request });
-      const page = await a.socket.nextOfType("history");
+      const page = await a.socket.nextOf("history");
       expect(page.id).toBe("q");
       return [(page.messages as Array<{ seq: number }>).map((m) => m.seq), page.more];
     };

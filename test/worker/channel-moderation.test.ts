@@ -59,7 +59,7 @@ describe("channel settings", () => {
     const user = await join(await newAgent(), channel, { session: "u" });
     const result = await admin(mod, "set_topic", { topic: "release train" });
     expect(result).toMatchObject({ type: "admin_result", ok: true, op: "set_topic" });
-    expect(await user.socket.nextOfType("channel_updated")).toEqual({
+    expect(await user.socket.nextOf("channel_updated")).toEqual({
       type: "channel_updated",
       channel: { name: channel, visibility: "public", topic: "release train" },
     });
@@ -79,7 +79,7 @@ describe("channel settings", () => {
     const outsider = await join(await newAgent(), channel, { session: "o" });
     expect(await publicNames()).toContain(channel);
     await admin(mod, "set_visibility", { visibility: "private" });
-    expect(await outsider.socket.nextOfType("error")).toMatchObject({ code: "forbidden" });
+    expect(await outsider.socket.nextOf("error")).toMatchObject({ code: "forbidden" });
     expect((await outsider.socket.closed()).code).toBe(4010);
     expect(memberSession.socket.isClosed).toBe(false);
     expect(mod.socket.isClosed).toBe(false);
@@ -176,7 +176,7 @@ describe("kick and ban", () => {
     const victim = await join(agent, channel, { session: "v" });
     const bystander = await join(agent, channel, { session: "b" });
     expect(await admin(mod, "kick", { path: victim.established.path })).toMatchObject({ ok: true });
-    expect(await victim.socket.nextOfType("error")).toMatchObject({
+    expect(await victim.socket.nextOf("error")).toMatchObject({
       code: "forbidden",
       message: "Kicked by a channel admin",
     });

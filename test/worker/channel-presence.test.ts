@@ -16,7 +16,7 @@ async function presenceUntil(
   const joined = new Set<string>();
   const left = new Set<string>();
   while (!done(joined, left)) {
-    const frame = await session.socket.nextOfType("presence");
+    const frame = await session.socket.nextOf("presence");
     frames.push(frame);
     for (const path of frame.joined as string[]) joined.add(path);
     for (const path of frame.left as string[]) left.add(path);
@@ -26,7 +26,7 @@ async function presenceUntil(
 
 async function who(session: Session): Promise<Frame> {
   session.socket.send({ type: "who" });
-  return session.socket.nextOfType("who");
+  return session.socket.nextOf("who");
 }
 
 describe("presence diffs", () => {
@@ -41,9 +41,9 @@ describe("presence diffs", () => {
       Promise.all(sessions.map((session) => join(agent, channel, { session }))),
     );
     const observer = joined[0] as Session;
-    expect(observer.socket.pending().filter((f) => f.type === "presence")).toEqual([]);
+    expect(observer.socket.unread.filter((f) => f.type === "presence")).toEqual([]);
     await atTime(later + 1_000, () => runDurableObjectAlarm(stub));
-    expect(await observer.socket.nextOfType("presence")).toEqual({
+    expect(await observer.socket.nextOf("presence")).toEqual({
       type: "presence",
       joined: sessions.map((s) => `${agent.user}/m1/${s}`).sort(),
       left: [],
@@ -92,14 +92,14 @@ describe("one socket per session path", () => {
     const path = String(older.established.path);
     await presenceUntil(observer, (joined) => joined.has(path));
     const newer = await join(agent, channel, { session: "dup" });
-    expect(await older.socket.nextOfType("error")).toMatchObject({ code: "superseded" });
+    expect(await older.socket.nextOf("error")).toMatchObject({ code: "superseded" });
     expect((await older.socket.closed()).code).toBe(4011);
     const list = await who(newer);
     expect((list.sessions as Array<{ path: string }>).filter((s) => s.path === path)).toHaveLength(
       1,
     );
     // who flushed any pending diff: nothing about the path was announced after its join.
-    const later = observer.socket.pending().filter((f) => f.type === "presence");
+    const later = observer.socket.unread.filter((f) => f.type === "presence");
     expect(
       later.flatMap((f) => [...(f.joined as string[]), ...(f.left as string[])]),
     ).not.toContain(path);
@@ -114,7 +114,7 @@ describe("heartbeat", () => {
     expect(await session.socket.next()).toEqual({ type: "pong" });
     // A ping spelled differently reaches the object and is answered too.
     session.socket.send('{ "type": "ping" }');
-    expect(await session.socket.nextOfType("pong")).toEqual({ type: "pong" });
+    expect(await session.socket.nextOf("pong")).toEqual({ type: "pong" });
   });
 
   it("closes sockets silent for 75 s with 4000, keeps the ones that pinged, and updates presence", async () => {
@@ -128,7 +128,7 @@ describe("heartbeat", () => {
     // At +60 s the live one pings (a ping that reaches the object, so its time is ours).
     await atTime(started + 60_000, async () => {
       alive.socket.send('{ "type": "ping" }');
-      await alive.socket.nextOfType("pong");
+      await alive.socket.nextOf("pong");
     });
     // At +76 s the sweep runs: the silent socket is past 75 s, the other is not.
     await atTime(started + 76_000, () => runDurableObjectAlarm(stub));

@@ -9,8 +9,9 @@ import { MATCHMAKING_QUEUE } from "../../src/lobby/matchmaker-object";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
 import { fetchChecked } from "./contract-fetch";
+import { type Frame, ORIGIN, TestSocket } from "./test-socket";
 
-export type Frame = Record<string, unknown> & { type?: string };
+export { type Frame, TestSocket } from "./test-socket";
 
 /** The lobby's resume settle window in this configuration (wrangler.toml). */
 export const SETTLE_MS = Number(env.LOBBY_RESUME_SETTLE_MS);
@@ -32,108 +33,24 @@ export async function newBot(): Promise<{ botId: string; token: string; tokenId:
   return { botId: bot.id, token: issued.token, tokenId: issued.token_id };
 }
 
-/** The client end of a WebSocket opened through the Worker, buffering every frame. */
-export class Client {
-  readonly frames: Frame[] = [];
-  closeEvent: { code: number; reason: string } | null = null;
-  #cursor = 0;
-  #wake: Array<() => void> = [];
-
-  constructor(
-    readonly ws: WebSocket,
-    readonly protocol: string | null,
-  ) {
-    ws.addEventListener("message", (event) => {
-      const data = typeof event.data === "string" ? event.data : "<binary>";
-      try {
-        this.frames.push(JSON.parse(data) as Frame);
-      } catch {
-        this.frames.push({ raw: data });
-      }
-      this.#notify();
-    });
-    ws.addEventListener("close", (event) => {
-      this.closeEvent = { code: event.code, reason: event.reason };
-      this.#notify();
-    });
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-  }
-
-  /** The next frame, in order. */
-  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
-    await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
-    const frame = this.frames[this.#cursor] as Frame;
-    this.#cursor += 1;
-    return frame;
-  }
-
-  /** Resolves with the close code and reason. */
-  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
-    await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
-    return this.closeEvent as { code: number; reason: string };
-  }
-
-  /** Frames received but not yet taken with `next()`. */
-  get unread(): Frame[] {
-    return this.frames.slice(this.#cursor);
-  }
-
-  close(): void {
-    this.ws.close(1000, "bye");
-  }
-
-  #notify(): void {
-    for (const wake of this.#wake.splice(0)) wake();
-  }
-
-  async #until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      if (this.closeEvent && what !== "the socket to close") {
-        throw new Error(
-          `socket closed (${this.closeEvent.code} ${this.closeEvent.reason}) while waiting for ${what}`,
-        );
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-}
-
-/** Opens a WebSocket through the Worker; `response` is set when the upgrade was refused. */
-export async function openSocket(
+/** Opens a WebSocket through the Worker from a fresh client IP unless told otherwise. */
+export function openSocket(
   path: string,
   options: { ip?: string; protocols?: string } = {},
-): Promise<Client> {
-  const headers: Record<string, string> = {
-    upgrade: "websocket",
-    "cf-connecting-ip": options.ip ?? freshIp(),
-  };
-  if (options.protocols) headers["sec-websocket-protocol"] = options.protocols;
-  const response = await fetchChecked(`http://botgate.test${path}`, { headers });
-  const ws = response.webSocket;
-  if (response.status !== 101 || !ws) {
-    throw new Error(`upgrade refused with HTTP ${response.status}: ${await response.text()}`);
-  }
-  ws.accept();
-  return new Client(ws, response.headers.get("sec-websocket-protocol"));
+): Promise<TestSocket> {
+  return TestSocket.open(path, {
+    headers: {
+      "cf-connecting-ip": options.ip ?? freshIp(),
+      ...(options.protocols ? { "sec-websocket-protocol": options.protocols } : {}),
+    },
+  });
 }
 
 /** Opens a lobby socket, authenticates, and returns it with the hello already read. */
 export async function connectLobby(
   bot: { botId: string; token: string },
   options: { ip?: string } = {},
-): Promise<{ client: Client; hello: Frame }> {
+): Promise<{ client: TestSocket; hello: Frame }> {
   const client = await openSocket(`/ws/external/bot/${bot.botId}`, options);
   client.send({ type: "authenticate", token: bot.token });
   const hello = await client.next("the lobby hello");
@@ -202,7 +119,7 @@ export async function call(
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = options.token === undefined ? "test-admin-token" : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  const response = await fetchChecked(`http://botgate.test${path}`, {
+  const response = await fetchChecked(`${ORIGIN}${path}`, {
     method,
     headers,
     ...(options.body === undefined

@@ -8,7 +8,7 @@ import { MATCHMAKING_QUEUE } from "../../src/lobby/matchmaker-object";
 import { ratingWindow } from "../../src/lobby/queue";
 import { createBot } from "../../src/registry/bots";
 import { issueToken } from "../../src/registry/tokens";
-import { type Client, call, connectLobby, elapseQueue, newBot, quiet } from "./lobby-helpers";
+import { call, connectLobby, elapseQueue, newBot, quiet, type TestSocket } from "./lobby-helpers";
 
 const JOIN = "/api/external-api/matchmaking/join";
 const RETRY_MS = Number(env.MATCHMAKING_RETRY_MS);
@@ -35,7 +35,7 @@ async function ratedBot(mu: number, bot?: Awaited<ReturnType<typeof newBot>>) {
   return { ...made, lobby };
 }
 
-const matchedId = async (lobby: Client) => (await lobby.next("the matched notice")).match_id;
+const matchedId = async (lobby: TestSocket) => (await lobby.next("the matched notice")).match_id;
 
 describe("rated pairing", () => {
   it("pairs the longest waiter with the nearest rating in its window, not the next in line", async () => {
@@ -88,7 +88,7 @@ describe("rated pairing", () => {
     for (const twin of twins) expect(twin.lobby.unread).toEqual([]);
     const stranger = await ratedBot(25);
     expect((await call("POST", JOIN, { token: stranger.token })).json.status).toBe("matched");
-    expect(await matchedId(stranger.lobby)).toBe(await matchedId(twins[0]?.lobby as Client));
+    expect(await matchedId(stranger.lobby)).toBe(await matchedId(twins[0]?.lobby as TestSocket));
     for (const bot of [...twins, stranger]) bot.lobby.close();
   });
 });

@@ -9,15 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DispatchResult } from "../../src/match/dispatched";
 import type { MatchDoc } from "../../src/match/state";
-import {
-  botStub,
-  type Client,
-  connectLobby,
-  elapse,
-  newBot,
-  SETTLE_MS,
-  waitInObject,
-} from "./lobby-helpers";
+import { botStub, connectLobby, elapse, newBot, SETTLE_MS, waitInObject } from "./lobby-helpers";
 import { connectSeat, newMatch, TestSocket } from "./match-harness";
 
 /** A match of the bot (seat 0) against a house bot: its seat is announced to the bot object. */
@@ -66,7 +58,7 @@ async function seatDropped(match: DispatchResult): Promise<void> {
 }
 
 /** The next lobby frame is the heartbeat ping: nothing else was sent before it. */
-async function nextIsPing(client: Client, botId: string): Promise<void> {
+async function nextIsPing(client: TestSocket, botId: string): Promise<void> {
   await elapse(botStub(botId), 15_000);
   expect(await client.next("the ping")).toEqual({ type: "ping" });
 }

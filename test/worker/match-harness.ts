@@ -11,11 +11,11 @@ import type { DispatchResult } from "../../src/match/dispatched";
 import type { MatchObject } from "../../src/match/match-object";
 import type { MatchDoc } from "../../src/match/state";
 import { fetchChecked } from "./contract-fetch";
+import { type Frame, ORIGIN, TestSocket } from "./test-socket";
+
+export { type Frame, ORIGIN, TestSocket } from "./test-socket";
 
 export const ADMIN = "test-admin-token";
-export const ORIGIN = "http://botgate.test";
-
-export type Frame = Record<string, unknown> & { type?: string; seq?: number };
 
 export async function api(
   method: string,
@@ -107,118 +107,6 @@ export async function stored(
     ...(JSON.parse(row.doc) as MatchDoc),
     engine: row.engine === null ? null : (JSON.parse(row.engine) as { hands_played: number }),
   };
-}
-
-export interface OpenOptions {
-  protocols?: string[];
-  token?: string;
-}
-
-/** A client socket through the Worker, buffering every frame from the start. */
-export class TestSocket {
-  readonly frames: Frame[] = [];
-  closeEvent: { code: number; reason: string } | null = null;
-  #cursor = 0;
-  #wake: (() => void)[] = [];
-
-  private constructor(
-    readonly ws: WebSocket,
-    readonly protocol: string | null,
-  ) {
-    ws.addEventListener("message", (event) => {
-      const data = event.data;
-      let frame: Frame;
-      try {
-        frame = typeof data === "string" ? (JSON.parse(data) as Frame) : { binary: true };
-      } catch {
-        frame = { raw: String(data) };
-      }
-      this.frames.push(frame);
-      this.#notify();
-    });
-    ws.addEventListener("close", (event) => {
-      this.closeEvent = { code: event.code, reason: event.reason };
-      this.#notify();
-    });
-  }
-
-  /** Opens a socket on `path`; the token goes in the subprotocol header unless told otherwise. */
-  static async open(path: string, options: OpenOptions = {}): Promise<TestSocket> {
-    const protocols =
-      options.protocols ?? (options.token ? ["chipzen-bot-token", options.token] : []);
-    const headers: Record<string, string> = { upgrade: "websocket" };
-    if (protocols.length > 0) headers["sec-websocket-protocol"] = protocols.join(", ");
-    const response = await fetchChecked(`${ORIGIN}${path}`, { headers });
-    const ws = response.webSocket;
-    if (response.status !== 101 || !ws) {
-      throw new Error(`upgrade refused with HTTP ${response.status}: ${await response.text()}`);
-    }
-    const socket = new TestSocket(ws, response.headers.get("sec-websocket-protocol"));
-    ws.accept();
-    return socket;
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-  }
-
-  async next(what = "the next frame", timeoutMs = 15_000): Promise<Frame> {
-    await this.#until(() => this.#cursor < this.frames.length, what, timeoutMs);
-    const frame = this.frames[this.#cursor] as Frame;
-    this.#cursor += 1;
-    return frame;
-  }
-
-  /** Skips frames until one of `type` arrives. */
-  async nextOf(type: string, timeoutMs = 15_000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const frame = await this.next(`a "${type}" frame`, Math.max(1, deadline - Date.now()));
-      if (frame.type === type) return frame;
-    }
-  }
-
-  async closed(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
-    await this.#until(() => this.closeEvent !== null, "the socket to close", timeoutMs);
-    return this.closeEvent as { code: number; reason: string };
-  }
-
-  /** Frames received and not yet read. */
-  get unread(): Frame[] {
-    return this.frames.slice(this.#cursor);
-  }
-
-  close(code = 1000): void {
-    try {
-      this.ws.close(code, "");
-    } catch {
-      // already closed
-    }
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = [];
-    for (const w of wake) w();
-  }
-
-  async #until(ready: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!ready()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      if (this.closeEvent && !ready()) {
-        throw new Error(`socket closed (${this.closeEvent.code}) while waiting for ${what}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
 }
 
 /** Runs `authenticate` + client `hello` and returns the server hello. */

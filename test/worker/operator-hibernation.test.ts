@@ -5,15 +5,15 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, atTime, call, type Frame, Socket } from "./channel-agent";
+import { ADMIN, atTime, call, type Frame, TestSocket } from "./channel-agent";
 
 const hub = () => env.OPERATOR_HUB.getByName("main");
 
 async function operator(
   token: string,
   scopes?: string[],
-): Promise<{ socket: Socket; hello: Frame }> {
-  const socket = await Socket.open("/ws/operator");
+): Promise<{ socket: TestSocket; hello: Frame }> {
+  const socket = await TestSocket.open("/ws/operator");
   const challenge = await socket.next("connect.challenge");
   expect(challenge).toMatchObject({ type: "event", event: "connect.challenge" });
   socket.send({
@@ -34,7 +34,7 @@ async function operator(
 }
 
 async function request(
-  socket: Socket,
+  socket: TestSocket,
   id: string,
   method: string,
   params?: unknown,
@@ -46,7 +46,7 @@ async function request(
   }
 }
 
-async function nextEvent(socket: Socket, name: string): Promise<Frame> {
+async function nextEvent(socket: TestSocket, name: string): Promise<Frame> {
   for (;;) {
     const frame = await socket.next(`a ${name} event`);
     if (frame.type === "event" && frame.event === name) return frame;
@@ -113,7 +113,7 @@ describe("operator hub eviction", () => {
   });
 
   it("completes a handshake whose socket was evicted after the challenge", async () => {
-    const socket = await Socket.open("/ws/operator");
+    const socket = await TestSocket.open("/ws/operator");
     await socket.next("connect.challenge");
     await evictDurableObject(hub(), { webSockets: "hibernate" });
     socket.send({

@@ -15,7 +15,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { tableKey } from "../../src/tournaments/round-dispatch";
 import type { TournamentView } from "../../src/tournaments/tournament";
-import { type Client, connectLobby, newBot } from "./lobby-helpers";
+import { connectLobby, newBot, type TestSocket } from "./lobby-helpers";
 import {
   closeCheckIn,
   createTournament,
@@ -29,9 +29,9 @@ import {
 
 type Bot = Awaited<ReturnType<typeof newBot>>;
 
-async function field(n: number, online = n): Promise<{ bots: Bot[]; lobbies: Client[] }> {
+async function field(n: number, online = n): Promise<{ bots: Bot[]; lobbies: TestSocket[] }> {
   const bots: Bot[] = [];
-  const lobbies: Client[] = [];
+  const lobbies: TestSocket[] = [];
   for (let i = 0; i < n; i++) {
     const bot = await newBot();
     bots.push(bot);
