@@ -4598,6 +4598,8 @@ export interface operations {
                 "application/json": {
                     /** @description The project the sled serves; its `identity` frame must name it */
                     project: string;
+                    /** @description An agent user who becomes admin (and first member) of the private approvals channel `approvals-<project>`; members answer requests there (docs/sleds.md) */
+                    approver?: string;
                 };
             };
         };
@@ -4612,7 +4614,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedSledToken"];
                 };
             };
-            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD` */
+            /** @description `MALFORMED_JSON`, `INVALID_BODY`, `UNKNOWN_FIELD`, `USER_NOT_FOUND` */
             400: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4621,7 +4623,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD";
+                        error_code: "MALFORMED_JSON" | "INVALID_BODY" | "UNKNOWN_FIELD" | "USER_NOT_FOUND";
                         message: string;
                         /** @description Also in the `x-request-id` header */
                         request_id: string;

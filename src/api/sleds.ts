@@ -7,6 +7,8 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
+import { USER_NAME } from "../agents/names";
+import { userExists } from "../agents/registry";
 import { requireAdmin, requireOperator } from "../http/auth";
 import type { AppEnv } from "../http/context";
 import { ApiError } from "../http/errors";
@@ -24,6 +26,7 @@ import {
 import { TOKEN_WARNING } from "../registry/tokens";
 import { approvalView, projectOfApproval } from "../sleds/approval-views";
 import { type ApprovalRecord, DECISIONS } from "../sleds/approvals";
+import { ensureApprovalsChannel } from "../sleds/approvals-channel";
 
 type Resolved = { applied: boolean; record: ApprovalRecord };
 
@@ -33,6 +36,15 @@ const RegisterSchema = v.strictObject({
     v.string(),
     v.regex(PROJECT_NAME, "1–64 of a-z 0-9 _ -, starting with a letter or digit"),
     v.description("The project the sled serves; its `identity` frame must name it"),
+  ),
+  approver: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(USER_NAME, "an agent user name"),
+      v.description(
+        "An agent user who becomes admin (and first member) of the private approvals channel `approvals-<project>`; members answer requests there (docs/sleds.md)",
+      ),
+    ),
   ),
 });
 
@@ -77,12 +89,17 @@ export const sledRoutes = new Hono<AppEnv>()
       auth: "admin",
       body: RegisterSchema,
       responses: { 201: { description: "The new token", body: IssuedSledTokenSchema } },
-      errors: { 409: ["SLED_EXISTS"] },
+      errors: { 400: ["USER_NOT_FOUND"], 409: ["SLED_EXISTS"] },
     }),
     async (c) => {
-      const issued = await issueSledToken(c.env.DB, c.req.valid("json").project);
+      const { project, approver } = c.req.valid("json");
+      if (approver !== undefined && !(await userExists(c.env.DB, approver))) {
+        throw new ApiError(400, "USER_NOT_FOUND", "No user with that name (approver)");
+      }
+      const issued = await issueSledToken(c.env.DB, project);
       if (!issued)
         throw new ApiError(409, "SLED_EXISTS", "That project is registered; rotate its token");
+      await ensureApprovalsChannel(c.env, project, approver ?? null);
       return c.json({ ...issued, warning: TOKEN_WARNING }, 201);
     },
   )

@@ -23,6 +23,8 @@ import {
   type Post,
   parseClientFrame,
 } from "../protocol/channel-frames";
+import { APPROVALS_SENDER } from "../sleds/approval-messages";
+import { onApprovalsPost } from "../sleds/approvals-channel";
 import { type Admission, AgentSocketObject, type LiveSocket } from "./agent-socket-object";
 import { type ChannelSettings, ChannelState } from "./channel-state";
 import type { Attachment, HelloRequest, Identity } from "./connection";
@@ -282,10 +284,14 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     this.send(ws, { type: "ack", id: frame.id, seq: stored.seq, ts: stored.ts });
     if (stored.duplicate) return;
     const echo = attachment.hello?.echo === true;
-    this.#deliver(
-      { seq: stored.seq, ts: stored.ts, from, payload: frame.payload },
-      echo ? null : attachment.id,
+    const message = { seq: stored.seq, ts: stored.ts, from, payload: frame.payload };
+    this.#deliver(message, echo ? null : attachment.id);
+    // In a sled's approvals channel (only while private), a member's reply resolves a request.
+    if (this.#state.settings()?.visibility !== "private") return;
+    const answering = onApprovalsPost(this.env, this.name, message, (id, payload) =>
+      this.operatorPost({ from: APPROVALS_SENDER, id, payload }),
     );
+    if (answering) this.ctx.waitUntil(answering);
   }
 
   /** Fans a new message out (except to `exceptId`), to watching operators too. */

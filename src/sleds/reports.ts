@@ -3,6 +3,7 @@ import { type HubEnv, reportEvent, reportPresence } from "../operators/hub-repor
 import { sledPresence } from "../operators/presence-kinds.ts";
 import { requestedEvent, resolvedEvent } from "./approval-views.ts";
 import type { ApprovalRecord } from "./approvals.ts";
+import type { ApprovalsChannelPoster } from "./approvals-channel.ts";
 
 export function reportOnline(env: HubEnv, project: string, since: number): void {
   reportPresence(env, { ...sledPresence(project, since), at: since });
@@ -22,12 +23,24 @@ export function reportOffline(env: HubEnv, project: string, at: number, reason: 
   });
 }
 
-export function reportRequested(env: HubEnv, record: ApprovalRecord): void {
+/** A new request: to operators, and posted to the project's approvals channel. */
+export function reportRequested(
+  env: HubEnv,
+  channel: ApprovalsChannelPoster,
+  record: ApprovalRecord,
+): void {
   reportEvent(env, { event: "exec.approval.requested", payload: requestedEvent(record) });
+  channel.requested(record);
 }
 
-export function reportResolved(env: HubEnv, records: readonly ApprovalRecord[]): void {
+/** Resolutions, however they came: to operators, and to the project's approvals channel. */
+export function reportResolved(
+  env: HubEnv,
+  channel: ApprovalsChannelPoster,
+  records: readonly ApprovalRecord[],
+): void {
   for (const record of records) {
     reportEvent(env, { event: "exec.approval.resolved", payload: resolvedEvent(record) });
   }
+  channel.resolved(records);
 }

@@ -21,6 +21,7 @@ import {
   type Resolver,
   verdict,
 } from "./approvals.ts";
+import { ApprovalsChannelPoster } from "./approvals-channel.ts";
 import {
   HISTORY_RETENTION_MS,
   MAX_MCP_IN_FLIGHT,
@@ -54,6 +55,7 @@ export class SledObject extends DurableObject<Env> {
   readonly #sockets: UplinkSockets;
   readonly #relay = new McpRelay(MAX_MCP_IN_FLIGHT);
   readonly #config: SledConfig;
+  readonly #channel: ApprovalsChannelPoster;
   #armedAt: number | null | undefined;
   #armedChanges = -1;
 
@@ -64,6 +66,7 @@ export class SledObject extends DurableObject<Env> {
     this.#schedule = new Schedule(ctx.storage.sql);
     this.#sockets = new UplinkSockets(ctx);
     this.#config = sledConfig(env);
+    this.#channel = new ApprovalsChannelPoster(env, (p) => ctx.waitUntil(p));
   }
 
   // ---- the uplink socket ----
@@ -286,7 +289,7 @@ export class SledObject extends DurableObject<Env> {
       ws.send(permResponseText(frame.reqId, false, false));
     } else {
       this.#scheduleExpiry();
-      reportRequested(this.env, created);
+      reportRequested(this.env, this.#channel, created);
     }
   }
 
@@ -299,7 +302,7 @@ export class SledObject extends DurableObject<Env> {
       const { approved, alwaysAllow } = verdict(record);
       ws.send(permResponseText(record.reqId, approved, alwaysAllow));
     }
-    reportResolved(this.env, [record]);
+    reportResolved(this.env, this.#channel, [record]);
   }
 
   #expire(now: number): void {
@@ -314,7 +317,7 @@ export class SledObject extends DurableObject<Env> {
   /** A connection ended: its approvals are cancelled, its MCP calls fail, the sled may be offline. */
   #connectionEnded(connId: string, cause: CancelCause, reason: string, now: number): void {
     const cancelled = this.#approvals.cancelConnection(connId, cause, now);
-    reportResolved(this.env, cancelled);
+    reportResolved(this.env, this.#channel, cancelled);
     this.#relay.dropConnection(connId);
     this.#sockets.forget(connId);
     if (this.#state.goOffline(connId, now, reason)) {

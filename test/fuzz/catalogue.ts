@@ -13,6 +13,7 @@ import { mcpGroup } from "./cases/mcp.ts";
 import { openApiGroup } from "./cases/openapi.ts";
 import { operatorGroup } from "./cases/operator.ts";
 import { sledMcpGroup, sledUplinkGroup } from "./cases/sled.ts";
+import { sledChannelGroup } from "./cases/sled-channel.ts";
 import { spectatorGroup } from "./cases/spectator.ts";
 
 export const GROUPS: readonly AnyGroup[] = [
@@ -30,6 +31,7 @@ export const GROUPS: readonly AnyGroup[] = [
   operatorGroup,
   sledUplinkGroup,
   sledMcpGroup,
+  sledChannelGroup,
 ];
 
 /** The catalogue as Markdown: one table per entry point. */
