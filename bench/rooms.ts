@@ -69,9 +69,15 @@ const socketioWire: Wire = {
   reply: (text) => (text === "2" ? "3" : null),
 };
 
+/**
+ * `BENCH_WS_DEFLATE=0` makes the bench clients offer no `permessage-deflate`, to measure what
+ * the compression state costs each server (docs/benchmarks.md, memory per socket).
+ */
+const CLIENT_OPTIONS = process.env.BENCH_WS_DEFLATE === "0" ? { perMessageDeflate: false } : {};
+
 /** Opens a socket; resolves once it is open. */
 export function openSocket(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, CLIENT_OPTIONS);
   return bounded(
     new Promise<WebSocket>((resolve, reject) => {
       ws.once("open", () => resolve(ws));
@@ -107,7 +113,7 @@ function handshake(
   step: (text: string, ws: WebSocket) => "done" | "wait",
   what: string,
 ): Promise<WebSocket> {
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, CLIENT_OPTIONS);
   const ready = new Promise<WebSocket>((resolve, reject) => {
     const onMessage = (data: WebSocket.RawData) => {
       try {
