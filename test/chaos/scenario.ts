@@ -16,6 +16,7 @@ import { type Agent, createChannel, registerAgent } from "../harness/agent.ts";
 import { type CutProxy, startCutProxy } from "../harness/cut-proxy.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { outage } from "../harness/outage.ts";
+import { HANG_MS } from "../harness/until.ts";
 import { ChaosAgent, clock } from "./agent-client.ts";
 import { chaosBotFactory, MatchJournal } from "./bot.ts";
 import {
@@ -350,7 +351,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     for (const agent of [...agents, ...inboxes]) agent.start();
     await Promise.all(
-      [...agents, ...inboxes].map((a) => a.until(() => a.caughtUp, 15_000, "the first caught_up")),
+      [...agents, ...inboxes].map((a) => a.until(() => a.caughtUp, HANG_MS, "the first caught_up")),
     );
     const bridgeDir = mkdtempSync(join(tmpdir(), "botgate-chaos-mcp-"));
     for (let i = 0; i < (options.bridges ?? 1); i += 1) {
@@ -689,7 +690,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(
       agents.map((a) =>
         a
-          .until(() => a.unacked === 0 && a.caughtUp, 20_000, "every post acked")
+          .until(() => a.unacked === 0 && a.caughtUp, HANG_MS, "every post acked")
           .catch((err) => say(String(err))),
       ),
     );
@@ -703,16 +704,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all([
       ...agents.map(async (a) => {
         try {
-          await a.resume(15_000);
+          await a.resume(HANG_MS);
           const target = latest.get(a.record.channel) ?? 0;
-          await a.until(() => (a.lastSeq ?? 0) >= target, 15_000, `seq ${target}`);
+          await a.until(() => (a.lastSeq ?? 0) >= target, HANG_MS, `seq ${target}`);
         } catch (err) {
           say(String(err));
         }
       }),
       // Every whisper is acknowledged by now: one more resume replays whatever is still due.
-      ...inboxes.map((a) => a.resume(15_000).catch((err: unknown) => say(String(err)))),
-      ...bridges.map((b) => b.drain(latest.get(b.record.channel) ?? 0, 20_000)),
+      ...inboxes.map((a) => a.resume(HANG_MS).catch((err: unknown) => say(String(err)))),
+      ...bridges.map((b) => b.drain(latest.get(b.record.channel) ?? 0, HANG_MS)),
     ]);
     // The bridges leave before anyone asks who is left.
     await Promise.all(bridges.map((b) => b.dispose()));
@@ -749,7 +750,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       sleep(5000),
     ]);
     say(`${elapsed()} clients stopped`);
-    const operators = await watch.settle(20_000);
+    const operators = await watch.settle(HANG_MS);
     say(`${elapsed()} operator view settled (${operators.connections.length} connections)`);
     const ids = new Set(matches.keys());
     const sources = new Map<string, string>();
@@ -855,7 +856,7 @@ async function askWho(
       pingEveryMs: 1000,
       pongTimeoutMs: 5000,
     });
-    const sessions = await agent.who(10_000);
+    const sessions = await agent.who(HANG_MS);
     let diagnosis = "";
     if (sessions.some((path) => path !== agent.record.path)) {
       // Ghosts: show what the channel object holds, to tell a lost sweep from a live socket.
