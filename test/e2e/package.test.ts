@@ -5,11 +5,12 @@
 // that install the same tarball and run with the system's Node (20 on this machine: no type
 // stripping, no global WebSocket) against the real Worker — the bot plays a fast house match,
 // the agent joins and says hello, twice.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannel } from "../harness/agent.ts";
 import { type CliRun, runCli } from "../harness/cli.ts";
@@ -18,12 +19,19 @@ import { createBotWithToken, type Gateway, startGateway } from "../harness/gatew
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The machine's own Node (not the repo's Node 22): what a user runs the project with. */
 const SYSTEM_NODE = existsSync("/usr/bin/node") ? "/usr/bin/node" : process.execPath;
-const npm = (cwd: string, args: string[]) =>
-  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, npm_config_update_notifier: "false" },
-  });
+/**
+ * Runs npm without blocking the event loop: an install can outlast the runtime's keep-alive,
+ * and a loop blocked meanwhile (execFileSync) never sees the idle connection close, so the next
+ * `fetch` reuses it and fails "other side closed".
+ */
+const npm = async (cwd: string, args: string[]) =>
+  (
+    await promisify(execFile)("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    })
+  ).stdout;
 
 let gateway: Gateway;
 let dir: string;
@@ -33,10 +41,10 @@ beforeAll(async () => {
   await createChannel(gateway, "general");
   dir = mkdtempSync(join(tmpdir(), "botgate-package-"));
   // lib/ is built (npm test runs build:lib first); --ignore-scripts skips a second build.
-  const packed = npm(ROOT, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir]);
+  const packed = await npm(ROOT, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir]);
   tarball = join(dir, (JSON.parse(packed) as Array<{ filename: string }>)[0]?.filename ?? "");
   writeFileSync(join(dir, "package.json"), '{"name":"first-user","private":true}\n');
-  npm(dir, ["install", "--prefer-offline", tarball]);
+  await npm(dir, ["install", "--prefer-offline", tarball]);
 }, 120_000);
 afterAll(async () => {
   await gateway?.close();
@@ -72,7 +80,7 @@ describe("the packed client outside the repository", () => {
       "Wrote a bot project in my-bot: bot.mjs, package.json, README.md. Next:",
     );
     const project = join(dir, "my-bot");
-    npm(project, ["install", "--prefer-offline"]);
+    await npm(project, ["install", "--prefer-offline"]);
     const bot = await createBotWithToken(gateway, "packaged-bot");
     const env = {
       BOTGATE_URL: gateway.url.href,
@@ -104,7 +112,7 @@ describe("the packed client outside the repository", () => {
       },
     );
     const project = join(dir, "my-agent");
-    npm(project, ["install", "--prefer-offline"]);
+    await npm(project, ["install", "--prefer-offline"]);
     const env = { BOTGATE_URL: gateway.url.href, BOTGATE_USER: "packaged" };
     const first = await runProject(project, "agent.mjs", ["--once"], env);
     expect(first.code, first.stdout + first.stderr).toBe(0);
