@@ -287,10 +287,10 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     const message = { seq: stored.seq, ts: stored.ts, from, payload: frame.payload };
     this.#deliver(message, echo ? null : attachment.id);
     // In a sled's approvals channel (only while private), a member's reply resolves a request.
-    if (this.#state.settings()?.visibility !== "private") return;
-    const answering = onApprovalsPost(this.env, this.name, message, (id, payload) =>
-      this.operatorPost({ from: APPROVALS_SENDER, id, payload }),
-    );
+    const answering = onApprovalsPost(this.env, this.name, message, {
+      isPrivate: () => this.#state.settings()?.visibility === "private",
+      postBack: (id, payload) => this.operatorPost({ from: APPROVALS_SENDER, id, payload }),
+    });
     if (answering) this.ctx.waitUntil(answering);
   }
 

@@ -86,18 +86,22 @@ export async function resolveReply(
 }
 
 /**
- * The channel object's hook for a stored post: in an approvals channel, a reply is resolved
- * and answered with an `approval.answer` post (`postBack`). `null` for any other post.
+ * The channel object's hook for a stored post: in an approvals channel that is private, a
+ * reply is resolved and answered with an `approval.answer` post (`postBack`). `null` for any
+ * other post (checked by name first, so ordinary channels pay one string comparison).
  */
 export function onApprovalsPost(
   env: Env,
   channel: string,
   message: { seq: number; from: string; payload: unknown },
-  postBack: (id: string, payload: unknown) => Promise<unknown>,
+  channelSide: {
+    isPrivate: () => boolean;
+    postBack: (id: string, payload: unknown) => Promise<unknown>;
+  },
 ): Promise<void> | null {
   if (!projectOfChannel(channel) || message.from === APPROVALS_SENDER) return null;
   const reply = parseReply(message.payload);
-  if (!reply) return null;
+  if (!reply || !channelSide.isPrivate()) return null;
   const user = message.from.split("/")[0] ?? message.from;
   const id = "error" in reply ? null : reply.id;
   const answered: Promise<ReplyAnswer> =
@@ -105,7 +109,9 @@ export function onApprovalsPost(
       ? Promise.resolve({ error: "malformed", message: reply.error })
       : resolveReply(env, channel, user, reply);
   return answered
-    .then((answer) => postBack(`answer:${message.seq}`, answerPayload({ ...message, id }, answer)))
+    .then((answer) =>
+      channelSide.postBack(`answer:${message.seq}`, answerPayload({ ...message, id }, answer)),
+    )
     .then(
       () => undefined,
       (err) => log("warn", "approvals_reply_failed", { channel, error: describeError(err) }),

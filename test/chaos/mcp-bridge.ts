@@ -7,6 +7,7 @@
  * every agent: each acked message once, in `seq` order, nothing missing.
  */
 import { type Bridge, registeredAgent, startBridge } from "../harness/mcp.ts";
+import { HANG_MS } from "../harness/until.ts";
 import type { AgentRecord } from "./agent-client.ts";
 import type { BridgeReads } from "./invariants.ts";
 import type { Prng } from "./prng.ts";
@@ -64,8 +65,10 @@ export class ChaosBridge {
       this.#o.proxyOrigin,
       "--key",
       keyFile,
+      // A tool call may span an outage and the link's backoff after it (up to 30 s between
+      // dials), slower still on a busy machine: its wait is a hang bound, not a pace.
       "--wait-ms",
-      "30000",
+      String(HANG_MS),
       "--ping-ms",
       String(this.#o.pingMs),
     ]);

@@ -3,7 +3,8 @@
 // a member's `approval.reply` (sent by the real `AgentClient`) resolves it once, the sled gets
 // exactly one `perm_response`; a second reply gets the recorded outcome; someone who is not a
 // member cannot join, so cannot answer; a reply for another project's approval or a malformed
-// one grants nothing; every resolution is posted as `approval.resolved`; and a request
+// one grants nothing; a reply while the channel is not private counts for nothing; every
+// resolution is posted as `approval.resolved`; and a request
 // pending across an eviction of the sled object is still answered once from the channel.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentClient, type AgentEvent } from "../../src/client/agent-client.ts";
@@ -159,5 +160,36 @@ describe("the approvals channel", () => {
     expect(sled.verdictsFor("r1")).toHaveLength(1);
     sled.close();
     bob.client.close();
+  });
+
+  it("resolves nothing from a reply while the channel is not private", async () => {
+    const carol = await agent("carol");
+    const token = await register("chan-pub", "carol");
+    await carol.client.join("approvals-chan-pub");
+    const sled = await TestSled.connect(gateway, { token, project: "chan-pub", heartbeatMs: 1000 });
+    sled.ask("r1", "Bash", { command: "make deploy" });
+    const request = await heardOne(carol.heard, "approval.requested");
+    await carol.client.admin("approvals-chan-pub", "set_visibility", { visibility: "public" });
+    await carol.client.post("approvals-chan-pub", {
+      type: "approval.reply",
+      id: request.id,
+      decision: "allow-always",
+    });
+    await carol.client.admin("approvals-chan-pub", "set_visibility", { visibility: "private" });
+    // Replies resolve in order: had the public one counted, this one would find it decided.
+    const second = await carol.client.post("approvals-chan-pub", {
+      type: "approval.reply",
+      id: request.id,
+      decision: "deny",
+    });
+    const answer = await until(
+      () => carol.heard.find((p) => p.type === "approval.answer" && p.reply_to === second.seq),
+      "answer to the reply in the private channel",
+    );
+    expect(answer).toMatchObject({ ok: true, applied: true, outcome: { decision: "deny" } });
+    expect(await sled.verdict("r1")).toEqual({ approved: false, always_allow: false });
+    expect(carol.heard.filter((p) => p.type === "approval.answer")).toHaveLength(1);
+    sled.close();
+    carol.client.close();
   });
 });
