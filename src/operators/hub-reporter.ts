@@ -2,7 +2,8 @@
  * The one way anything tells operators that something happened: `reportPresence` and
  * `reportEvent`, callable from any Durable Object or the Worker. Reports are buffered per
  * isolate for one window (250 ms) and sent to the hub in one RPC, so a burst of a thousand
- * lobbies coming online costs a handful of hub calls, not a thousand.
+ * lobbies coming online costs a handful of hub calls, not a thousand. An urgent event (an
+ * approval request someone waits on) is sent at once, with whatever is buffered.
  *
  * Fire and forget by design: the hub is never the source of truth. A lost batch (the
  * isolate dies inside the window, the hub is unreachable) is repaired by the hub's rebuild
@@ -48,9 +49,13 @@ const buffer = new ReportBuffer({
   },
 });
 
-function add(env: HubEnv, item: { presence: PresenceReport } | { event: EventReport }): void {
+function add(
+  env: HubEnv,
+  item: { presence: PresenceReport } | { event: EventReport },
+  urgent = false,
+): void {
   target = env;
-  const flush = buffer.add(item);
+  const flush = buffer.add(item, urgent);
   // The flush runs in this caller's context: keep it alive until the batch is sent.
   if (flush) waitUntil(flush);
 }
@@ -70,19 +75,26 @@ export function reportPresence(
   add(env, { presence });
 }
 
-/** An event for operators (its scope comes from the event catalogue, by name). */
+/**
+ * An event for operators (its scope comes from the event catalogue, by name). `urgent` skips
+ * the window: someone is waiting on it (an approval request blocks a sled's tool call).
+ */
 export function reportEvent(
   env: HubEnv,
-  event: { event: string; payload: unknown; topic?: string; at?: number },
+  event: { event: string; payload: unknown; topic?: string; at?: number; urgent?: boolean },
 ): void {
-  add(env, {
-    event: {
-      event: event.event,
-      payload: event.payload,
-      at: event.at ?? Date.now(),
-      ...(event.topic === undefined ? {} : { topic: event.topic }),
+  add(
+    env,
+    {
+      event: {
+        event: event.event,
+        payload: event.payload,
+        at: event.at ?? Date.now(),
+        ...(event.topic === undefined ? {} : { topic: event.topic }),
+      },
     },
-  });
+    event.urgent,
+  );
 }
 
 function facetOf(change: { facet?: string }): { facet?: string } {

@@ -42,8 +42,12 @@ export class ReportBuffer {
    * its context alive with `waitUntil` until it settles), or `null` when a flush scheduled
    * by an earlier caller will carry it. A pending flush that is long overdue (its context
    * was evicted before the timer fired) is taken over, so a batch is never stranded.
+   * `urgent` sends the batch at once (with whatever else is buffered) instead of waiting.
    */
-  add(item: { presence: PresenceReport } | { event: EventReport }): Promise<void> | null {
+  add(
+    item: { presence: PresenceReport } | { event: EventReport },
+    urgent = false,
+  ): Promise<void> | null {
     if ("presence" in item) {
       const key = `${item.presence.instanceId}\u0000${item.presence.facet ?? ""}`;
       const held = this.#presence.get(key);
@@ -52,7 +56,7 @@ export class ReportBuffer {
       this.#events.push(item.event);
     }
     const now = this.#options.now();
-    if (this.size >= this.#options.maxItems) return this.#flushNow();
+    if (urgent || this.size >= this.#options.maxItems) return this.#flushNow();
     if (this.#pending && now <= this.#pending.dueAt + TAKEOVER_GRACE_MS) return null;
     return this.#scheduleFlush(now);
   }

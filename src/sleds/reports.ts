@@ -29,7 +29,11 @@ export function reportRequested(
   channel: ApprovalsChannelPoster,
   record: ApprovalRecord,
 ): void {
-  reportEvent(env, { event: "exec.approval.requested", payload: requestedEvent(record) });
+  reportEvent(env, {
+    event: "exec.approval.requested",
+    payload: requestedEvent(record),
+    urgent: true,
+  });
   channel.requested(record);
 }
 

@@ -1,6 +1,6 @@
 // Proves the reporter's batching: a burst within one window is one send, reports of the
-// same facet collapse to the newest, a full buffer goes at once, and a flush whose owner
-// vanished (its timer never fired) is taken over by the next report.
+// same facet collapse to the newest, a full buffer or an urgent report goes at once, and a
+// flush whose owner vanished (its timer never fired) is taken over by the next report.
 import { describe, expect, it } from "vitest";
 import type { HubBatch } from "../../../src/operators/hub-types.ts";
 import { ReportBuffer } from "../../../src/operators/report-buffer.ts";
@@ -66,6 +66,13 @@ describe("ReportBuffer", () => {
     h.buffer.add(presence(2));
     await h.buffer.add(presence(3));
     expect(h.sent.map((b) => b.presence.length)).toEqual([3]);
+  });
+
+  it("sends an urgent report at once, with everything buffered", async () => {
+    const h = harness();
+    h.buffer.add(presence(1));
+    await h.buffer.add({ event: { event: "x", payload: 1, at: 0 } }, true);
+    expect(h.sent.map((b) => [b.presence.length, b.events.length])).toEqual([[1, 1]]);
   });
 
   it("takes over a flush that is long overdue", async () => {
