@@ -120,8 +120,10 @@ describe("AgentClient against the real gateway", () => {
     expect(proxy.cutAll()).toBeGreaterThan(0);
     for (const n of [4, 5, 6, 7, 8]) await poster.post("resume-room", { text: `m${n}` });
     await got.atLeast(8);
-    await new Promise((r) => setTimeout(r, 300)); // nothing extra may follow
-    expect(texts(got.seen)).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
+    // A channel delivers in order: a duplicate or a stray replay would arrive before this.
+    await poster.post("resume-room", { text: "end" });
+    await got.atLeast(9);
+    expect(texts(got.seen)).toEqual(["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "end"]);
     const seqs = got.seen.map((e) => (e.type === "message" ? e.seq : 0));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     poster.close();
@@ -165,8 +167,9 @@ describe("AgentClient against the real gateway", () => {
     const after = collect(second, "message");
     await second.join("restart-room");
     await after.atLeast(2);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(texts(after.seen)).toEqual(["while-down-1", "while-down-2"]);
+    await poster.post("restart-room", { text: "end" }); // in order: anything extra comes first
+    await after.atLeast(3);
+    expect(texts(after.seen)).toEqual(["while-down-1", "while-down-2", "end"]);
     second.close();
     poster.close();
   });
@@ -225,8 +228,9 @@ describe("AgentClient against the real gateway", () => {
     }
     expect(retried?.seq).toBeGreaterThan(0);
     await seen.atLeast(1);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(texts(seen.seen)).toEqual(["important"]);
+    await writer.post("fail-closed", { text: "end" }); // a second copy would arrive before it
+    await seen.atLeast(2);
+    expect(texts(seen.seen)).toEqual(["important", "end"]);
     writer.close();
     watcher.close();
   });

@@ -60,7 +60,12 @@ describe("examples/echo-agent.ts", () => {
       () => events.filter((e) => e.type === "message" && e.from === "echo/example/main")[1],
       "the echo of the message sent while it was down",
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // The channel delivers in order: an echo repeated from the replay would come before this one.
+    await me.post("general", { text: "last" });
+    await until(
+      () => events.filter((e) => e.type === "message" && e.from === "echo/example/main")[2],
+      "the echo of a message sent after the resume",
+    );
     second.kill("SIGINT");
     await second.exited();
     const echoes = events.flatMap((e) =>
@@ -68,7 +73,11 @@ describe("examples/echo-agent.ts", () => {
         ? [(e.payload as { text: string }).text]
         : [],
     );
-    expect(echoes).toEqual(['echo: {"text":"ping"}', 'echo: {"text":"while you were away"}']);
+    expect(echoes).toEqual([
+      'echo: {"text":"ping"}',
+      'echo: {"text":"while you were away"}',
+      'echo: {"text":"last"}',
+    ]);
     me.close();
   });
 });
