@@ -128,12 +128,23 @@ export async function listSleds(db: D1Database): Promise<SledInfo[]> {
   return results.map((row) => ({ ...row, revoked: row.token_id === null }));
 }
 
+/**
+ * Projects this isolate has seen registered. A project is never removed (revoking keeps its
+ * row), so a "yes" never goes stale: the MCP relay asks D1 once per project per isolate, not
+ * once per call. Bounded: past the cap it starts over.
+ */
+const registered = new Set<string>();
+const REGISTERED_CAP = 10_000;
+
 /** Whether the project is registered. */
 export async function sledExists(db: D1Database, project: string): Promise<boolean> {
   if (!PROJECT_NAME.test(project)) return false;
-  return (
-    (await db.prepare("SELECT 1 AS ok FROM sleds WHERE project = ?").bind(project).first()) !== null
-  );
+  if (registered.has(project)) return true;
+  const row = await db.prepare("SELECT 1 AS ok FROM sleds WHERE project = ?").bind(project).first();
+  if (row === null) return false;
+  if (registered.size >= REGISTERED_CAP) registered.clear();
+  registered.add(project);
+  return true;
 }
 
 /** Checks a presented uplink token: shape, hash lookup, constant-time compare. */

@@ -2,6 +2,7 @@
  * The JSON-RPC side of the MCP relay (pure): which requests need an answer, and the error
  * objects botgate answers with when the sled cannot (docs/sleds.md, "Failure answers").
  */
+import { describeError, log } from "../lib/log.ts";
 import type { RelayOutcome } from "./mcp-relay.ts";
 
 /** JSON-RPC error codes of the relay (implementation-defined server errors, -32000…-32099). */
@@ -32,4 +33,21 @@ export function relayAnswer(outcome: RelayOutcome, id: JsonRpcId): string {
     id,
     error: { code: RELAY_ERRORS[outcome.error], message: outcome.error },
   });
+}
+
+/**
+ * A relayed MCP call that fails closed: when the sled's object cannot answer (it was evicted
+ * or the runtime restarted with the call in flight, so the RPC itself fails), the call ends
+ * as `sled disconnected`, never as a server error or a hang.
+ */
+export async function relayed(
+  project: string,
+  call: () => Promise<RelayOutcome>,
+): Promise<RelayOutcome> {
+  try {
+    return await call();
+  } catch (err) {
+    log("warn", "sled_relay_failed", { project, error: describeError(err) });
+    return { ok: false, error: "sled disconnected" };
+  }
 }

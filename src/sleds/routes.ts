@@ -10,7 +10,8 @@ import type { AppEnv } from "../http/context.ts";
 import { ApiError, unauthorized } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
 import { sledExists, verifySledToken } from "../registry/sled-tokens.ts";
-import { classify, relayAnswer } from "./mcp-answer.ts";
+import { sledStub } from "./directory.ts";
+import { classify, relayAnswer, relayed } from "./mcp-answer.ts";
 import { SLED_PROJECT_HEADER, SLED_TOKEN_HEADER } from "./sled-object.ts";
 
 const UplinkQuery = v.strictObject({
@@ -79,7 +80,9 @@ export const sledMcpRoutes = new Hono<AppEnv>()
       const message = c.req.valid("json");
       const { id, method, notification } = classify(message);
       if (notification) return c.body(null, 202);
-      const outcome = await c.env.SLED.getByName(project).mcp(JSON.stringify(message), method);
+      const outcome = await relayed(project, () =>
+        sledStub(c.env, project).mcp(JSON.stringify(message), method),
+      );
       return c.body(relayAnswer(outcome, id), 200, { "content-type": "application/json" });
     },
   )

@@ -20,6 +20,8 @@ export const FAULT_KINDS = [
   "restart",
   "revoke",
   "outage",
+  "cut_sled",
+  "evict_sled",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -40,6 +42,8 @@ export interface PlanOptions {
   revocations: number;
   /** Outages (the gateway down for a while, runtime restarted), spread over the run. */
   outages?: number;
+  /** Sleds are in the run: their uplinks are cut and their objects evicted too. */
+  sleds?: boolean;
 }
 
 /** Relative frequency of the ordinary faults (restarts, revocations, outages are counted apart). */
@@ -82,6 +86,16 @@ export function planFaults(seed: number, options: PlanOptions): PlannedFault[] {
   spread("revoke", options.revocations, 0.3);
   // Last, so a plan without outages draws exactly what it drew before they existed.
   spread("outage", options.outages ?? 0, 0.45);
+  if (options.sleds) {
+    // From a stream of their own, at twice the ordinary gap: the rest of the plan is the same
+    // with or without sleds.
+    const sleds = new Prng(seed, "sled-faults");
+    for (let at = sleds.int(minGap, maxGap) * 2; at < options.durationMs; ) {
+      const kind = sleds.chance(0.6) ? "cut_sled" : "evict_sled";
+      plan.push({ at, kind, draws: [sleds.next(), sleds.next(), sleds.next()] });
+      at += sleds.int(minGap, maxGap) * 2;
+    }
+  }
   return plan.sort((a, b) => a.at - b.at || a.kind.localeCompare(b.kind));
 }
 

@@ -23,7 +23,6 @@ export class OperatorWatch {
   readonly #client: RealClient;
   readonly #view = new Map<string, unknown>();
   #seen = 0;
-  #hellos = 0;
   readonly connections: number[][] = [];
 
   private constructor(client: RealClient) {
@@ -38,23 +37,26 @@ export class OperatorWatch {
     return new OperatorWatch(client);
   }
 
-  /** Folds what arrived since the last call into the per-connection seqs and the view. */
+  /**
+   * Folds what arrived since the last call into the per-connection seqs and the view: the
+   * view is the newest hello-ok's snapshot plus the events of that connection (those that
+   * arrived after it), in order.
+   */
   #catchUp(): void {
-    const { hellos, events } = this.#client;
-    // The client hands events and hellos to separate callbacks: a new hello resets the view
-    // to its snapshot, then its connection's events apply in order.
-    while (this.#hellos < hellos.length) {
-      const hello = hellos[this.#hellos] as {
-        snapshot: { presence: Array<{ instanceId: string }> };
-      };
-      this.#hellos += 1;
-      this.#view.clear();
-      for (const entry of hello.snapshot.presence) this.#view.set(entry.instanceId, entry);
-    }
+    const { hellos, helloAt, events } = this.#client;
     for (; this.#seen < events.length; this.#seen += 1) {
-      const event = events[this.#seen] as { event?: string; seq?: number; payload?: unknown };
+      const event = events[this.#seen] as { seq?: number };
       if (event.seq === 1 || this.connections.length === 0) this.connections.push([]);
       this.connections.at(-1)?.push(Number(event.seq));
+    }
+    const last = hellos.length - 1;
+    const hello = hellos[last] as { snapshot: { presence: Array<{ instanceId: string }> } };
+    this.#view.clear();
+    for (const entry of hello.snapshot.presence) this.#view.set(entry.instanceId, entry);
+    for (const event of events.slice(helloAt[last] ?? 0) as Array<{
+      event?: string;
+      payload?: unknown;
+    }>) {
       if (event.event !== "presence") continue;
       const delta = event.payload as { added: Array<{ instanceId: string }>; removed: string[] };
       for (const entry of delta.added) this.#view.set(entry.instanceId, entry);

@@ -10,7 +10,8 @@
  * --stack N (starting stack, 300: deeper stacks make longer matches), --restarts N,
  * --revocations N and --outages N (per minute: 1, 2 and 0.5; an outage takes the gateway
  * down for 5–20 s, its dials refused, while the runtime restarts), --tournament-bots N (a
- * 2-round Swiss of N more bots, 4; 0 for none), --quiet (no per-fault lines).
+ * 2-round Swiss of N more bots, 4; 0 for none), --sleds N (contract sleds asking for approvals
+ * and answering relayed MCP calls, 2; 0 for none), --quiet (no per-fault lines).
  */
 import { parseArgs } from "node:util";
 import { formatReport, runChaos } from "./scenario.ts";
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     restarts: { type: "string", default: "1" },
     revocations: { type: "string", default: "2" },
     "tournament-bots": { type: "string", default: "4" },
+    sleds: { type: "string", default: "2" },
     outages: { type: "string", default: "0.5" },
     quiet: { type: "boolean", default: false },
   },
@@ -63,6 +65,7 @@ const report = await runChaos({
   slowDecisionRate: 0.03,
   match: { starting_stack: Math.round(positive("stack", values.stack)) },
   tournamentBots: Math.round(Number(values["tournament-bots"])),
+  sleds: Math.max(0, Math.round(Number(values.sleds) || 0)),
   ...(values.quiet ? {} : { log: (line: string) => process.stderr.write(`chaos: ${line}\n`) }),
 });
 console.log(formatReport(report));

@@ -48,6 +48,8 @@ import {
 import { ChaosBridge } from "./mcp-bridge.ts";
 import { OperatorWatch } from "./operator-watch.ts";
 import { Prng } from "./prng.ts";
+import { checkApprovals, checkRelay } from "./sled-invariants.ts";
+import { ChaosSleds, SLED_CHAOS_VARS, type SledEvidence } from "./sleds.ts";
 import { checkTournament, type TournamentRecord } from "./tournament.ts";
 
 export interface ChaosOptions {
@@ -80,6 +82,8 @@ export interface ChaosOptions {
   match?: Record<string, number>;
   /** SDK bots of their own that play a 2-round Swiss during the run (0: no tournament). */
   tournamentBots?: number;
+  /** Contract sleds asking for approvals and answering relayed MCP calls (0: none). */
+  sleds?: number;
   /** Progress lines (faults as they happen, phases). */
   log?: (line: string) => void;
 }
@@ -118,6 +122,7 @@ export const CHAOS_VARS = {
   LOBBY_PONG_TIMEOUT_MS: "2000",
   AGENT_HEARTBEAT_TIMEOUT_MS: "3000",
   AGENT_PRESENCE_BATCH_MS: "100",
+  ...SLED_CHAOS_VARS,
 };
 const AGENT_HEARTBEAT_MS = Number(CHAOS_VARS.AGENT_HEARTBEAT_TIMEOUT_MS);
 const LOBBY_PING_MS = Number(CHAOS_VARS.LOBBY_PING_INTERVAL_MS);
@@ -198,6 +203,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
   const botProxy = await startCutProxy(gateway.url);
   const agentProxy = await startCutProxy(gateway.url);
+  const sledProxy = await startCutProxy(gateway.url);
+  const proxies = [botProxy, agentProxy, sledProxy];
+  let sleds: ChaosSleds | null = null;
   const timers = new Set<NodeJS.Timeout>();
   const agents: ChaosAgent[] = [];
   const inboxes: ChaosAgent[] = [];
@@ -214,6 +222,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       restarts: options.restarts,
       revocations: options.revocations,
       outages: options.outages ?? 0,
+      sleds: (options.sleds ?? 0) > 0,
     });
     const faults = Object.fromEntries(
       FAULT_KINDS.map((kind) => [
@@ -374,6 +383,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       `${elapsed()} ${agents.length} agents in ${channels.length} channels, each with its inbox; ${bridges.length} MCP bridge(s)`,
     );
 
+    // ---- sleds: uplinks through their own proxy, approvals and MCP calls all the time ----
+    if ((options.sleds ?? 0) > 0) {
+      sleds = await ChaosSleds.start(gateway, sledProxy, {
+        seed: options.seed,
+        count: options.sleds ?? 0,
+        askEveryMs: [200, 900],
+        callEveryMs: [150, 700],
+      });
+      say(`${elapsed()} ${sleds.projects.length} sleds on their uplinks`);
+    }
+
     // ---- a tournament of bots of its own, through the same proxy ----
     let tournamentId: string | null = null;
     for (let i = 0; i < (options.tournamentBots ?? 0); i += 1) {
@@ -518,7 +538,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           return target.path;
         }
         case "cut_all":
-          return `${botProxy.cutAll() + agentProxy.cutAll()} connections`;
+          return `${proxies.reduce((n, proxy) => n + proxy.cutAll(), 0)} connections`;
+        case "cut_sled": {
+          const open = conns(sledProxy, "/api/sled-uplink");
+          const target = open[pickIndex(d0, open.length)];
+          return target && sledProxy.cut(target.id) ? `sled uplink ${target.id}` : null;
+        }
         case "delay": {
           const open = [
             ...conns(botProxy, "/ws/").map((c) => ({ c, proxy: botProxy })),
@@ -557,12 +582,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         case "evict_match":
         case "evict_bot":
         case "evict_channel":
-        case "evict_inbox": {
+        case "evict_inbox":
+        case "evict_sled": {
           const names = {
             evict_match: () => [...live],
             evict_bot: () => bots.map((b) => b.botId),
             evict_channel: () => channels,
             evict_inbox: () => paths,
+            evict_sled: () => sleds?.projects ?? [],
           }[fault.kind]();
           const name = names[pickIndex(d0, names.length)];
           if (name === undefined) return null;
@@ -571,6 +598,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             evict_bot: "BOT",
             evict_channel: "CHANNEL",
             evict_inbox: "INBOX",
+            evict_sled: "SLED",
           }[fault.kind];
           const sockets = d1 < 0.8 ? "hibernate" : "close";
           if (fault.kind === "evict_match") journal.event(name, `fault: evict (${sockets})`);
@@ -594,7 +622,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           // Nothing is dispatched while the gateway is down (its API is down too).
           down = true;
           try {
-            const report = await outage(gateway, [botProxy, agentProxy], ms);
+            const report = await outage(gateway, proxies, ms);
             return `gateway down ${ms} ms: ${report.severed} connections severed, dials refused, runtime restarted in ${report.restartMs} ms`;
           } finally {
             down = false;
@@ -658,10 +686,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
     await dispatcher;
     for (const timer of timers) clearTimeout(timer);
-    for (const proxy of [botProxy, agentProxy]) {
+    for (const proxy of proxies) {
       for (const c of proxy.connections()) proxy.delay(c.id, 0);
     }
     say(`${elapsed()} fault phase over; ${matches.size} matches dispatched, draining`);
+    // The sleds stop asking and calling; their last approvals expire while the matches drain.
+    const sledsDone: Promise<SledEvidence | null> = sleds ? sleds.finish() : Promise.resolve(null);
 
     // ---- drain: every match must end by itself ----
     const drainUntil = Date.now() + matchConfig.connection_wait_ms + 60_000;
@@ -682,6 +712,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       say(`${elapsed()} tournament ${tournament?.status ?? "unreadable"}`);
     }
+
+    const sledEvidence = await sledsDone;
+    if (sledEvidence) say(`${elapsed()} sleds read back and disconnected`);
 
     // ---- agents: settle, resume once more, leave three ways, then ask who is left ----
     for (const agent of agents) agent.stopPosting();
@@ -805,6 +838,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ),
       checkPresence(whos, leaves),
       checkOperators(operators),
+      ...(sledEvidence ? [checkApprovals(sledEvidence), checkRelay(sledEvidence.calls)] : []),
       ...(tournamentId === null
         ? []
         : [
@@ -828,12 +862,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
   } finally {
     await watch?.stop();
+    await sleds?.close();
     for (const timer of timers) clearTimeout(timer);
     for (const agent of [...agents, ...inboxes]) agent.dispose();
     await Promise.all(bridges.map((b) => b.dispose()));
     for (const bot of [...bots, ...entrants]) for (const runner of bot.runners) runner.stop.abort();
-    await botProxy.close();
-    await agentProxy.close();
+    for (const proxy of proxies) await proxy.close();
     await gateway.close();
   }
 }

@@ -5,7 +5,9 @@
 // dial refused meanwhile) and a token revoked mid-match — keeps every invariant; that the fault plan is a pure function of the
 // seed; and that each invariant check really fails on the violation it exists to catch.
 // A 2-round Swiss of three more SDK bots runs through the same faults (and one eviction of
-// its object) and must finish with one match per table and exact standings.
+// its object) and must finish with one match per table and exact standings. Two contract sleds
+// ask for approvals and answer relayed MCP calls all through it (their uplinks cut, their
+// objects evicted): every approval answered at most once or failed closed, no call left hanging.
 import { describe, expect, it } from "vitest";
 import type { ActionEntry, RoundResult } from "../../src/client/types.ts";
 import type { AgentRecord } from "../chaos/agent-client.ts";
@@ -27,6 +29,8 @@ import {
   type MatchRecord,
 } from "../chaos/invariants.ts";
 import { formatReport, runChaos } from "../chaos/scenario.ts";
+import { checkApprovals, checkRelay } from "../chaos/sled-invariants.ts";
+import type { SledEvidence, SledResolve } from "../chaos/sleds.ts";
 import { checkTournament, type TournamentRecord } from "../chaos/tournament.ts";
 
 // The run is 12 s of faults, then it drains: every match to its end (forfeits ride out their
@@ -54,6 +58,7 @@ describe("a short seeded chaos run", () => {
       outageMs: [5000, 5000],
       slowDecisionRate: 0.05,
       tournamentBots: 3,
+      sleds: 2,
       log: (line) => lines.push(line),
     });
     const printed = formatReport(report);
@@ -77,6 +82,10 @@ describe("a short seeded chaos run", () => {
     expect(counts.get("resumes")).toBeGreaterThan(0);
     expect(counts.get("tables played")).toBeGreaterThan(0);
     expect(counts.get("messages read")).toBeGreaterThan(5);
+    expect(counts.get("approvals asked")).toBeGreaterThan(5);
+    expect(counts.get("answered on their uplink")).toBeGreaterThan(0);
+    expect(counts.get("answered by the sled's tool")).toBeGreaterThan(0);
+    expect(report.faults.cut_sled.planned + report.faults.evict_sled.planned).toBeGreaterThan(0);
   });
 });
 
@@ -480,5 +489,122 @@ describe("the tournament check", () => {
         records,
       }).ok,
     ).toBe(false);
+  });
+});
+
+describe("the sled checks", () => {
+  const project = "p";
+  const sound = (): SledEvidence => ({
+    asks: [
+      { project, reqId: "q1", uplink: 1 },
+      { project, reqId: "q2", uplink: 1 },
+      { project, reqId: "q3", uplink: 2 },
+    ],
+    answers: [
+      { project, reqId: "q1", uplink: 1, approved: true, alwaysAllow: false },
+      { project, reqId: "q3", uplink: 2, approved: false, alwaysAllow: false },
+    ],
+    openAtEnd: new Set(["p#2"]),
+    stored: [
+      {
+        id: "p:1",
+        project,
+        req_id: "q1",
+        status: "allowed",
+        decision: "allow-once",
+        reason: "user",
+        resolved_by: "http:admin",
+      },
+      {
+        id: "p:2",
+        project,
+        req_id: "q2",
+        status: "cancelled",
+        decision: "deny",
+        reason: "cancelled",
+        resolved_by: "system",
+      },
+      {
+        id: "p:3",
+        project,
+        req_id: "q3",
+        status: "expired",
+        decision: "deny",
+        reason: "expired",
+        resolved_by: "system",
+      },
+    ],
+    resolves: [
+      {
+        id: "p:1",
+        decision: "allow-once",
+        applied: true,
+        status: "allowed",
+        recordedDecision: "allow-once",
+        resolvedBy: "http:admin",
+      },
+      {
+        id: "p:1",
+        decision: "deny",
+        applied: false,
+        status: "allowed",
+        recordedDecision: "allow-once",
+        resolvedBy: "http:admin",
+      },
+      {
+        id: "p:3",
+        decision: "deny",
+        applied: false,
+        status: "expired",
+        recordedDecision: "deny",
+        resolvedBy: "system",
+      },
+    ],
+    calls: [],
+  });
+
+  it("accept approvals answered once on their uplink as recorded, one cancelled with its uplink", () => {
+    const verdict = checkApprovals(sound());
+    expect(verdict.failures).toEqual([]);
+    expect(verdict.counts).toContainEqual(["cancelled with their uplink", 1]);
+  });
+
+  it("catch an answer given twice, on a later uplink, or unlike the record", () => {
+    const twice = sound();
+    twice.answers.push({ project, reqId: "q1", uplink: 1, approved: true, alwaysAllow: false });
+    expect(checkApprovals(twice).failures.join()).toMatch(/answered 2 times/);
+    const later = sound();
+    later.answers.push({ project, reqId: "q2", uplink: 2, approved: false, alwaysAllow: false });
+    expect(checkApprovals(later).failures.join()).toMatch(/answered on uplink 2/);
+    const granted = sound();
+    const expired = granted.answers[1];
+    if (expired) expired.approved = true;
+    expect(checkApprovals(granted).failures.join()).toMatch(/recorded expired/);
+  });
+
+  it("catch a pending approval left behind, a silent live uplink and an answer applied twice", () => {
+    const pending = sound();
+    const row = pending.stored[2];
+    if (row) row.status = "pending";
+    expect(checkApprovals(pending).failures.join()).toMatch(/still pending/);
+    const silent = sound();
+    silent.answers.pop();
+    expect(checkApprovals(silent).failures.join()).toMatch(/never answered on its uplink/);
+    const doubled = sound();
+    doubled.resolves.push({ ...(doubled.resolves[0] as SledResolve) });
+    expect(checkApprovals(doubled).failures.join()).toMatch(/2 operator answers applied/);
+    const misreported = sound();
+    const refused = misreported.resolves[1];
+    if (refused) refused.status = "denied";
+    expect(checkApprovals(misreported).ok).toBe(false);
+  });
+
+  it("accept relayed calls answered or failed with documented errors, and catch the rest", () => {
+    const call = (id: number, outcome: string) => ({ project, id, expected: "x", outcome });
+    const fine = [call(1, "result"), call(2, "error -32002"), call(3, "unreachable")];
+    expect(checkRelay(fine).failures).toEqual([]);
+    for (const outcome of ["hang", "pending", "error -32603", "http 500", "mismatch: id 2"]) {
+      expect(checkRelay([...fine, call(4, outcome)]).ok, outcome).toBe(false);
+    }
   });
 });

@@ -35,10 +35,7 @@ async function mcpClient(project: string, token = gateway.adminToken): Promise<C
   return client;
 }
 
-async function liveSled(
-  project: string,
-  answerMcp = true,
-): Promise<{ sled: TestSled; token: string }> {
+async function liveSled(project: string): Promise<{ sled: TestSled; token: string }> {
   const token = await registerSled(gateway, project);
   const sled = await TestSled.connect(gateway, {
     token,

@@ -102,6 +102,8 @@ export interface RealClient {
   hello: Record<string, unknown>;
   /** Every hello-ok, the first included (the client reconnects by itself after a drop). */
   hellos: Array<Record<string, unknown>>;
+  /** For each hello-ok, how many events had arrived before it (its connection's come after). */
+  helloAt: number[];
   /** Resolves with the `n`-th hello-ok (1-based). */
   nthHello(n: number, timeoutMs: number): Promise<Record<string, unknown>>;
   /** Every event frame received, in order. */
@@ -131,6 +133,7 @@ export async function connectRealClient(
   const { device, ...rest } = options;
   const hello = Promise.withResolvers<Record<string, unknown>>();
   const hellos: Array<Record<string, unknown>> = [];
+  const helloAt: number[] = [];
   const client = new GatewayClient({
     url: gateway.wsUrl("/ws/operator"),
     clientName: "cli",
@@ -142,6 +145,7 @@ export async function connectRealClient(
     ...rest,
     onHelloOk: (h) => {
       hellos.push(h as unknown as Record<string, unknown>);
+      helloAt.push(events.length);
       hello.resolve(h as unknown as Record<string, unknown>);
       wake?.();
     },
@@ -190,6 +194,7 @@ export async function connectRealClient(
     client,
     hello: helloOk,
     hellos,
+    helloAt,
     async nthHello(n, timeoutMs) {
       await until(() => hellos.length >= n, timeoutMs, `hello-ok #${n}`);
       return hellos[n - 1] as Record<string, unknown>;

@@ -79,6 +79,8 @@ export interface SledOptions {
   heartbeatMs?: number;
   /** The local MCP endpoint `mcp_request`s are replayed against; absent: -32603 errors. */
   mcpUrl?: string;
+  /** Dial this origin (e.g. a cut proxy in front of the gateway) instead of the gateway. */
+  origin?: string;
 }
 
 export interface PermVerdict {
@@ -112,7 +114,10 @@ export class TestSled {
 
   /** Dials the uplink and sends `identity`; rejects when the upgrade is refused (e.g. 401). */
   static async connect(gateway: Gateway, options: SledOptions): Promise<TestSled> {
-    const url = gateway.wsUrl(`/api/sled-uplink?token=${encodeURIComponent(options.token)}`);
+    const path = `/api/sled-uplink?token=${encodeURIComponent(options.token)}`;
+    const url = options.origin
+      ? new URL(path, options.origin).href.replace(/^http/, "ws")
+      : gateway.wsUrl(path);
     const sled = new TestSled(await TestSocket.open(url), options);
     const identity = options.identity === undefined ? options.project : options.identity;
     if (identity !== null) {

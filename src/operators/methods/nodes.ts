@@ -9,6 +9,7 @@ import { describeError, log } from "../../lib/log.ts";
 import { mapLimit } from "../../lib/pool.ts";
 import { strict } from "../../protocol/operator-frames.ts";
 import { isProjectName, sledProjects, sledStub } from "../../sleds/directory.ts";
+import { relayed } from "../../sleds/mcp-answer.ts";
 import type { RelayOutcome } from "../../sleds/mcp-relay.ts";
 import type { SledStatus } from "../../sleds/sled-state.ts";
 import { PRESENCE_PREFIX, sledPresence } from "../presence-kinds.ts";
@@ -157,17 +158,9 @@ export const nodesGroup: MethodGroup = {
       async handler(params, ctx) {
         await known(ctx.env, params.nodeId);
         const { body, method } = rpcBody(params.command, params.params, params.idempotencyKey);
-        let outcome: RelayOutcome;
-        try {
-          outcome = await sledStub(ctx.env, params.nodeId).invoke(
-            params.idempotencyKey,
-            body,
-            method,
-          );
-        } catch (err) {
-          log("warn", "sled_invoke_failed", { project: params.nodeId, error: describeError(err) });
-          outcome = { ok: false, error: "sled disconnected" };
-        }
+        const outcome = await relayed(params.nodeId, () =>
+          sledStub(ctx.env, params.nodeId).invoke(params.idempotencyKey, body, method),
+        );
         if (!outcome.ok) throw failure(outcome);
         return {
           ok: true,

@@ -79,7 +79,7 @@ describe("decideConnect", () => {
       undefined,
       { token: "" },
       { token: "nope" },
-      { token: "cz_extbot_" + "a".repeat(32) },
+      { token: `cz_extbot_${"a".repeat(32)}` },
     ]) {
       const decided = await decideConnect(params(auth ? { auth } : { auth: {} }), "n", deps);
       if (decided.ok) throw new Error("accepted");
