@@ -118,6 +118,16 @@ interface RelaySamples {
   relay: number[];
   direct: number[];
   hop: number[];
+  /** A bare request through the gateway (`GET /health`): the Worker's own cost per request. */
+  gatewayHop: number[];
+}
+
+async function timedGet(url: string) {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.text();
+  if (!response.ok) throw new Error(`bench: ${url} answered ${response.status}`);
+  return performance.now() - started;
 }
 
 /** Interleaved, one call at a time, so load swings hit all three alike. */
@@ -126,16 +136,19 @@ async function relayOverhead(gateway: Gateway, local: LocalMcp): Promise<RelaySa
   const hopServer = await loopbackServer();
   const relayUrl = new URL("/mcp/sleds/bench-mcp", gateway.url).href;
   const auth = { authorization: `Bearer ${gateway.adminToken}` };
-  const samples: RelaySamples = { relay: [], direct: [], hop: [] };
+  const healthUrl = new URL("/health", gateway.url).href;
+  const samples: RelaySamples = { relay: [], direct: [], hop: [], gatewayHop: [] };
   try {
     for (let i = 0; i < CALLS + 10; i++) {
       const relay = await timedPost(relayUrl, callBody(i), auth);
       const direct = await timedPost(local.url, callBody(i));
       const hop = await timedPost(hopServer.url, callBody(i));
+      const gatewayHop = await timedGet(healthUrl);
       if (i < 10) continue;
       samples.relay.push(relay);
       samples.direct.push(direct);
       samples.hop.push(hop);
+      samples.gatewayHop.push(gatewayHop);
     }
   } finally {
     sled.close();
@@ -205,7 +218,7 @@ const suite: Suite = async () => {
       method,
     });
     const APPROVAL_METHOD = `${APPROVALS} approvals one at a time (after 5 warm-up): a contract sled's perm_request → the real @openclaw/gateway-client sees exec.approval.requested → exec.approval.resolve allow-once → the sled's perm_response`;
-    const RELAY_METHOD = `${CALLS} tools/call (echo) one at a time (after 10 warm-up), interleaved: through POST /mcp/sleds/{project} (gateway → sled DO → uplink → contract sled → its local SDK MCP server and back) vs the same body posted straight to that local MCP server vs a bare Node loopback HTTP server (one hop)`;
+    const RELAY_METHOD = `${CALLS} tools/call (echo) one at a time (after 10 warm-up), interleaved: through POST /mcp/sleds/{project} (gateway → sled DO → uplink → contract sled → its local SDK MCP server and back) vs the same body posted straight to that local MCP server vs a bare Node loopback HTTP server (one hop) vs GET /health on the gateway (one hop through the Worker)`;
     const MEMORY_METHOD = `${IDLE_SLEDS} sleds registered and connected (identity sent, heartbeat every 10 s), held ${SETTLE_MS / 1000} s; workerd RSS after minus before (with one sled connected), divided by the sleds still open (${idle.held})`;
     return [
       fig("approval round trip p50", ms(approvals, 50), "ms", APPROVAL_METHOD),
@@ -213,10 +226,12 @@ const suite: Suite = async () => {
       fig("MCP tools/call through the relay p50", ms(relay.relay, 50), "ms", RELAY_METHOD, [
         { against: "sled's local MCP direct", value: ms(relay.direct, 50) },
         { against: "bare loopback hop", value: ms(relay.hop, 50) },
+        { against: "gateway hop (GET /health)", value: ms(relay.gatewayHop, 50) },
       ]),
       fig("MCP tools/call through the relay p99", ms(relay.relay, 99), "ms", RELAY_METHOD, [
         { against: "sled's local MCP direct", value: ms(relay.direct, 99) },
         { against: "bare loopback hop", value: ms(relay.hop, 99) },
+        { against: "gateway hop (GET /health)", value: ms(relay.gatewayHop, 99) },
       ]),
       fig(
         `idle sleds held (of ${IDLE_SLEDS})`,

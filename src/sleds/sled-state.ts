@@ -28,8 +28,13 @@ export interface SledStatus {
 /** How long a `node.invoke` result is kept for its idempotency key. */
 export const INVOKE_KEEP_MS = 10 * 60_000;
 
+/** The last-frame time of the live uplink is kept to this granularity. */
+export const TOUCH_EVERY_MS = 1000;
+
 export class SledState {
   readonly #sql: Sql;
+  /** The last `touch` written (in memory: after an eviction the first frame writes again). */
+  #touched: { connId: string; at: number } | null = null;
 
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -95,13 +100,20 @@ export class SledState {
     this.seen(uplink.connectedAt, "connected");
   }
 
-  /** A frame arrived on the live connection. */
+  /**
+   * A frame arrived on the live connection. Written at most once a second per connection: the
+   * staleness check (30 s) needs no finer time, and a frame that needs no write of its own (an
+   * `mcp_response`, a heartbeat) then commits nothing, so nothing it releases waits for a commit.
+   */
   touch(connId: string, now: number): void {
+    const last = this.#touched;
+    if (last && last.connId === connId && now - last.at < TOUCH_EVERY_MS) return;
     this.#sql.exec(
       "UPDATE uplink SET last_frame_at = ? WHERE one = 1 AND conn_id = ?",
       now,
       connId,
     );
+    this.#touched = { connId, at: now };
   }
 
   /** The live connection went away; `false` when `connId` was not (or no longer) live. */
