@@ -7,15 +7,9 @@
  * heartbeat sweep, whispers, server-wide admin ops, and the force-drop kill switch.
  */
 import { DurableObject } from "cloudflare:workers";
-import {
-  createChannel,
-  enrolMachine,
-  removeMachineEverywhere,
-  removeUserEverywhere,
-} from "../agents/admin-ops";
 import { serverAdmins } from "../agents/config";
-import { toBase64Url, verifyEd25519 } from "../agents/ed25519";
-import { findMachine, listUsers, type MachineKey, recordMachineObject } from "../agents/registry";
+import { toBase64Url } from "../agents/ed25519";
+import { recordMachineObject } from "../agents/registry";
 import { authSignedString } from "../agents/signed-strings";
 import { describeError, log } from "../lib/log";
 import {
@@ -26,7 +20,6 @@ import {
   type Parsed,
   PING_TEXT,
   PONG_TEXT,
-  type ServerAdminOp,
   type ServerFrame,
   type WhisperRequest,
 } from "../protocol/channel-frames";
@@ -39,15 +32,12 @@ import {
   type Identity,
   newAttachment,
 } from "./connection";
+import { MachineGuard } from "./machine-guard";
 import { recordViolation, TokenBucket } from "./rate-limit";
 import { Schedule } from "./schedule";
 import type { Replay } from "./seq-log";
-import { first, migrate, type Sql } from "./sql";
-
-/** How long a force-dropped machine stays refused here (covers handshakes in flight). */
-const REVOCATION_MEMORY_MS = 24 * 3600 * 1000;
-/** How long a machine key read from D1 is reused by handshakes on this object. */
-const KEY_CACHE_MS = 60_000;
+import { isServerOp, serverAdminAnswer, whisperAnswer } from "./server-ops";
+import type { Sql } from "./sql";
 
 /** A socket that completed the handshake. */
 export interface LiveSocket {
@@ -59,14 +49,6 @@ export interface LiveSocket {
 export type Admission =
   | { ok: true; admin: boolean }
   | { ok: false; close: CloseCode; code: ErrorFrame["code"]; message: string };
-
-const SERVER_OPS: ReadonlySet<string> = new Set([
-  "create_channel",
-  "list_users",
-  "remove_user",
-  "add_machine",
-  "remove_machine",
-]);
 
 /** Base of `ChannelObject` and `InboxObject`; `Frame` is the union of its client frames. */
 export abstract class AgentSocketObject<Frame extends { type: string }> extends DurableObject<Env> {
@@ -85,14 +67,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   #armedAt: number | null | undefined;
   /** `schedule.changes` when the alarm was last armed. */
   #armedChanges = -1;
-  /**
-   * Machine keys seen by handshakes here, so a reconnect storm does not query D1 for every
-   * socket. Safe without expiry for revocations: a revoked machine that was established
-   * here is refused by its tombstone, one that was not must pass `recordMachineObject`,
-   * which checks D1. A failed verification with a cached key re-reads D1 once (re-enrolled
-   * machine), and entries are refreshed after `KEY_CACHE_MS`.
-   */
-  readonly #keys = new Map<string, MachineKey & { at: number }>();
+  /** Machine keys, indexed and force-dropped machines. */
+  readonly #machines: MachineGuard;
 
   /** What this object is in the machine registry ("channel" or "inbox"). */
   protected abstract readonly kind: "channel" | "inbox";
@@ -102,7 +78,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.sql = ctx.storage.sql;
     this.config = socketConfig(env);
     this.schedule = new Schedule(this.sql);
-    this.#migrate();
+    this.#machines = new MachineGuard(this.sql, () => this.schedule);
     // Pings are answered by the runtime without waking the object; the sweep reads
     // getWebSocketAutoResponseTimestamp to know when each socket last pinged.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
@@ -110,13 +86,6 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
       const attachment = this.attachment(ws);
       if (attachment?.phase === "live") this.#live.set(attachment.id, ws);
     }
-  }
-
-  #migrate(): void {
-    migrate(this.sql, [
-      "CREATE TABLE IF NOT EXISTS revoked_machines (machine_id TEXT PRIMARY KEY, at INTEGER NOT NULL)",
-      "CREATE TABLE IF NOT EXISTS indexed_machines (machine_id TEXT PRIMARY KEY)",
-    ]);
   }
 
   // ---- hooks ----
@@ -217,7 +186,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     for (const kind of this.schedule.takeDue(now)) {
       try {
         if (kind === "sweep") this.#sweep(now);
-        else if (kind === "forget_revoked") this.#forgetRevoked(now);
+        else if (kind === "forget_revoked") this.#machines.forgetRevoked(now);
         else this.onScheduled(kind, now);
       } catch (err) {
         log("error", "agent_alarm_failed", { object: this.kind, kind, error: describeError(err) });
@@ -231,17 +200,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
    * the kill switch behind removing a machine or a user. Returns how many were dropped.
    */
   async dropMachines(machineIds: string[]): Promise<number> {
-    const now = Date.now();
-    for (const id of machineIds) {
-      this.sql.exec(
-        "INSERT OR REPLACE INTO revoked_machines (machine_id, at) VALUES (?, ?)",
-        id,
-        now,
-      );
-    }
-    this.schedule.atLatest("forget_revoked", now + REVOCATION_MEMORY_MS);
+    this.#machines.revoke(machineIds, Date.now());
     const revoked = new Set(machineIds);
-    for (const [name, key] of this.#keys) if (revoked.has(key.id)) this.#keys.delete(name);
     const dropped = this.dropWhere(
       (identity) => revoked.has(identity.machineId),
       CloseCode.revoked,
@@ -300,8 +260,11 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     if (isFrame<Auth>(frame, "auth")) return this.#auth(ws, attachment, frame);
     const socket = this.#liveSocket(ws, attachment);
     if (!socket) return;
-    if (isFrame<WhisperRequest>(frame, "whisper")) return this.#whisper(socket, frame);
-    if (isServerOp(frame)) return this.#serverAdmin(socket, frame);
+    const { identity } = socket.attachment;
+    if (isFrame<WhisperRequest>(frame, "whisper")) {
+      return this.send(ws, await whisperAnswer(this.env, identity.path, frame));
+    }
+    if (isServerOp(frame)) return this.send(ws, await serverAdminAnswer(this.env, identity, frame));
     return this.onFrame(socket, frame as Frame);
   }
 
@@ -367,7 +330,11 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
         message: "Authentication failed",
       });
     };
-    const key = await this.#verifiedKey(auth, authSignedString(attachment.endpoint, nonce));
+    const key = await this.#machines.verifiedKey(
+      this.env.DB,
+      auth,
+      authSignedString(attachment.endpoint, nonce),
+    );
     if (!this.#stillVerifying(ws, attachment.id)) return;
     if (!key) return fail();
     const serverAdmin = serverAdmins(this.env).has(auth.user);
@@ -383,19 +350,19 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     await this.prepare(identity, hello);
     // Record where this machine holds sockets before the socket goes live, so removing the
     // machine reaches this object (see recordMachineObject for the race it closes).
-    if (!this.#indexed(key.id)) {
+    if (!this.#machines.indexed(key.id)) {
       const exists = await recordMachineObject(this.env.DB, key.id, {
         kind: this.kind,
         name: this.name,
       });
       if (!this.#stillVerifying(ws, attachment.id)) return;
       if (!exists) return fail();
-      this.sql.exec("INSERT OR IGNORE INTO indexed_machines (machine_id) VALUES (?)", key.id);
+      this.#machines.markIndexed(key.id);
     }
     // From here to the end everything is synchronous: no event can interleave.
     if (!this.#stillVerifying(ws, attachment.id)) return;
     // A machine removed while this handshake was in flight (its tombstone arrived here).
-    if (this.#isRevoked(key.id)) return fail();
+    if (this.#machines.isRevoked(key.id)) return fail();
     const admission = this.admit(identity, hello);
     if (!admission.ok) {
       this.drop(ws, admission.close, { code: admission.code, message: admission.message });
@@ -422,125 +389,14 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.onEstablished({ ws, attachment: live }, hello);
   }
 
-  /** The machine key that verifies `signature` over `signed`, or `null`. */
-  async #verifiedKey(auth: Auth, signed: string): Promise<MachineKey | null> {
-    const name = `${auth.user}/${auth.machine}`;
-    const cached = this.#keys.get(name);
-    if (cached && Date.now() - cached.at < KEY_CACHE_MS) {
-      if (await verifyEd25519(cached.pubkey, signed, auth.signature)) return cached;
-      this.#keys.delete(name);
-    }
-    const key = await findMachine(this.env.DB, auth.user, auth.machine);
-    if (!key) return null;
-    this.#keys.set(name, { ...key, at: Date.now() });
-    return (await verifyEd25519(key.pubkey, signed, auth.signature)) ? key : null;
-  }
-
   #stillVerifying(ws: WebSocket, id: string): boolean {
     const current = this.attachment(ws);
     return current?.id === id && current.phase === "verifying";
   }
 
-  #indexed(machineId: string): boolean {
-    return (
-      first(this.sql, "SELECT 1 AS ok FROM indexed_machines WHERE machine_id = ?", machineId) !==
-      null
-    );
-  }
-
-  #isRevoked(machineId: string): boolean {
-    return (
-      first(this.sql, "SELECT 1 AS ok FROM revoked_machines WHERE machine_id = ?", machineId) !==
-      null
-    );
-  }
-
-  #forgetRevoked(now: number): void {
-    this.sql.exec("DELETE FROM revoked_machines WHERE at <= ?", now - REVOCATION_MEMORY_MS);
-    const left = first<{ at: number | null }>(
-      this.sql,
-      "SELECT MIN(at) AS at FROM revoked_machines",
-    );
-    if (left?.at != null) this.schedule.atLatest("forget_revoked", left.at + REVOCATION_MEMORY_MS);
-  }
-
   #liveSocket(ws: WebSocket, attachment: Attachment): LiveSocket | null {
     if (attachment.phase !== "live" || attachment.identity === null) return null;
     return { ws, attachment: attachment as LiveSocket["attachment"] };
-  }
-
-  // ---- whispers and server-wide admin ----
-
-  /** Stores the whisper in the target's inbox object and tells the sender where it is. */
-  async #whisper(socket: LiveSocket, frame: WhisperRequest): Promise<void> {
-    const result = await this.env.INBOX.getByName(frame.target).deliver({
-      from: socket.attachment.identity.path,
-      id: frame.id,
-      payload: frame.payload,
-    });
-    if (result === "not_found") {
-      this.send(socket.ws, {
-        type: "error",
-        code: "not_found",
-        message: "No such user or machine",
-        id: frame.id,
-      });
-      return;
-    }
-    this.send(socket.ws, { type: "whisper_ack", id: frame.id, status: result });
-  }
-
-  async #serverAdmin(socket: LiveSocket, frame: ServerAdminOp): Promise<void> {
-    const { identity } = socket.attachment;
-    // A user may manage their own machines (adding a further machine from an enrolled one).
-    const selfService =
-      (frame.op === "add_machine" || frame.op === "remove_machine") && frame.user === identity.user;
-    if (!identity.serverAdmin && !selfService) {
-      this.send(socket.ws, {
-        type: "error",
-        code: "forbidden",
-        message: "Server admins only",
-        id: frame.id,
-      });
-      return;
-    }
-    const fail = (code: ErrorFrame["code"], message: string) =>
-      this.send(socket.ws, { type: "error", code, message, id: frame.id });
-    const ok = (fields: Record<string, unknown> = {}) =>
-      this.send(socket.ws, {
-        type: "admin_result",
-        id: frame.id,
-        ok: true,
-        op: frame.op,
-        ...fields,
-      });
-    switch (frame.op) {
-      case "create_channel": {
-        const result = await createChannel(this.env, {
-          name: frame.name,
-          visibility: frame.visibility,
-          topic: frame.topic ?? "",
-          admin: identity.user,
-        });
-        if (result.status === "created") return ok({ channel: result.channel });
-        return fail("malformed", "A channel with that name already exists");
-      }
-      case "list_users":
-        return ok({ users: await listUsers(this.env.DB) });
-      case "remove_user":
-        return (await removeUserEverywhere(this.env, frame.user))
-          ? ok({ user: frame.user })
-          : fail("not_found", "No such user");
-      case "add_machine": {
-        const result = await enrolMachine(this.env, frame.user, frame.name, frame.pubkey);
-        if (result === "ok") return ok({ user: frame.user, name: frame.name });
-        return fail("malformed", ENROL_ERRORS[result]);
-      }
-      case "remove_machine":
-        return (await removeMachineEverywhere(this.env, frame.user, frame.name))
-          ? ok({ user: frame.user, name: frame.name })
-          : fail("not_found", "No such machine");
-    }
   }
 
   // ---- sweep ----
@@ -688,9 +544,9 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.#live.clear();
     this.#buckets.clear();
     this.#armedAt = undefined;
-    this.#keys.clear();
+    this.#machines.clearKeys();
     this.schedule = new Schedule(this.sql);
-    this.#migrate();
+    this.#machines.migrate();
   }
 
   /** Sets the alarm to the earliest scheduled deadline (one alarm per object). */
@@ -705,21 +561,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   }
 }
 
-const ENROL_ERRORS = {
-  invalid_key: "pubkey is not a valid base64url Ed25519 public key",
-  user_taken: "That user name is taken",
-  machine_taken: "That machine name is taken for this user",
-  pubkey_taken: "That public key is already enrolled",
-} as const;
-
 function isFrame<F extends { type: string }>(frame: { type: string }, type: F["type"]): frame is F {
   return frame.type === type;
-}
-
-/** Server-wide admin ops are handled by the core on every kind of socket. */
-function isServerOp(frame: { type: string }): frame is ServerAdminOp {
-  const op = (frame as { op?: unknown }).op;
-  return frame.type === "admin" && typeof op === "string" && SERVER_OPS.has(op);
 }
 
 function frameId(frame: { type: string }): string | undefined {
