@@ -1,14 +1,11 @@
 /**
  * `ChannelObject`: one Durable Object per channel, behind `/ws/channel/{name}`. A thin
  * class over the plain modules: `ChannelState` (settings, ACL, bans, invites), `SeqLog`
- * (messages with a dense `seq`) and `Presence` (batched diffs). The socket handshake,
- * limits and sweep come from `AgentSocketObject`.
+ * (messages with a dense `seq`), `Presence` (batched diffs) and `moderate` (§8 admin ops).
+ * The socket handshake, limits and sweep come from `AgentSocketObject`.
  */
 import { createChannel, type NewChannel } from "../agents/admin-ops";
-import { toBase64Url } from "../agents/ed25519";
-import { userExists } from "../agents/registry";
-import { randomBase62, sha256Hex } from "../lib/crypto";
-import { describeError, log } from "../lib/log";
+import { sha256Hex } from "../lib/crypto";
 import { type ChannelMessage, reportChannelMessage } from "../operators/chat-events";
 import { reportPresence } from "../operators/hub-reporter";
 import { channelSessionPresence } from "../operators/presence-kinds";
@@ -28,7 +25,8 @@ import { onApprovalsPost } from "../sleds/approvals-channel";
 import { type Admission, AgentSocketObject, type LiveSocket } from "./agent-socket-object";
 import { type ChannelSettings, ChannelState } from "./channel-state";
 import type { Attachment, HelloRequest, Identity } from "./connection";
-import { deleteChannelEntry, setMembership, updateChannelEntry } from "./directory";
+import { setMembership } from "./directory";
+import { type ModerationHost, mirrorToDirectory, moderate } from "./moderation";
 import { Presence } from "./presence";
 import { type Appended, SeqLog } from "./seq-log";
 
@@ -237,7 +235,9 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     }
     if (this.#redeemed.delete(identity.user)) {
       this.ctx.waitUntil(
-        this.#mirror(() => setMembership(this.env.DB, this.name, identity.user, true)),
+        mirrorToDirectory(this.name, () =>
+          setMembership(this.env.DB, this.name, identity.user, true),
+        ),
       );
     }
   }
@@ -268,7 +268,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
       case "who":
         return this.#who(socket, frame.id);
       case "admin":
-        return this.#admin(socket, frame as ChannelAdminOp);
+        return moderate(this.#moderationHost(), socket, frame as ChannelAdminOp);
     }
   }
 
@@ -352,121 +352,18 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     }
   }
 
-  // ---- moderation (§8) ----
+  // ---- moderation (§8: moderation.ts) ----
 
-  async #admin(socket: LiveSocket, frame: ChannelAdminOp): Promise<void> {
-    const { identity } = socket.attachment;
-    const send = (fields: Record<string, unknown> = {}) =>
-      this.send(socket.ws, {
-        type: "admin_result",
-        id: frame.id,
-        ok: true,
-        op: frame.op,
-        ...fields,
-      });
-    const fail = (code: "forbidden" | "not_found", message: string) =>
-      this.send(socket.ws, { type: "error", code, message, id: frame.id });
-    const settings = this.#state.settings();
-    if (!settings) return fail("not_found", "Channel deleted");
-    // Rights are read now, not at connect: a removed channel admin loses them at once.
-    if (!identity.serverAdmin && settings.admin !== identity.user) {
-      return fail("forbidden", "Channel admins only");
-    }
-    const now = Date.now();
-    switch (frame.op) {
-      case "set_topic":
-      case "set_visibility": {
-        const patch =
-          frame.op === "set_topic" ? { topic: frame.topic } : { visibility: frame.visibility };
-        this.#state.update(patch);
-        const updated = this.#state.settings() ?? settings;
-        if (updated.visibility === "private") {
-          this.dropWhere(
-            (who) =>
-              !who.serverAdmin && who.user !== updated.admin && !this.#state.isMember(who.user),
-            CloseCode.revoked,
-            { code: "forbidden", message: "The channel became private" },
-          );
-        }
-        send({ channel: this.#info(updated) });
-        this.broadcast({ type: "channel_updated", channel: this.#info(updated) });
-        return this.#mirror(() => updateChannelEntry(this.env.DB, this.name, patch));
-      }
-      case "acl_add": {
-        if (!(await userExists(this.env.DB, frame.user))) return fail("not_found", "No such user");
-        this.#state.addMember(frame.user, identity.user, Date.now());
-        send({ user: frame.user });
-        return this.#mirror(() => setMembership(this.env.DB, this.name, frame.user, true));
-      }
-      case "acl_remove": {
-        this.#state.removeMember(frame.user);
-        const dropped = this.#dropUser(frame.user, "Removed from the channel");
-        send({ user: frame.user, dropped });
-        return this.#mirror(() => setMembership(this.env.DB, this.name, frame.user, false));
-      }
-      case "invite_create": {
-        const token = toBase64Url(crypto.getRandomValues(new Uint8Array(24)));
-        const invite = {
-          invite_id: `inv_${randomBase62(12)}`,
-          uses_left: frame.uses ?? null,
-          expires_at: frame.expires_in_s === undefined ? null : now + frame.expires_in_s * 1000,
-          created_at: now,
-          created_by: identity.user,
-        };
-        this.#state.addInvite({ ...invite, token_hash: await sha256Hex(token) });
-        return send({ ...invite, invite: token });
-      }
-      case "invite_revoke":
-        return this.#state.revokeInvite(frame.invite_id)
-          ? send({ invite_id: frame.invite_id })
-          : fail("not_found", "No such invite");
-      case "invite_list":
-        return send({ invites: this.#state.invites(now) });
-      case "kick": {
-        const dropped = this.dropWhere((who) => who.path === frame.path, CloseCode.revoked, {
-          code: "forbidden",
-          message: "Kicked by a channel admin",
-        });
-        return dropped > 0 ? send({ path: frame.path }) : fail("not_found", "No such session here");
-      }
-      case "ban": {
-        this.#state.ban(frame.user, identity.user, now);
-        const dropped = this.#dropUser(frame.user, "Banned from this channel");
-        return send({ user: frame.user, dropped });
-      }
-      case "unban":
-        return this.#state.unban(frame.user)
-          ? send({ user: frame.user })
-          : fail("not_found", "That user is not banned");
-      case "ban_list":
-        return send({ bans: this.#state.bans() });
-      case "delete_channel": {
-        send();
-        await this.destroy();
-        return this.#mirror(() => deleteChannelEntry(this.env.DB, this.name));
-      }
-    }
-  }
-
-  #dropUser(user: string, message: string): number {
-    return this.dropWhere((who) => who.user === user, CloseCode.revoked, {
-      code: "forbidden",
-      message,
-    });
-  }
-
-  /**
-   * Mirrors a change to the D1 directory. The object's own state is already committed; a
-   * failed mirror is logged (discovery is briefly stale) and never undoes the change.
-   */
-  async #mirror(write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (err) {
-      log("error", "channel_directory_mirror_failed", {
-        channel: this.name,
-        error: describeError(err),
-      });
-    }
+  #moderationHost(): ModerationHost {
+    return {
+      env: this.env,
+      name: () => this.name,
+      state: () => this.#state,
+      info: (settings) => this.#info(settings),
+      send: (ws, frame) => this.send(ws, frame),
+      broadcast: (frame) => this.broadcast(frame),
+      dropWhere: (match, code, error) => this.dropWhere(match, code, error),
+      destroy: () => this.destroy(),
+    };
   }
 }
