@@ -71,6 +71,7 @@ export function checkApprovals(e: SledEvidence): Verdict {
       t.add("cancelled with their uplink");
     } else {
       t.add("decided as their uplink dropped (answer lost; the sled denies it itself)");
+      t.add(`  of which ${row.status}`);
     }
   }
   for (const [k, row] of stored) {
