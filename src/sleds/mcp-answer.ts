@@ -36,9 +36,9 @@ export function relayAnswer(outcome: RelayOutcome, id: JsonRpcId): string {
 }
 
 /**
- * A relayed MCP call that fails closed: when the sled's object cannot answer (it was evicted
- * or the runtime restarted with the call in flight, so the RPC itself fails), the call ends
- * as `sled disconnected`, never as a server error or a hang.
+ * A relayed MCP call that fails closed: when the sled's object cannot answer (it was reset
+ * or overloaded, or the runtime restarted with the call in flight, so the RPC itself fails),
+ * the call ends as `sled disconnected`, never as a server error or a hang.
  */
 export async function relayed(
   project: string,

@@ -28,9 +28,6 @@ export interface SledStatus {
 /** How long a `node.invoke` result is kept for its idempotency key. */
 export const INVOKE_KEEP_MS = 10 * 60_000;
 
-/** The last-frame time of the live uplink is kept to this granularity. */
-export const TOUCH_EVERY_MS = 1000;
-
 export class SledState {
   readonly #sql: Sql;
   /** The last `touch` written (in memory: after an eviction the first frame writes again). */
@@ -101,13 +98,14 @@ export class SledState {
   }
 
   /**
-   * A frame arrived on the live connection. Written at most once a second per connection: the
-   * staleness check (30 s) needs no finer time, and a frame that needs no write of its own (an
-   * `mcp_response`, a heartbeat) then commits nothing, so nothing it releases waits for a commit.
+   * A frame arrived on the live connection. Written at most once per `everyMs` (the caller's
+   * fraction of the staleness window): the staleness check needs no finer time, and a frame
+   * that needs no write of its own (an `mcp_response`, a heartbeat) then mostly commits
+   * nothing, so nothing it releases waits for a commit.
    */
-  touch(connId: string, now: number): void {
+  touch(connId: string, now: number, everyMs: number): void {
     const last = this.#touched;
-    if (last && last.connId === connId && now - last.at < TOUCH_EVERY_MS) return;
+    if (last && last.connId === connId && now - last.at < everyMs) return;
     this.#sql.exec(
       "UPDATE uplink SET last_frame_at = ? WHERE one = 1 AND conn_id = ?",
       now,
