@@ -20,9 +20,9 @@ import {
   type Parsed,
   PING_TEXT,
   PONG_TEXT,
-  type ServerFrame,
   type WhisperRequest,
 } from "../protocol/channel-frames";
+import { AgentSockets, type LiveSocket } from "./agent-sockets";
 import { type SocketConfig, socketConfig } from "./config";
 import {
   type Attachment,
@@ -35,15 +35,8 @@ import {
 import { MachineGuard } from "./machine-guard";
 import { recordViolation, TokenBucket } from "./rate-limit";
 import { Schedule } from "./schedule";
-import type { Replay } from "./seq-log";
 import { isServerOp, serverAdminAnswer, whisperAnswer } from "./server-ops";
 import type { Sql } from "./sql";
-
-/** A socket that completed the handshake. */
-export interface LiveSocket {
-  ws: WebSocket;
-  attachment: Attachment & { identity: Identity };
-}
 
 /** The verdict of a subclass on an authenticated socket, taken synchronously at establish. */
 export type Admission =
@@ -55,9 +48,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   protected readonly sql: Sql;
   protected readonly config: SocketConfig;
   protected schedule: Schedule;
-  /** Live sockets by socket id, rebuilt from the runtime's list after hibernation. */
-  readonly #live = new Map<string, WebSocket>();
-  readonly #attachments = new WeakMap<WebSocket, Attachment>();
+  protected readonly sockets: AgentSockets;
   /**
    * Rate buckets live in memory: an object only hibernates after seconds of silence, by
    * which time every bucket would be full again anyway.
@@ -82,10 +73,10 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     // Pings are answered by the runtime without waking the object; the sweep reads
     // getWebSocketAutoResponseTimestamp to know when each socket last pinged.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_TEXT, PONG_TEXT));
-    for (const ws of ctx.getWebSockets()) {
-      const attachment = this.attachment(ws);
-      if (attachment?.phase === "live") this.#live.set(attachment.id, ws);
-    }
+    this.sockets = new AgentSockets(ctx, (attachment, wasLive) => {
+      this.#buckets.delete(attachment.id);
+      if (wasLive) this.onDeparted(attachment as LiveSocket["attachment"]);
+    });
   }
 
   // ---- hooks ----
@@ -129,14 +120,14 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
       new URL(request.url).pathname,
       Date.now(),
     );
-    this.write(server, attachment);
+    this.sockets.write(server, attachment);
     this.schedule.atLatest("sweep", attachment.openedAt + this.config.handshakeTimeoutMs);
     await this.arm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const attachment = this.attachment(ws);
+    const attachment = this.sockets.attachment(ws);
     if (!attachment) {
       ws.close(1011, "Unknown socket");
       return;
@@ -150,11 +141,11 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
         name: this.name,
         error: describeError(err),
       });
-      const current = this.attachment(ws);
+      const current = this.sockets.attachment(ws);
       if (current?.phase === "verifying") {
-        this.drop(ws, 1011, { code: "internal", message: "Internal error" });
+        this.sockets.drop(ws, 1011, { code: "internal", message: "Internal error" });
       } else {
-        this.send(ws, { type: "error", code: "internal", message: "Internal error" });
+        this.sockets.send(ws, { type: "error", code: "internal", message: "Internal error" });
       }
     }
     // Every entry point ends by arming the alarm for whatever the event scheduled.
@@ -162,7 +153,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
-    this.#release(ws);
+    this.sockets.release(ws);
     // Reciprocate the peer's close (the runtime does not answer it by itself here: the
     // client would wait out its close timeout and report 1006). Never with 1005/1006.
     try {
@@ -175,7 +166,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     log("warn", "agent_socket_error", { object: this.kind, error: describeError(error) });
-    this.#release(ws);
+    this.sockets.release(ws);
     await this.arm();
   }
 
@@ -202,7 +193,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   async dropMachines(machineIds: string[]): Promise<number> {
     this.#machines.revoke(machineIds, Date.now());
     const revoked = new Set(machineIds);
-    const dropped = this.dropWhere(
+    const dropped = this.sockets.dropWhere(
       (identity) => revoked.has(identity.machineId),
       CloseCode.revoked,
       {
@@ -218,11 +209,15 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
 
   async #onMessage(ws: WebSocket, attachment: Attachment, message: string | ArrayBuffer) {
     if (typeof message !== "string") {
-      this.send(ws, { type: "error", code: "malformed", message: "Frames must be JSON text" });
+      this.sockets.send(ws, {
+        type: "error",
+        code: "malformed",
+        message: "Frames must be JSON text",
+      });
       return;
     }
     if (byteLength(message, this.config.maxFrameBytes) > this.config.maxFrameBytes) {
-      this.drop(ws, CloseCode.tooLarge, {
+      this.sockets.drop(ws, CloseCode.tooLarge, {
         code: "too_large",
         message: `Frames are limited to ${this.config.maxFrameBytes} bytes`,
       });
@@ -237,9 +232,9 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     }
     if (!parsed.ok) {
       if (parsed.error.code === "version_mismatch") {
-        this.drop(ws, CloseCode.versionMismatch, parsed.error);
+        this.sockets.drop(ws, CloseCode.versionMismatch, parsed.error);
       } else {
-        this.send(ws, parsed.error);
+        this.sockets.send(ws, parsed.error);
       }
       return;
     }
@@ -247,24 +242,25 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     const refused = admits(attachment.phase, frame.type);
     if (refused) {
       const id = frameId(frame);
-      this.send(ws, id === undefined ? refused : { ...refused, id });
+      this.sockets.send(ws, id === undefined ? refused : { ...refused, id });
       return;
     }
     if (frame.type === "ping") {
       attachment.pingAt = now;
-      this.write(ws, attachment);
-      this.send(ws, { type: "pong" });
+      this.sockets.write(ws, attachment);
+      this.sockets.send(ws, { type: "pong" });
       return;
     }
     if (isFrame<Hello>(frame, "hello")) return this.#hello(ws, attachment, frame);
     if (isFrame<Auth>(frame, "auth")) return this.#auth(ws, attachment, frame);
-    const socket = this.#liveSocket(ws, attachment);
+    const socket = this.sockets.asLive(ws, attachment);
     if (!socket) return;
     const { identity } = socket.attachment;
     if (isFrame<WhisperRequest>(frame, "whisper")) {
-      return this.send(ws, await whisperAnswer(this.env, identity.path, frame));
+      return this.sockets.send(ws, await whisperAnswer(this.env, identity.path, frame));
     }
-    if (isServerOp(frame)) return this.send(ws, await serverAdminAnswer(this.env, identity, frame));
+    if (isServerOp(frame))
+      return this.sockets.send(ws, await serverAdminAnswer(this.env, identity, frame));
     return this.onFrame(socket, frame as Frame);
   }
 
@@ -280,7 +276,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   #rateLimited(ws: WebSocket, attachment: Attachment, now: number, id: string | undefined) {
     const { violations, verdict } = recordViolation(attachment.violations, now, this.config.rate);
     attachment.violations = violations;
-    this.write(ws, attachment);
+    this.sockets.write(ws, attachment);
     const error: ErrorFrame = {
       type: "error",
       code: "rate_limited",
@@ -290,8 +286,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
           : `Over ${this.config.rate.perSecond} frames/s: frame dropped (warning ${violations.length} of ${this.config.rate.maxViolations - 1})`,
       ...(id === undefined ? {} : { id }),
     };
-    if (verdict === "close") this.drop(ws, CloseCode.rateLimited, error);
-    else this.send(ws, error);
+    if (verdict === "close") this.sockets.drop(ws, CloseCode.rateLimited, error);
+    else this.sockets.send(ws, error);
   }
 
   // ---- handshake ----
@@ -305,8 +301,12 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
       invite: hello.invite ?? null,
       echo: hello.echo ?? false,
     };
-    this.write(ws, attachment);
-    this.send(ws, { type: "challenge", nonce: attachment.nonce, server_id: this.config.serverId });
+    this.sockets.write(ws, attachment);
+    this.sockets.send(ws, {
+      type: "challenge",
+      nonce: attachment.nonce,
+      server_id: this.config.serverId,
+    });
   }
 
   /**
@@ -318,14 +318,14 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     const { nonce, hello } = attachment;
     if (nonce === null || hello === null) return;
     attachment.phase = "verifying";
-    this.write(ws, attachment);
+    this.sockets.write(ws, attachment);
     const fail = () => {
       log("warn", "agent_auth_failed", {
         object: this.kind,
         user: auth.user,
         machine: auth.machine,
       });
-      this.drop(ws, CloseCode.authFailed, {
+      this.sockets.drop(ws, CloseCode.authFailed, {
         code: "unauthorized",
         message: "Authentication failed",
       });
@@ -365,11 +365,11 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     if (this.#machines.isRevoked(key.id)) return fail();
     const admission = this.admit(identity, hello);
     if (!admission.ok) {
-      this.drop(ws, admission.close, { code: admission.code, message: admission.message });
+      this.sockets.drop(ws, admission.close, { code: admission.code, message: admission.message });
       return;
     }
     identity.admin = admission.admin;
-    this.dropWhere((other) => other.path === identity.path, CloseCode.superseded, {
+    this.sockets.dropWhere((other) => other.path === identity.path, CloseCode.superseded, {
       code: "superseded",
       message: "A newer connection of this session path replaced this one",
     });
@@ -382,21 +382,15 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
       identity,
       liveAt: Date.now(),
     };
-    this.write(ws, live);
-    this.#live.set(live.id, ws);
+    this.sockets.goLive(ws, live);
     // The sweep was set for the handshake deadline; the heartbeat one may come first.
     this.schedule.atLatest("sweep", (live.liveAt ?? Date.now()) + this.config.heartbeatTimeoutMs);
     this.onEstablished({ ws, attachment: live }, hello);
   }
 
   #stillVerifying(ws: WebSocket, id: string): boolean {
-    const current = this.attachment(ws);
+    const current = this.sockets.attachment(ws);
     return current?.id === id && current.phase === "verifying";
-  }
-
-  #liveSocket(ws: WebSocket, attachment: Attachment): LiveSocket | null {
-    if (attachment.phase !== "live" || attachment.identity === null) return null;
-    return { ws, attachment: attachment as LiveSocket["attachment"] };
   }
 
   // ---- sweep ----
@@ -404,7 +398,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   /** Closes sockets past their handshake (4007) or heartbeat (4000) deadline. */
   #sweep(now: number): void {
     const sockets = this.ctx.getWebSockets().flatMap((ws) => {
-      const attachment = this.attachment(ws);
+      const attachment = this.sockets.attachment(ws);
       if (!attachment) return [];
       const auto = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null;
       const lastPing = Math.max(auto ?? 0, attachment.pingAt ?? 0) || null;
@@ -415,7 +409,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     for (const id of due.handshakeExpired) {
       const ws = byId.get(id);
       if (ws) {
-        this.drop(ws, CloseCode.handshakeTimeout, {
+        this.sockets.drop(ws, CloseCode.handshakeTimeout, {
           code: "unauthorized",
           message: `Handshake not completed within ${this.config.handshakeTimeoutMs / 1000} s`,
         });
@@ -423,125 +417,14 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     }
     for (const id of due.heartbeatExpired) {
       const ws = byId.get(id);
-      if (ws) this.drop(ws, CloseCode.heartbeatMissed, null, "heartbeat missed");
+      if (ws) this.sockets.drop(ws, CloseCode.heartbeatMissed, null, "heartbeat missed");
     }
     if (due.next !== null) this.schedule.atLatest("sweep", due.next);
   }
 
-  // ---- socket helpers for subclasses ----
-
-  /** A socket's attachment (cached; the attachment itself survives hibernation). */
-  protected attachment(ws: WebSocket): Attachment | null {
-    const cached = this.#attachments.get(ws);
-    if (cached) return cached;
-    const stored = ws.deserializeAttachment() as Attachment | null;
-    if (stored) this.#attachments.set(ws, stored);
-    return stored;
-  }
-
-  protected write(ws: WebSocket, attachment: Attachment): void {
-    ws.serializeAttachment(attachment);
-    this.#attachments.set(ws, attachment);
-  }
-
-  /** Every live socket (established, not closing). */
-  protected *liveSockets(): Generator<LiveSocket> {
-    for (const ws of this.#live.values()) {
-      const attachment = this.attachment(ws);
-      if (attachment?.phase === "live" && attachment.identity) {
-        yield { ws, attachment: attachment as LiveSocket["attachment"] };
-      }
-    }
-  }
-
-  /** Sends a frame; a socket that is already gone is skipped (its close event cleans up). */
-  protected send(ws: WebSocket, frame: ServerFrame): void {
-    this.sendText(ws, JSON.stringify(frame));
-  }
-
-  protected sendText(ws: WebSocket, text: string): void {
-    try {
-      ws.send(text);
-    } catch {
-      // Closed between our check and the send: the close handler releases it.
-    }
-  }
-
-  /** Replays logged entries as `type` frames, then `caught_up` with the gap flag (§5). */
-  protected sendReplay(ws: WebSocket, replay: Replay, type: "message" | "whisper"): void {
-    for (const entry of replay.entries) this.send(ws, { type, ...entry });
-    this.send(ws, {
-      type: "caught_up",
-      seq: replay.latest,
-      gap: replay.gap,
-      ...(replay.fromSeq === null ? {} : { from_seq: replay.fromSeq }),
-      ...(replay.more ? { more: true as const } : {}),
-    });
-  }
-
-  /** Sends one serialized frame to every live socket except `exceptId`. */
-  protected broadcast(frame: ServerFrame, exceptId: string | null = null): void {
-    const text = JSON.stringify(frame);
-    for (const [id, ws] of this.#live) {
-      if (id !== exceptId) this.sendText(ws, text);
-    }
-  }
-
-  /**
-   * Closes a socket now: an optional error frame, then the close code. Its presence (or
-   * inbox slot) is released immediately, without waiting for the peer's Close.
-   */
-  protected drop(
-    ws: WebSocket,
-    code: number,
-    error: Omit<ErrorFrame, "type"> | null,
-    reason = error?.message ?? "",
-  ): void {
-    const attachment = this.attachment(ws);
-    if (!attachment || attachment.phase === "closed") return;
-    if (error) this.send(ws, { type: "error", ...error });
-    this.#release(ws);
-    try {
-      ws.close(code, reason.slice(0, 120));
-    } catch {
-      // Already closed by the peer.
-    }
-  }
-
-  /** Drops every live socket whose identity matches. Returns how many. */
-  protected dropWhere(
-    match: (identity: Identity) => boolean,
-    code: number,
-    error: Omit<ErrorFrame, "type">,
-  ): number {
-    let dropped = 0;
-    for (const socket of [...this.liveSockets()]) {
-      if (match(socket.attachment.identity)) {
-        this.drop(socket.ws, code, error);
-        dropped += 1;
-      }
-    }
-    return dropped;
-  }
-
-  /** Closes every socket (live or mid-handshake) with `code`. */
-  protected dropAll(code: number, error: Omit<ErrorFrame, "type">): void {
-    for (const ws of this.ctx.getWebSockets()) this.drop(ws, code, error);
-  }
-
-  #release(ws: WebSocket): void {
-    const attachment = this.attachment(ws);
-    if (!attachment || attachment.phase === "closed") return;
-    const wasLive = attachment.phase === "live" && attachment.identity !== null;
-    this.write(ws, { ...attachment, phase: "closed" });
-    this.#live.delete(attachment.id);
-    this.#buckets.delete(attachment.id);
-    if (wasLive) this.onDeparted(attachment as LiveSocket["attachment"]);
-  }
-
   /** Forgets all in-memory socket state (after the object's storage was deleted). */
   protected resetMemory(): void {
-    this.#live.clear();
+    this.sockets.clear();
     this.#buckets.clear();
     this.#armedAt = undefined;
     this.#machines.clearKeys();

@@ -22,7 +22,8 @@ import {
 } from "../protocol/channel-frames";
 import { APPROVALS_SENDER } from "../sleds/approval-messages";
 import { onApprovalsPost } from "../sleds/approvals-channel";
-import { type Admission, AgentSocketObject, type LiveSocket } from "./agent-socket-object";
+import { type Admission, AgentSocketObject } from "./agent-socket-object";
+import type { LiveSocket } from "./agent-sockets";
 import { type ChannelSettings, ChannelState } from "./channel-state";
 import type { Attachment, HelloRequest, Identity } from "./connection";
 import { setMembership } from "./directory";
@@ -56,7 +57,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     this.#pruneScheduled = this.schedule.has("prune");
     // After a restart the runtime has no sockets for presence rows written before it:
     // those sessions left, and everyone still here is told so.
-    const live = new Set([...this.liveSockets()].map((s) => s.attachment.id));
+    const live = new Set([...this.sockets.live()].map((s) => s.attachment.id));
     if (this.#presence.reconcile(live)) {
       this.schedule.atLatest("presence", Date.now());
       ctx.blockConcurrencyWhile(() => this.arm());
@@ -100,7 +101,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   /** Deletes the channel: everyone is closed with 4004 and all history is gone. */
   async destroy(): Promise<boolean> {
     const existed = this.#state.settings() !== null;
-    this.dropAll(CloseCode.notFound, { code: "not_found", message: "Channel deleted" });
+    this.sockets.dropAll(CloseCode.notFound, { code: "not_found", message: "Channel deleted" });
     await this.ctx.storage.deleteAll();
     this.resetMemory();
     this.#state = new ChannelState(this.sql);
@@ -221,7 +222,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     this.#presence.join(identity.path, attachment.id, now);
     this.#schedulePresence(now);
     const latest = this.#log.latest();
-    this.send(ws, {
+    this.sockets.send(ws, {
       type: "established",
       path: identity.path,
       admin: identity.admin,
@@ -229,9 +230,9 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
       seq: latest,
     });
     if (hello.sinceSeq === null) {
-      this.send(ws, { type: "caught_up", seq: latest, gap: false });
+      this.sockets.send(ws, { type: "caught_up", seq: latest, gap: false });
     } else {
-      this.sendReplay(ws, this.#log.replay(hello.sinceSeq, now), "message");
+      this.sockets.sendReplay(ws, this.#log.replay(hello.sinceSeq, now), "message");
     }
     if (this.#redeemed.delete(identity.user)) {
       this.ctx.waitUntil(
@@ -281,7 +282,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
     const { attachment, ws } = socket;
     const from = attachment.identity.path;
     const stored = this.#log.append(from, frame.id, JSON.stringify(frame.payload), Date.now());
-    this.send(ws, { type: "ack", id: frame.id, seq: stored.seq, ts: stored.ts });
+    this.sockets.send(ws, { type: "ack", id: frame.id, seq: stored.seq, ts: stored.ts });
     if (stored.duplicate) return;
     const echo = attachment.hello?.echo === true;
     const message = { seq: stored.seq, ts: stored.ts, from, payload: frame.payload };
@@ -297,7 +298,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   /** Fans a new message out (except to `exceptId`), to watching operators too. */
   #deliver(message: ChannelMessage, exceptId: string | null): void {
     const now = Date.now();
-    this.broadcast({ type: "message", ...message }, exceptId);
+    this.sockets.broadcast({ type: "message", ...message }, exceptId);
     if ((this.ctx.storage.kv.get<number>(OPERATOR_WATCH_KEY) ?? 0) > now) {
       reportChannelMessage(this.env, this.name, message);
     }
@@ -311,7 +312,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
 
   #history(socket: LiveSocket, frame: HistoryRequest): void {
     const page = this.#log.page(frame, Date.now());
-    this.send(socket.ws, {
+    this.sockets.send(socket.ws, {
       type: "history",
       ...(frame.id === undefined ? {} : { id: frame.id }),
       messages: page.entries,
@@ -322,7 +323,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   /** `who` first flushes pending presence, so its `version` covers every diff sent so far. */
   #who(socket: LiveSocket, id: string | undefined): void {
     this.#flushPresence();
-    this.send(socket.ws, {
+    this.sockets.send(socket.ws, {
       type: "who",
       ...(id === undefined ? {} : { id }),
       sessions: this.#presence.list(),
@@ -337,7 +338,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
   #flushPresence(): void {
     const diff = this.#presence.flush();
     if (!diff) return;
-    this.broadcast({ type: "presence", ...diff });
+    this.sockets.broadcast({ type: "presence", ...diff });
     // Operators see each session in each channel it joined (operator gateway presence).
     const since = new Map(this.#presence.list().map((s) => [s.path, s.since]));
     for (const path of diff.joined) {
@@ -360,9 +361,7 @@ export class ChannelObject extends AgentSocketObject<ChannelClientFrame> {
       name: () => this.name,
       state: () => this.#state,
       info: (settings) => this.#info(settings),
-      send: (ws, frame) => this.send(ws, frame),
-      broadcast: (frame) => this.broadcast(frame),
-      dropWhere: (match, code, error) => this.dropWhere(match, code, error),
+      sockets: this.sockets,
       destroy: () => this.destroy(),
     };
   }

@@ -13,7 +13,8 @@ import {
   type Parsed,
   parseClientFrame,
 } from "../protocol/channel-frames";
-import { type Admission, AgentSocketObject, type LiveSocket } from "./agent-socket-object";
+import { type Admission, AgentSocketObject } from "./agent-socket-object";
+import type { LiveSocket } from "./agent-sockets";
 import type { HelloRequest, Identity } from "./connection";
 import { SeqLog } from "./seq-log";
 
@@ -58,10 +59,10 @@ export class InboxObject extends AgentSocketObject<InboxClientFrame> {
     this.#log.trimCount();
     if (!this.schedule.has("prune")) this.schedule.atLatest("prune", now + PRUNE_EVERY_MS);
     await this.arm();
-    const [socket] = this.liveSockets();
+    const [socket] = this.sockets.live();
     if (!socket) return "queued";
     if (!stored.duplicate) {
-      this.send(socket.ws, {
+      this.sockets.send(socket.ws, {
         type: "whisper",
         seq: stored.seq,
         ts: stored.ts,
@@ -99,12 +100,12 @@ export class InboxObject extends AgentSocketObject<InboxClientFrame> {
     const { ws, attachment } = socket;
     if (hello.sinceSeq !== null) this.#log.acknowledge(hello.sinceSeq);
     const replay = this.#log.replay(hello.sinceSeq ?? this.#log.acked(), Date.now());
-    this.send(ws, {
+    this.sockets.send(ws, {
       type: "established",
       path: attachment.identity.path,
       admin: attachment.identity.admin,
     });
-    this.sendReplay(ws, replay, "whisper");
+    this.sockets.sendReplay(ws, replay, "whisper");
   }
 
   protected onFrame(): void {

@@ -8,16 +8,9 @@ import { toBase64Url } from "../agents/ed25519";
 import { userExists } from "../agents/registry";
 import { randomBase62, sha256Hex } from "../lib/crypto";
 import { describeError, log } from "../lib/log";
-import {
-  type ChannelAdminOp,
-  type ChannelInfo,
-  CloseCode,
-  type ErrorFrame,
-  type ServerFrame,
-} from "../protocol/channel-frames";
-import type { LiveSocket } from "./agent-socket-object";
+import { type ChannelAdminOp, type ChannelInfo, CloseCode } from "../protocol/channel-frames";
+import type { AgentSockets, LiveSocket } from "./agent-sockets";
 import type { ChannelSettings, ChannelState } from "./channel-state";
-import type { Identity } from "./connection";
 import { deleteChannelEntry, setMembership, updateChannelEntry } from "./directory";
 
 /** What moderation needs of its channel object. */
@@ -26,13 +19,7 @@ export interface ModerationHost {
   name(): string;
   state(): ChannelState;
   info(settings: ChannelSettings): ChannelInfo;
-  send(ws: WebSocket, frame: ServerFrame): void;
-  broadcast(frame: ServerFrame): void;
-  dropWhere(
-    match: (identity: Identity) => boolean,
-    code: number,
-    error: Omit<ErrorFrame, "type">,
-  ): number;
+  sockets: AgentSockets;
   destroy(): Promise<boolean>;
 }
 
@@ -43,7 +30,7 @@ export async function moderate(
 ): Promise<void> {
   const { identity } = socket.attachment;
   const send = (fields: Record<string, unknown> = {}) =>
-    host.send(socket.ws, {
+    host.sockets.send(socket.ws, {
       type: "admin_result",
       id: frame.id,
       ok: true,
@@ -51,7 +38,7 @@ export async function moderate(
       ...fields,
     });
   const fail = (code: "forbidden" | "not_found", message: string) =>
-    host.send(socket.ws, { type: "error", code, message, id: frame.id });
+    host.sockets.send(socket.ws, { type: "error", code, message, id: frame.id });
   const settings = host.state().settings();
   if (!settings) return fail("not_found", "Channel deleted");
   // Rights are read now, not at connect: a removed channel admin loses them at once.
@@ -67,7 +54,7 @@ export async function moderate(
       host.state().update(patch);
       const updated = host.state().settings() ?? settings;
       if (updated.visibility === "private") {
-        host.dropWhere(
+        host.sockets.dropWhere(
           (who) =>
             !who.serverAdmin && who.user !== updated.admin && !host.state().isMember(who.user),
           CloseCode.revoked,
@@ -75,7 +62,7 @@ export async function moderate(
         );
       }
       send({ channel: host.info(updated) });
-      host.broadcast({ type: "channel_updated", channel: host.info(updated) });
+      host.sockets.broadcast({ type: "channel_updated", channel: host.info(updated) });
       return mirrorToDirectory(host.name(), () =>
         updateChannelEntry(host.env.DB, host.name(), patch),
       );
@@ -115,7 +102,7 @@ export async function moderate(
     case "invite_list":
       return send({ invites: host.state().invites(now) });
     case "kick": {
-      const dropped = host.dropWhere((who) => who.path === frame.path, CloseCode.revoked, {
+      const dropped = host.sockets.dropWhere((who) => who.path === frame.path, CloseCode.revoked, {
         code: "forbidden",
         message: "Kicked by a channel admin",
       });
@@ -141,7 +128,7 @@ export async function moderate(
 }
 
 function dropUser(host: ModerationHost, user: string, message: string): number {
-  return host.dropWhere((who) => who.user === user, CloseCode.revoked, {
+  return host.sockets.dropWhere((who) => who.user === user, CloseCode.revoked, {
     code: "forbidden",
     message,
   });
