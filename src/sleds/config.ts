@@ -6,6 +6,8 @@ export interface SledConfig {
   identityTimeoutMs: number;
   /** Without any frame for this long the sled is stale: close 1001, offline. */
   staleAfterMs: number;
+  /** The last-frame time is written at most this often: a tenth of `staleAfterMs`, ≤ 1 s. */
+  touchEveryMs: number;
   /** A pending approval is denied (`expired`) after this long. */
   approvalTimeoutMs: number;
   /** A relayed MCP call without an `mcp_response` for this long is answered with an error. */
@@ -33,9 +35,11 @@ export interface SledVars {
 }
 
 export function sledConfig(env: SledVars): SledConfig {
+  const staleAfterMs = positiveIntVar(env.SLED_STALE_AFTER_MS, 30_000);
   return {
     identityTimeoutMs: positiveIntVar(env.SLED_IDENTITY_TIMEOUT_MS, 10_000),
-    staleAfterMs: positiveIntVar(env.SLED_STALE_AFTER_MS, 30_000),
+    staleAfterMs,
+    touchEveryMs: Math.min(1000, staleAfterMs / 10),
     approvalTimeoutMs: positiveIntVar(env.SLED_APPROVAL_TIMEOUT_S, 120) * 1000,
     mcpTimeoutMs: positiveIntVar(env.SLED_MCP_TIMEOUT_MS, 30_000),
   };

@@ -232,8 +232,7 @@ export class SledObject extends DurableObject<Env> {
       else this.#identified(ws, attachment, now);
       return;
     }
-    // The last-frame time to a tenth of the staleness window, at most a second.
-    this.#state.touch(attachment.connId, now, Math.min(1000, this.#config.staleAfterMs / 10));
+    this.#state.touch(attachment.connId, now, this.#config.touchEveryMs);
     if (frame.kind === "perm_request") {
       this.#permRequest(ws, attachment.connId, frame, now);
     } else if (frame.kind === "bad_perm_request") {
