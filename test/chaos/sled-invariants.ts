@@ -8,8 +8,12 @@
  * the recorded outcome. MCP relay: every call ends with the tool's own answer or one of the
  * documented errors — never a hang, a server error or another call's answer.
  */
+import { RELAY_ERRORS } from "../../src/sleds/mcp-answer.ts";
 import { Tally, type Verdict } from "./invariants.ts";
-import { RELAY_ERROR_CODES, type SledCall, type SledEvidence } from "./sleds.ts";
+import type { SledCall, SledEvidence } from "./sleds.ts";
+
+/** The JSON-RPC errors botgate answers with when the sled cannot (docs/sleds.md). */
+const RELAY_ERROR_CODES: readonly number[] = Object.values(RELAY_ERRORS);
 
 const key = (project: string, reqId: string) => `${project}/${reqId}`;
 

@@ -19,8 +19,6 @@ import { Prng } from "./prng.ts";
 /** Runtime vars of the run's sleds: approvals expire after 3 s, relayed calls after 4 s. */
 export const SLED_CHAOS_VARS = { SLED_APPROVAL_TIMEOUT_S: "3", SLED_MCP_TIMEOUT_MS: "4000" };
 const MCP_TIMEOUT_MS = Number(SLED_CHAOS_VARS.SLED_MCP_TIMEOUT_MS);
-/** JSON-RPC errors botgate answers with when the sled cannot (docs/sleds.md). */
-export const RELAY_ERROR_CODES = [-32001, -32002, -32003, -32004];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
