@@ -96,6 +96,13 @@ export class AgentLink {
    */
   #closingError: RequestFailed | null = null;
   #ready: { resolve(f: Frame): void; reject(e: Error): void } | null = null;
+  /**
+   * A replay longer than one batch is being paged with `history`. The server fans live
+   * messages out to an established socket before it has caught up; they are stored before
+   * they are sent, so a later page carries each of them: until the last page, live ones are
+   * ignored (delivering one would move `#lastSeq` past the pages still to come).
+   */
+  #paging = false;
   /** Frames are handled one after another, so an async store never reorders deliveries. */
   #queue: Promise<void> = Promise.resolve();
 
@@ -208,6 +215,7 @@ export class AgentLink {
         this.#socket = ws;
         const send = (frame: Frame) => ws.send(JSON.stringify(frame));
         ws.onopen = () => {
+          this.#paging = false;
           send({
             type: "hello",
             protocol_version: 1,
@@ -253,7 +261,7 @@ export class AgentLink {
         return;
       case "message":
       case "whisper":
-        await this.#deliver(frame);
+        if (!this.#paging) await this.#deliver(frame);
         return;
       case "caught_up":
         if (frame.gap === true) o.onFrame({ type: "gap", from_seq: frame.from_seq });
@@ -302,6 +310,7 @@ export class AgentLink {
 
   /** A replay is cut at one batch: page through the rest with `history` until none is left. */
   #catchUp(more: boolean, send: (frame: Frame) => void): void {
+    this.#paging = more;
     if (more) {
       send({
         type: "history",

@@ -123,7 +123,7 @@ export class ChaosBridge {
       gap_from_seq?: number;
     }>;
     if (batch?.gap_from_seq !== undefined) {
-      this.record.gaps.push({ sinceSeq: this.record.caughtUpSeq, fromSeq: batch.gap_from_seq });
+      this.record.gaps.push({ sinceSeq: this.#nextDue() - 1, fromSeq: batch.gap_from_seq });
     }
     this.reads.reads.push((batch?.messages ?? []).map((m) => m.seq));
     this.#take(batch?.messages ?? []);
@@ -144,7 +144,21 @@ export class ChaosBridge {
       });
     }
     this.record.received.sort((a, b) => a.seq - b.seq);
-    this.record.caughtUpSeq = Math.max(this.record.caughtUpSeq, ...messages.map((m) => m.seq));
+    this.record.caughtUpSeq = this.#nextDue() - 1;
+  }
+
+  /**
+   * The first `seq` after the start point this bridge has neither read nor posted (a
+   * reported gap excused). Not the highest `seq` seen: an own post acked while older
+   * messages still wait unread (a read returns at most its limit) is past them.
+   */
+  #nextDue(): number {
+    const have = new Set(this.record.received.map((r) => r.seq));
+    const excused = (seq: number) =>
+      this.record.gaps.some((g) => seq > g.sinceSeq && seq < g.fromSeq);
+    let due = (this.record.startSeq ?? 0) + 1;
+    while (have.has(due) || excused(due)) due += 1;
+    return due;
   }
 
   async stopPosting(): Promise<void> {
@@ -152,7 +166,7 @@ export class ChaosBridge {
     await this.#loop;
   }
 
-  /** Reads until everything up to `seq` has arrived (or `timeoutMs` passed). */
+  /** Reads until everything up to `seq` has been read or posted (or `timeoutMs` passed). */
   async drain(seq: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.record.caughtUpSeq < seq && Date.now() < deadline) {

@@ -174,7 +174,7 @@ describe("AgentClient against the real gateway", () => {
     poster.close();
   });
 
-  it("pages through a resume longer than one replay batch, delivering every message once", async () => {
+  it("pages through a resume longer than one replay batch while the channel is busy, delivering every message once", async () => {
     await createChannel(gateway, "long-replay");
     const poster = await newAgent("poster");
     const dir = mkdtempSync(join(tmpdir(), "botgate-replay-"));
@@ -196,9 +196,27 @@ describe("AgentClient against the real gateway", () => {
     }
     const again = new AgentClient({ ...identity, store: new FileSeqStore(join(dir, "seqs.json")) });
     const got = collect(again, "message");
+    // The channel stays busy while the reader pages: live fan-out reaches its socket between
+    // the pages, and must neither skip the pages still to come nor arrive twice.
+    let paging = true;
+    let live = 0;
+    const busy = (async () => {
+      while (paging) {
+        live += 1;
+        await poster.post("long-replay", { text: `live${live}` });
+      }
+    })();
     await again.join("long-replay");
-    await got.atLeast(total, 30_000);
-    expect(texts(got.seen)).toEqual(Array.from({ length: total }, (_, i) => `m${i + 1}`));
+    paging = false;
+    await busy;
+    await poster.post("long-replay", { text: "end" }); // in order: anything extra comes first
+    await got.atLeast(total + live + 1, 30_000);
+    expect(live).toBeGreaterThan(0);
+    expect(texts(got.seen)).toEqual([
+      ...Array.from({ length: total }, (_, i) => `m${i + 1}`),
+      ...Array.from({ length: live }, (_, i) => `live${i + 1}`),
+      "end",
+    ]);
     again.close();
     poster.close();
   });
