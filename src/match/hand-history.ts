@@ -6,6 +6,7 @@
 import * as v from "valibot";
 import type { Sql, SqlValue } from "../channels/sql.ts";
 import { IsoTimestamp } from "../lib/time.ts";
+import type { AnswerRow } from "./state.ts";
 
 const SCHEMA = `
 -- The hand history: kept for the admin API after the match.
@@ -19,7 +20,9 @@ CREATE TABLE IF NOT EXISTS hands (
   deck_commitment TEXT NOT NULL,
   deck_reveal TEXT NOT NULL,
   board TEXT,
-  result TEXT
+  result TEXT,
+  -- The hand's answered turns (AnswerRow[] as JSON, seat-log.ts), set when it ends.
+  answers TEXT
 );
 `;
 
@@ -52,6 +55,12 @@ export class HandHistory {
   constructor(sql: Sql) {
     this.#sql = sql;
     sql.exec(SCHEMA);
+    // A table created before the hands held their answers gets the column once.
+    const [table] = sql
+      .exec<Row>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'hands'")
+      .toArray();
+    if (!String(table?.sql).includes("answers"))
+      sql.exec("ALTER TABLE hands ADD COLUMN answers TEXT");
   }
 
   /** After a rolled-back transaction: a hand inserted in it is gone. */
@@ -85,12 +94,19 @@ export class HandHistory {
     return String(row.round_id);
   }
 
-  finish(handNumber: number, endedAt: string, board: string[], result: unknown): void {
+  finish(
+    handNumber: number,
+    endedAt: string,
+    board: string[],
+    result: unknown,
+    answers: readonly AnswerRow[],
+  ): void {
     this.#sql.exec(
-      "UPDATE hands SET ended_at = ?, board = ?, result = ? WHERE hand_number = ?",
+      "UPDATE hands SET ended_at = ?, board = ?, result = ?, answers = ? WHERE hand_number = ?",
       endedAt,
       JSON.stringify(board),
       JSON.stringify(result),
+      JSON.stringify(answers),
       handNumber,
     );
   }

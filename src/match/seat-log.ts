@@ -1,26 +1,19 @@
 /**
- * What each seat did and got wrong, append-only: every turn answered or auto-acted (so a late
- * duplicate is dropped, never re-applied, and with its decision-latency sample), and the bot
- * errors. Inserted as they happen inside the event's transaction; read once at the end for
- * `match_end`. The duplicate check and the error counts are read on first use and kept.
+ * What each seat did and got wrong: every turn answered or auto-acted (so a late duplicate is
+ * dropped, never re-applied, and with its decision-latency sample), and the bot errors.
+ *
+ * A turn adds no row: the answers of the hand in play ride in the match document
+ * (`MatchDoc.answered`, written with the state in the turn's one statement), and the hand's
+ * last event moves them into its `hands` row (`hand-history.ts`), an update of a row that is
+ * written then anyway. A new row per turn cost more than the rest of a turn's SQLite work
+ * (docs/match.md). The duplicate check and the error counts are read on first use and kept;
+ * objects created before keep their rows in the old `actions` table, read as well.
  */
 import type { Sql, SqlValue } from "../channels/sql.ts";
 import type { SeatStats } from "./results.ts";
-import type { BotError, SeatRow, TurnRow } from "./state.ts";
+import type { AnswerRow, BotError, SeatRow } from "./state.ts";
 
 const SCHEMA = `
--- Every turn answered or auto-acted, append-only: a late duplicate is dropped, never re-applied.
-CREATE TABLE IF NOT EXISTS actions (
-  request_id TEXT PRIMARY KEY,
-  seat INTEGER NOT NULL,
-  resolved_at INTEGER NOT NULL,
-  -- Receive time of the accepted turn_action (audit only, §5.7); NULL for auto-actions.
-  received_at INTEGER,
-  action TEXT NOT NULL,
-  is_timeout INTEGER NOT NULL,
-  -- The decision-latency sample of match_end (§6.12), when the request reached a socket.
-  latency_ms REAL
-);
 -- Per-seat bot errors for match_end, append-only: read once, at the end.
 CREATE TABLE IF NOT EXISTS bot_errors (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -43,13 +36,16 @@ export interface Answer {
 
 export class SeatLog {
   readonly #sql: Sql;
+  /** The answers not yet moved to their hand's row: the match document's. */
+  readonly #pending: () => readonly AnswerRow[];
   /** `seat:request_id` of every resolved turn, read on the first duplicate check. */
   #resolved: Set<string> | undefined;
   /** Stored bot errors per seat, read on the first error. */
   #errorCounts: Map<number, number> | undefined;
 
-  constructor(sql: Sql) {
+  constructor(sql: Sql, pending: () => readonly AnswerRow[]) {
     this.#sql = sql;
+    this.#pending = pending;
     sql.exec(SCHEMA);
   }
 
@@ -59,31 +55,46 @@ export class SeatLog {
     this.#errorCounts = undefined;
   }
 
-  /** Records a resolved turn (one row). */
-  recordAnswer(turn: TurnRow, at: number, answer: Answer): void {
-    this.#sql.exec(
-      "INSERT OR IGNORE INTO actions (request_id, seat, resolved_at, received_at, action, is_timeout, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      turn.request_id,
-      turn.seat,
-      at,
-      answer.receivedAt,
-      answer.action,
-      answer.isTimeout ? 1 : 0,
-      answer.latencyMs,
-    );
-    this.#resolved?.add(`${turn.seat}:${turn.request_id}`);
+  /** The row of a resolved turn, for the document; the duplicate check knows it at once. */
+  answer(seat: number, requestId: string, at: number, answer: Answer): AnswerRow {
+    this.#resolved?.add(`${seat}:${requestId}`);
+    return {
+      seat,
+      request_id: requestId,
+      resolved_at: at,
+      received_at: answer.receivedAt,
+      action: answer.action,
+      is_timeout: answer.isTimeout,
+      latency_ms: answer.latencyMs,
+    };
   }
 
   isResolved(seat: number, requestId: string): boolean {
     if (!this.#resolved) {
-      this.#resolved = new Set(
-        this.#sql
-          .exec<Row>("SELECT seat, request_id FROM actions")
-          .toArray()
-          .map((row) => `${row.seat}:${row.request_id}`),
-      );
+      this.#resolved = new Set(this.#answers().map((a) => `${a.seat}:${a.request_id}`));
     }
     return this.#resolved.has(`${seat}:${requestId}`);
+  }
+
+  /** Every resolved turn in order: the old table's, the finished hands', the hand in play's. */
+  #answers(): Pick<AnswerRow, "seat" | "request_id" | "latency_ms">[] {
+    const legacy = this.#sql
+      .exec<Row>("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'actions'")
+      .toArray().length
+      ? this.#sql
+          .exec<Row>("SELECT seat, request_id, latency_ms FROM actions ORDER BY rowid")
+          .toArray()
+          .map((row) => ({
+            seat: Number(row.seat),
+            request_id: String(row.request_id),
+            latency_ms: row.latency_ms === null ? null : Number(row.latency_ms),
+          }))
+      : [];
+    const finished = this.#sql
+      .exec<Row>("SELECT answers FROM hands WHERE answers IS NOT NULL ORDER BY hand_number")
+      .toArray()
+      .flatMap((row) => JSON.parse(String(row.answers)) as AnswerRow[]);
+    return [...legacy, ...finished, ...this.#pending()];
   }
 
   /** Seats with their `match_end` statistics (read at the end only). */
@@ -91,9 +102,7 @@ export class SeatLog {
     const errors = this.#sql
       .exec<Row>("SELECT seat, code, message, hand_number FROM bot_errors ORDER BY id")
       .toArray();
-    const samples = this.#sql
-      .exec<Row>("SELECT seat, latency_ms FROM actions WHERE latency_ms IS NOT NULL ORDER BY rowid")
-      .toArray();
+    const answers = this.#answers();
     return seats.map((seat) => ({
       ...seat,
       bot_errors: errors
@@ -103,7 +112,9 @@ export class SeatLog {
           message: String(e.message),
           hand_number: Number(e.hand_number),
         })),
-      latencies: samples.filter((l) => l.seat === seat.seat).map((l) => Number(l.latency_ms)),
+      latencies: answers
+        .filter((a) => a.seat === seat.seat && a.latency_ms !== null)
+        .map((a) => Number(a.latency_ms)),
     }));
   }
 

@@ -51,6 +51,21 @@ export interface BotError {
   hand_number: number;
 }
 
+/**
+ * A turn answered or auto-acted (so a late duplicate is dropped, never re-applied), with its
+ * decision-latency sample for `match_end` (§6.12) when the request reached a socket.
+ */
+export interface AnswerRow {
+  seat: number;
+  request_id: string;
+  resolved_at: number;
+  /** Receive time of the accepted `turn_action` (audit only, §5.7); null for auto-actions. */
+  received_at: number | null;
+  action: string;
+  is_timeout: boolean;
+  latency_ms: number | null;
+}
+
 /** The pending turn of a seat, from the moment it is owed until it is resolved. */
 export interface TurnRow {
   seat: number;
@@ -90,4 +105,9 @@ export interface MatchDoc {
   /** Per-seat outbound queue: frames leave in id order once due (jittered copies). */
   outbox: OutboxRow[];
   outbox_id: number;
+  /**
+   * The answers of the hand in play, moved to its `hands` row when it ends (`seat-log.ts`);
+   * absent in a document written before.
+   */
+  answered?: AnswerRow[];
 }

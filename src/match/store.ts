@@ -7,10 +7,10 @@
  * (a new object, an eviction, a restart). A change updates the memory and marks what it
  * touched; `commit()`, at the end of each event's transaction, writes what changed in one
  * statement, so the memory and SQLite commit together. A rollback drops the memory
- * (`reload()`), and the next read takes it from SQLite again. Append-only records (answered
- * turns with their latency samples and bot errors in `seat-log.ts`, the hand history in
- * `hand-history.ts`) are rows of their own, inserted as they happen, read at the end or by
- * the admin API.
+ * (`reload()`), and the next read takes it from SQLite again. Append-only records are rows
+ * of their own, read at the end or by the admin API: the hand history (`hand-history.ts`),
+ * which also takes each finished hand's answered turns out of the document, and the bot
+ * errors (`seat-log.ts`).
  */
 import type { Sql, SqlValue } from "../channels/sql.ts";
 import type { MatchState } from "../poker/index.ts";
@@ -62,7 +62,7 @@ export class MatchStore {
     this.sql = sql;
     sql.exec(SCHEMA);
     this.history = new HandHistory(sql);
-    this.log = new SeatLog(sql);
+    this.log = new SeatLog(sql, () => this.#state()?.answered ?? []);
   }
 
   #state(): MatchDoc | null {
@@ -263,12 +263,23 @@ export class MatchStore {
     this.#docDirty = true;
   }
 
-  /** Closes a turn and records its answer, so a late duplicate is dropped (one row). */
+  /** Closes a turn and records its answer in the document, so a late duplicate is dropped. */
   resolveTurn(turn: TurnRow, at: number, answer: Answer): void {
     const doc = this.#require();
     doc.turns = doc.turns.filter((t) => t.seat !== turn.seat);
+    doc.answered = [
+      ...(doc.answered ?? []),
+      this.log.answer(turn.seat, turn.request_id, at, answer),
+    ];
     this.#docDirty = true;
-    this.log.recordAnswer(turn, at, answer);
+  }
+
+  /** Finishes the hand's history row, moving the hand's answers out of the document into it. */
+  finishHand(handNumber: number, endedAt: string, board: string[], result: unknown): void {
+    const doc = this.#require();
+    this.history.finish(handNumber, endedAt, board, result, doc.answered ?? []);
+    doc.answered = [];
+    this.#docDirty = true;
   }
 
   clearTurns(): void {

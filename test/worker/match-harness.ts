@@ -9,7 +9,7 @@ import { expect } from "vitest";
 import type { MatchConfigInput } from "../../src/match/config";
 import type { DispatchResult } from "../../src/match/dispatched";
 import type { MatchObject } from "../../src/match/match-object";
-import type { MatchDoc } from "../../src/match/state";
+import type { AnswerRow, MatchDoc } from "../../src/match/state";
 import { fetchChecked } from "./contract-fetch";
 import { type Frame, ORIGIN, TestSocket } from "./test-socket";
 
@@ -76,7 +76,17 @@ export function stub(matchId: string): DurableObjectStub<MatchObject> {
 
 /** Fires the match object's alarm now (its due deadlines run as if their time had come). */
 export async function fireAlarm(matchId: string): Promise<boolean> {
-  return runDurableObjectAlarm(stub(matchId));
+  // The alarm may be armed earlier than the earliest deadline (a spent turn's): it then
+  // finds nothing due and arms the next one, which is fired in turn.
+  const { meta, schedule, outbox } = await stored(matchId);
+  const dues = [...Object.values(schedule), ...outbox.map((row) => row.due_at)];
+  const target = dues.length > 0 ? Math.min(...dues) : null;
+  let armed = meta.armed_at;
+  for (let fired = 0; ; fired += 1) {
+    if (!(await runDurableObjectAlarm(stub(matchId)))) return fired > 0;
+    if (armed === null || target === null || armed >= target || fired >= 10) return true;
+    armed = (await stored(matchId)).meta.armed_at;
+  }
 }
 
 /** Reads the object's tables directly (inspection only). */
@@ -107,6 +117,18 @@ export async function stored(
     ...(JSON.parse(row.doc) as MatchDoc),
     engine: row.engine === null ? null : (JSON.parse(row.engine) as { hands_played: number }),
   };
+}
+
+/** Every answered turn as committed: the finished hands' rows, then the hand in play's (the document's). */
+export async function storedAnswers(matchId: string): Promise<AnswerRow[]> {
+  const hands = await inspect<{ answers: string }>(
+    matchId,
+    "SELECT answers FROM hands WHERE answers IS NOT NULL ORDER BY hand_number",
+  );
+  return [
+    ...hands.flatMap((row) => JSON.parse(row.answers) as AnswerRow[]),
+    ...((await stored(matchId)).answered ?? []),
+  ];
 }
 
 /** Runs `authenticate` + client `hello` and returns the server hello. */

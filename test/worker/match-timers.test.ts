@@ -2,10 +2,20 @@
 // auto-action at the deadline, the non-actor's delayed turn_result with the next
 // turn_request queued behind it and clocked from its real send time, and that queued frames
 // survive an eviction and are delivered by the alarm.
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { MatchDoc } from "../../src/match/state";
-import { connectSeat, fireAlarm, inspect, stored, stub, twoBotMatch } from "./match-harness";
+import {
+  connectSeat,
+  type Frame,
+  fireAlarm,
+  inspect,
+  stored,
+  storedAnswers,
+  stub,
+  type TestSocket,
+  twoBotMatch,
+} from "./match-harness";
 
 async function started(config: Parameters<typeof twoBotMatch>[0] = {}) {
   const { alpha, bravo, match } = await twoBotMatch(config);
@@ -17,6 +27,40 @@ async function started(config: Parameters<typeof twoBotMatch>[0] = {}) {
 }
 
 describe("turn deadline", () => {
+  it("keeps an alarm armed early: it finds nothing due, arms the next deadline, which then fires", async () => {
+    const { match, a, b, turn } = await started({ turn_timeout_ms: 30_000 });
+    const act = (socket: TestSocket, request: Frame, action: string) =>
+      socket.send({
+        type: "turn_action",
+        match_id: match.match_id,
+        request_id: request.request_id,
+        action,
+      });
+    // Two answers: each turn's deadline is later than the last, and the alarm stays put.
+    act(a, turn, "call");
+    const second = await b.nextOf("turn_request");
+    const armed = (await stored(match.match_id)).meta.armed_at;
+    act(b, second, "check");
+    // Heads-up, the big blind (seat 1) acts first after the flop.
+    const third = await b.nextOf("turn_request");
+    expect(third.seat).toBe(1);
+    const before = await stored(match.match_id);
+    expect(before.meta.armed_at).toBe(armed);
+    expect(armed).toBeLessThan(third.deadline_ts as number);
+    expect(before.schedule).toEqual({ [`turn:${third.seat}`]: third.deadline_ts });
+    // The early alarm: nothing is due by its time, so nothing happens but the next arming.
+    expect(await runDurableObjectAlarm(stub(match.match_id))).toBe(true);
+    const after = await stored(match.match_id);
+    expect(after.meta.armed_at).toBe(third.deadline_ts);
+    expect(after.turns.map((t) => t.request_id)).toEqual([third.request_id]);
+    // That one is the third turn's deadline: it auto-acts (a check is free on the flop).
+    expect(await runDurableObjectAlarm(stub(match.match_id))).toBe(true);
+    expect(await b.nextOf("turn_result")).toMatchObject({
+      seat: third.seat,
+      details: { action: "check", is_timeout: true },
+    });
+  });
+
   it("folds for a seat that misses its deadline while facing a bet", async () => {
     const { match, a, b, turn } = await started({ turn_timeout_ms: 5000 });
     const row = (await stored(match.match_id)).turns.find((t) => t.seat === 0);
@@ -36,13 +80,11 @@ describe("turn deadline", () => {
       "SELECT code, message, hand_number FROM bot_errors WHERE seat = 0",
     );
     expect(errors).toEqual([{ code: "turn_timeout", message: expect.any(String), hand_number: 1 }]);
-    // Auto-actions add no latency sample (§6.12).
-    expect(
-      await inspect(
-        match.match_id,
-        "SELECT latency_ms FROM actions WHERE seat = 0 AND latency_ms IS NOT NULL",
-      ),
-    ).toEqual([]);
+    // The auto-action is recorded as answered, without a latency sample (§6.12).
+    const answers = (await storedAnswers(match.match_id)).filter((x) => x.seat === 0);
+    expect(answers).toEqual([
+      expect.objectContaining({ request_id: turn.request_id, is_timeout: true, latency_ms: null }),
+    ]);
   });
 
   it("checks for a seat that misses its deadline when checking is free", async () => {

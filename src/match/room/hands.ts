@@ -152,12 +152,7 @@ export abstract class RoomHands extends RoomTurns {
         const handNumber = event.result.hand_number;
         const roundId = this.store.history.roundId(handNumber);
         const spectatorResult = spectatorRoundResult(engine) ?? event.result;
-        this.store.history.finish(
-          handNumber,
-          isoNow(now),
-          engine.hand?.board ?? [],
-          spectatorResult,
-        );
+        this.store.finishHand(handNumber, isoNow(now), engine.hand?.board ?? [], spectatorResult);
         const frame = {
           type: "round_result",
           match_id: meta.match_id,

@@ -19,15 +19,34 @@ import type { OutboxKind, OutboxRow, SeatRow, TurnRow } from "../state.ts";
 import { RoomCore } from "./core.ts";
 import type { Conn } from "./types.ts";
 
+/** How late the armed alarm may be before a step arms it again (see `arm`). */
+export const ALARM_OVERDUE_MS = 10_000;
+
 export abstract class RoomOutbound extends RoomCore {
   /** The seat's live socket is gone (connections.ts). */
   protected abstract drop(seat: SeatRow, now: number): void;
 
+  /**
+   * Keeps the one alarm at or before the earliest deadline or queued frame. An alarm armed
+   * earlier than needed is left alone: it finds nothing due, and arms the next one (room.ts).
+   * Each turn moves the turn deadline later, so moving the alarm with it cost a storage write
+   * a turn (docs/match.md). An alarm overdue by `ALARM_OVERDUE_MS` is armed again, in case
+   * the runtime gave up on it.
+   */
   protected arm(): void {
     const meta = this.store.meta();
     if (!meta) return;
     const earliest = this.store.earliestDue();
-    if (earliest === meta.armed_at) return;
+    const armed = meta.armed_at;
+    if (earliest === armed) return;
+    if (
+      earliest !== null &&
+      armed !== null &&
+      armed <= earliest &&
+      armed > this.host.now() - ALARM_OVERDUE_MS
+    ) {
+      return;
+    }
     this.store.updateMeta({ armed_at: earliest });
     this.host.setAlarm(earliest);
   }

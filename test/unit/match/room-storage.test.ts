@@ -1,7 +1,7 @@
 /**
  * The match room over real SQLite (`node:sqlite`) with a scripted host, two instant bots
  * and no sockets: the state it keeps in memory is always what SQLite holds (a second store
- * reading the same database sees the same), a turn costs two statements, and a rolled-back
+ * reading the same database sees the same), a turn costs one statement, and a rolled-back
  * event leaves memory, storage and the sockets as they were.
  */
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Sql } from "../../../src/channels/sql.ts";
 import { resolveMatchConfig } from "../../../src/match/config.ts";
 import type { ConnInfo } from "../../../src/match/handshake.ts";
+import { ALARM_OVERDUE_MS } from "../../../src/match/room/outbound.ts";
 import { type Conn, MatchRoom } from "../../../src/match/room.ts";
 import { MatchStore } from "../../../src/match/store.ts";
 
@@ -43,9 +44,11 @@ function world() {
   const conns = new Map<string, TestConn>();
   let failNextTransaction = false;
   // A clock that stands still: no deadline can pass while the machine is slow.
-  const now = 1_800_000_000_000;
+  const clock = { now: 1_800_000_000_000 };
+  const now = clock.now;
+  const alarms: Array<number | null> = [];
   const room = new MatchRoom(sql, {
-    now: () => now,
+    now: () => clock.now,
     random: () => 0.5,
     transaction: (fn) => {
       db.exec("BEGIN");
@@ -68,7 +71,7 @@ function world() {
       return conn && conn.info.phase !== "closed" ? conn : null;
     },
     spectators: () => [],
-    setAlarm: () => {},
+    setAlarm: (at) => alarms.push(at),
     verifyToken: async () => null,
     recordEnd: async () => {},
   });
@@ -91,6 +94,9 @@ function world() {
     return conn;
   };
   return {
+    db,
+    clock,
+    alarms,
     now,
     room,
     sql,
@@ -125,7 +131,7 @@ function inMemory(room: MatchRoom) {
   };
 }
 
-async function started(hands: number) {
+async function started(hands: number, turnTimeoutMs?: number) {
   const w = world();
   const config = resolveMatchConfig({
     jitter_min_ms: 0,
@@ -133,6 +139,7 @@ async function started(hands: number) {
     starting_stack: 1_000_000,
     max_messages_per_second: 1000,
     hand_cap: hands,
+    ...(turnTimeoutMs === undefined ? {} : { turn_timeout_ms: turnTimeoutMs }),
   });
   if (typeof config === "string") throw new Error(config);
   w.room.create({
@@ -184,7 +191,7 @@ const answer = (request: Record<string, unknown>) =>
   });
 
 describe("match room storage", () => {
-  it("keeps memory and SQLite the same after every event, at two statements a turn", async () => {
+  it("keeps memory and SQLite the same after every event, at one statement a turn", async () => {
     const w = await started(5);
     const answered = new Set<unknown>();
     const perTurn: number[] = [];
@@ -201,13 +208,33 @@ describe("match room storage", () => {
     }
     expect(w.room.store.meta()?.status).toBe("ended");
     expect(w.seats[0]?.sent.at(-1)).toMatchObject({ type: "match_end", total_hands_played: 5 });
-    // A turn is one answer row and one state write. The last of a hand also finishes the
-    // hand's row, and the next hand is dealt in the same call (its row, a state write); the
-    // last of the match reads the statistics for match_end.
+    // A turn is one state write (its answer rides in the document). The last of a hand also
+    // finishes the hand's row, moving the hand's answers into it, and the next hand is dealt
+    // in the same call (its row, a state write); the last of the match reads the statistics
+    // for match_end.
     expect(perTurn.length).toBeGreaterThan(20);
     const sorted = [...perTurn].sort((x, y) => x - y);
-    expect(sorted[Math.floor(sorted.length / 2)]).toBe(2);
+    expect(sorted[Math.floor(sorted.length / 2)]).toBe(1);
     expect(Math.max(...perTurn.slice(0, -1))).toBeLessThanOrEqual(5);
+    // Every answer was kept: a store reading the database afresh (an evicted object) knows
+    // each request as resolved and has a latency sample for each turn that was not auto-acted.
+    const fresh = new MatchStore(w.sql);
+    for (const conn of w.seats) {
+      for (const f of conn.sent.filter((x) => x.type === "turn_request")) {
+        expect(fresh.log.isResolved(conn.info.seat, String(f.request_id))).toBe(true);
+      }
+    }
+    const results = w.seats.flatMap((conn) =>
+      conn.sent.filter((f) => f.type === "turn_result" && f.seat === conn.info.seat),
+    );
+    const answeredInTime = results.filter(
+      (f) => (f.details as { is_timeout: boolean }).is_timeout === false,
+    ).length;
+    const samples = fresh.log
+      .stats(fresh.seats())
+      .reduce((n, seat) => n + seat.latencies.length, 0);
+    expect(answeredInTime).toBeGreaterThan(20);
+    expect(samples).toBe(answeredInTime);
   });
 
   it("restores memory and storage when an event's transaction rolls back, sending nothing", async () => {
@@ -230,5 +257,71 @@ describe("match room storage", () => {
     );
     expect(w.room.store.turn(next.conn.info.seat)?.request_id).not.toBe(next.request.request_id);
     expect(inMemory(w.room)).toEqual(fromStorage(w.sql));
+  });
+});
+
+describe("the one alarm", () => {
+  it("stays armed early while turns move the deadline later, and is armed again once overdue", async () => {
+    const w = await started(5, 60_000);
+    const answered = new Set<unknown>();
+    const play = async () => {
+      const next = pending(w.seats, answered);
+      if (!next) throw new Error("no turn_request");
+      answered.add(next.request.request_id);
+      await w.room.onMessage(next.conn, answer(next.request));
+    };
+    await play();
+    const armed = w.room.store.meta()?.armed_at;
+    const calls = w.alarms.length;
+    // A later answer moves the turn deadline later: no new arming.
+    w.clock.now += 1000;
+    await play();
+    expect(w.alarms.length).toBe(calls);
+    expect(w.room.store.meta()?.armed_at).toBe(armed);
+    // The armed time is long past and nothing fired (the runtime gave up on it): armed again.
+    w.clock.now += ALARM_OVERDUE_MS + 1000;
+    await play();
+    const earliest = w.room.store.earliestDue();
+    expect(w.alarms.at(-1)).toBe(earliest);
+    expect(w.room.store.meta()?.armed_at).toBe(earliest);
+  });
+});
+
+describe("a match stored before the hands held their answers", () => {
+  it("keeps its old answer rows: duplicates still dropped, latency samples still counted", () => {
+    const { db, sql } = sqlite();
+    // The tables as an object created before this layout has them.
+    db.exec(`
+      CREATE TABLE hands (hand_number INTEGER PRIMARY KEY, round_id TEXT NOT NULL,
+        started_at TEXT NOT NULL, ended_at TEXT, dealer_seat INTEGER NOT NULL,
+        hole_cards TEXT NOT NULL, deck_commitment TEXT NOT NULL, deck_reveal TEXT NOT NULL,
+        board TEXT, result TEXT);
+      CREATE TABLE actions (request_id TEXT PRIMARY KEY, seat INTEGER NOT NULL,
+        resolved_at INTEGER NOT NULL, received_at INTEGER, action TEXT NOT NULL,
+        is_timeout INTEGER NOT NULL, latency_ms REAL);
+      INSERT INTO hands VALUES (1, 'r1', '2026-01-01T00:00:00.000Z', NULL, 0, '[]', 'c', '{}', NULL, NULL);
+      INSERT INTO actions VALUES ('req_000000000001', 0, 1, 1, 'call', 0, 12.5);
+      INSERT INTO actions VALUES ('req_000000000002', 1, 2, NULL, 'fold', 1, NULL);
+    `);
+    const store = new MatchStore(sql);
+    expect(store.log.isResolved(0, "req_000000000001")).toBe(true);
+    expect(store.log.isResolved(1, "req_000000000002")).toBe(true);
+    expect(store.log.isResolved(0, "req_000000000002")).toBe(false);
+    // The hand in play finishes into the migrated table, its answers with it.
+    store.history.finish(1, "2026-01-01T00:01:00.000Z", [], { ok: true }, [
+      {
+        seat: 1,
+        request_id: "req_000000000003",
+        resolved_at: 3,
+        received_at: 3,
+        action: "check",
+        is_timeout: false,
+        latency_ms: 4,
+      },
+    ]);
+    const again = new MatchStore(sql);
+    expect(again.log.isResolved(1, "req_000000000003")).toBe(true);
+    const seats = [0, 1].map((seat) => ({ seat }) as Parameters<typeof again.log.stats>[0][number]);
+    expect(again.log.stats(seats).map((s) => s.latencies)).toEqual([[12.5], [4]]);
   });
 });
