@@ -221,7 +221,7 @@ async function bots(gateway: Gateway, count: number): Promise<Bot[]> {
 }
 
 const TURN_METHOD =
-  "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (action, engine state, next turn and its deadline, alarm), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off";
+  "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (one statement: the answer, engine state, next turn and its deadline; the alarm only when it must move earlier), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off";
 const HANDS_METHOD =
   "hands played ÷ wall time from match_start to the last close, two instant check/call bots per match, jitter off, hand cap ends the match";
 const CONCURRENT_METHOD =

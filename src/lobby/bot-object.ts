@@ -265,7 +265,9 @@ export class BotObject extends DurableObject<Env> {
       return;
     }
     if (parsed.kind === "auth") {
-      if (state.phase === "online") this.#schedule.delete(key);
+      // The deadline is for the bot's `authenticate`: once it arrived, the token check in
+      // flight (a slow D1 read) decides, never the clock (a 4001 would stop the bot for good).
+      if (state.phase !== "authenticating") this.#schedule.delete(key);
       else this.#close(ws, state.connId, LobbyClose.authFailed);
       return;
     }

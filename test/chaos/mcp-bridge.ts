@@ -12,6 +12,13 @@ import type { AgentRecord } from "./agent-client.ts";
 import type { BridgeReads } from "./invariants.ts";
 import type { Prng } from "./prng.ts";
 
+/**
+ * The MCP client's wait for one tool call: past the bridge's own wait (`--wait-ms`), so the
+ * bridge always answers first (with its result or its error) and a slow call is never a
+ * client-side timeout.
+ */
+const CALL_MS = HANG_MS * 2;
+
 export interface ChaosBridgeOptions {
   /** The gateway (registration) and the proxy its links dial. */
   gatewayOrigin: string;
@@ -100,7 +107,7 @@ export class ChaosBridge {
     const text = `${this.record.path} ${this.#posts}`;
     const post: { payload: unknown; seq: number | null } = { payload: { text }, seq: null };
     this.record.posts.set(id, post);
-    const answer = await bridge.call("post", { channel: this.#o.channel, text });
+    const answer = await bridge.call("post", { channel: this.#o.channel, text }, CALL_MS);
     if (answer.isError) {
       this.reads.failedCalls.push(`post ${id}: ${answer.text}`);
       return;
@@ -112,7 +119,7 @@ export class ChaosBridge {
 
   /** One `read` of the channel, appended to the record. */
   async read(): Promise<void> {
-    const answer = await this.#bridge?.call("read", { channel: this.#o.channel });
+    const answer = await this.#bridge?.call("read", { channel: this.#o.channel }, CALL_MS);
     if (!answer) return;
     if (answer.isError) {
       this.reads.failedCalls.push(`read: ${answer.text}`);

@@ -99,6 +99,31 @@ describe("lobby heartbeat", () => {
     expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
   });
 
+  it("does not blame the bot for the server's own token check: an authenticate being verified at the deadline goes on", async () => {
+    const bot = await newBot();
+    const stub = botStub(bot.botId);
+    const client = await openSocket(`/ws/external/bot/${bot.botId}`);
+    // The authenticate arrived in time and its token check is still running (the D1 read is
+    // slow) when the deadline comes: the socket stays open.
+    const setPhase = (phase: string) =>
+      runInDurableObject(stub, (_i, state) => {
+        for (const ws of state.getWebSockets()) {
+          ws.serializeAttachment({ ...(ws.deserializeAttachment() as object), phase });
+        }
+      });
+    await setPhase("verifying");
+    await elapse(stub, AUTH_MS);
+    const open = await runInDurableObject(stub, (_i, state) =>
+      state.getWebSockets().map((ws) => ws.readyState === WebSocket.OPEN),
+    );
+    expect(open).toEqual([true]);
+    expect(client.closeEvent).toBeNull();
+    // The check ends (here: as if it had not started) and the bot is let in.
+    await setPhase("authenticating");
+    client.send({ type: "authenticate", token: bot.token });
+    expect(await client.next("the lobby hello")).toMatchObject({ type: "hello" });
+  });
+
   it("reports the bot offline as soon as its lobby socket closes", async () => {
     const bot = await newBot();
     const stub = botStub(bot.botId);
