@@ -3,14 +3,10 @@
  * points (`fetch`, `webSocketMessage/Close/Error`) and the alarm, each wrapped so a bad
  * frame or a bug never crashes the object, and hands off to small hooks. It does the
  * parts every agent socket has in common: size and rate limits, strict frame parsing, the
- * challenge–response handshake bound to this socket, one socket per session path, the
- * heartbeat sweep, whispers, server-wide admin ops, and the force-drop kill switch.
+ * challenge–response handshake bound to this socket (`handshake.ts`), one socket per session
+ * path, the heartbeat sweep, whispers, server-wide admin ops, and the force-drop kill switch.
  */
 import { DurableObject } from "cloudflare:workers";
-import { serverAdmins } from "../agents/config";
-import { toBase64Url } from "../agents/ed25519";
-import { recordMachineObject } from "../agents/registry";
-import { authSignedString } from "../agents/signed-strings";
 import { describeError, log } from "../lib/log";
 import {
   type Auth,
@@ -32,16 +28,14 @@ import {
   type Identity,
   newAttachment,
 } from "./connection";
+import { type Admission, AgentHandshake } from "./handshake";
 import { MachineGuard } from "./machine-guard";
 import { recordViolation, TokenBucket } from "./rate-limit";
 import { Schedule } from "./schedule";
 import { isServerOp, serverAdminAnswer, whisperAnswer } from "./server-ops";
 import type { Sql } from "./sql";
 
-/** The verdict of a subclass on an authenticated socket, taken synchronously at establish. */
-export type Admission =
-  | { ok: true; admin: boolean }
-  | { ok: false; close: CloseCode; code: ErrorFrame["code"]; message: string };
+export type { Admission };
 
 /** Base of `ChannelObject` and `InboxObject`; `Frame` is the union of its client frames. */
 export abstract class AgentSocketObject<Frame extends { type: string }> extends DurableObject<Env> {
@@ -60,6 +54,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   #armedChanges = -1;
   /** Machine keys, indexed and force-dropped machines. */
   readonly #machines: MachineGuard;
+  /** The challenge–response handshake (`hello` → `challenge` → `auth` → live). */
+  readonly #handshake: AgentHandshake;
 
   /** What this object is in the machine registry ("channel" or "inbox"). */
   protected abstract readonly kind: "channel" | "inbox";
@@ -76,6 +72,24 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.sockets = new AgentSockets(ctx, (attachment, wasLive) => {
       this.#buckets.delete(attachment.id);
       if (wasLive) this.onDeparted(attachment as LiveSocket["attachment"]);
+    });
+    // Getters: the subclass's fields (`kind`) are set after this constructor returns.
+    const self = this;
+    this.#handshake = new AgentHandshake({
+      get kind() {
+        return self.kind;
+      },
+      get name() {
+        return self.name;
+      },
+      env,
+      config: this.config,
+      sockets: this.sockets,
+      machines: this.#machines,
+      schedule: () => this.schedule,
+      prepare: (identity, hello) => this.prepare(identity, hello),
+      admit: (identity, hello) => this.admit(identity, hello),
+      onEstablished: (socket, hello) => this.onEstablished(socket, hello),
     });
   }
 
@@ -251,8 +265,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
       this.sockets.send(ws, { type: "pong" });
       return;
     }
-    if (isFrame<Hello>(frame, "hello")) return this.#hello(ws, attachment, frame);
-    if (isFrame<Auth>(frame, "auth")) return this.#auth(ws, attachment, frame);
+    if (isFrame<Hello>(frame, "hello")) return this.#handshake.hello(ws, attachment, frame);
+    if (isFrame<Auth>(frame, "auth")) return this.#handshake.auth(ws, attachment, frame);
     const socket = this.sockets.asLive(ws, attachment);
     if (!socket) return;
     const { identity } = socket.attachment;
@@ -288,109 +302,6 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     };
     if (verdict === "close") this.sockets.drop(ws, CloseCode.rateLimited, error);
     else this.sockets.send(ws, error);
-  }
-
-  // ---- handshake ----
-
-  #hello(ws: WebSocket, attachment: Attachment, hello: Hello): void {
-    attachment.phase = "challenged";
-    attachment.nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-    attachment.hello = {
-      session: hello.session,
-      sinceSeq: hello.since_seq ?? null,
-      invite: hello.invite ?? null,
-      echo: hello.echo ?? false,
-    };
-    this.sockets.write(ws, attachment);
-    this.sockets.send(ws, {
-      type: "challenge",
-      nonce: attachment.nonce,
-      server_id: this.config.serverId,
-    });
-  }
-
-  /**
-   * Verifies the signature over this socket's own endpoint path and nonce, then admits the
-   * socket. Every await re-checks that the socket is still the one being verified (it may
-   * have closed, or been revoked, while the input gate was open).
-   */
-  async #auth(ws: WebSocket, attachment: Attachment, auth: Auth): Promise<void> {
-    const { nonce, hello } = attachment;
-    if (nonce === null || hello === null) return;
-    attachment.phase = "verifying";
-    this.sockets.write(ws, attachment);
-    const fail = () => {
-      log("warn", "agent_auth_failed", {
-        object: this.kind,
-        user: auth.user,
-        machine: auth.machine,
-      });
-      this.sockets.drop(ws, CloseCode.authFailed, {
-        code: "unauthorized",
-        message: "Authentication failed",
-      });
-    };
-    const key = await this.#machines.verifiedKey(
-      this.env.DB,
-      auth,
-      authSignedString(attachment.endpoint, nonce),
-    );
-    if (!this.#stillVerifying(ws, attachment.id)) return;
-    if (!key) return fail();
-    const serverAdmin = serverAdmins(this.env).has(auth.user);
-    const identity: Identity = {
-      user: auth.user,
-      machine: auth.machine,
-      machineId: key.id,
-      session: hello.session,
-      path: `${auth.user}/${auth.machine}/${hello.session}`,
-      admin: serverAdmin,
-      serverAdmin,
-    };
-    await this.prepare(identity, hello);
-    // Record where this machine holds sockets before the socket goes live, so removing the
-    // machine reaches this object (see recordMachineObject for the race it closes).
-    if (!this.#machines.indexed(key.id)) {
-      const exists = await recordMachineObject(this.env.DB, key.id, {
-        kind: this.kind,
-        name: this.name,
-      });
-      if (!this.#stillVerifying(ws, attachment.id)) return;
-      if (!exists) return fail();
-      this.#machines.markIndexed(key.id);
-    }
-    // From here to the end everything is synchronous: no event can interleave.
-    if (!this.#stillVerifying(ws, attachment.id)) return;
-    // A machine removed while this handshake was in flight (its tombstone arrived here).
-    if (this.#machines.isRevoked(key.id)) return fail();
-    const admission = this.admit(identity, hello);
-    if (!admission.ok) {
-      this.sockets.drop(ws, admission.close, { code: admission.code, message: admission.message });
-      return;
-    }
-    identity.admin = admission.admin;
-    this.sockets.dropWhere((other) => other.path === identity.path, CloseCode.superseded, {
-      code: "superseded",
-      message: "A newer connection of this session path replaced this one",
-    });
-    const live: LiveSocket["attachment"] = {
-      ...attachment,
-      phase: "live",
-      nonce: null,
-      // The invite was redeemed (or not needed); it is not kept with the socket.
-      hello: { ...hello, invite: null },
-      identity,
-      liveAt: Date.now(),
-    };
-    this.sockets.goLive(ws, live);
-    // The sweep was set for the handshake deadline; the heartbeat one may come first.
-    this.schedule.atLatest("sweep", (live.liveAt ?? Date.now()) + this.config.heartbeatTimeoutMs);
-    this.onEstablished({ ws, attachment: live }, hello);
-  }
-
-  #stillVerifying(ws: WebSocket, id: string): boolean {
-    const current = this.sockets.attachment(ws);
-    return current?.id === id && current.phase === "verifying";
   }
 
   // ---- sweep ----
