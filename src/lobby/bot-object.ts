@@ -178,6 +178,7 @@ export class BotObject extends DurableObject<Env> {
     // The input gate was open during the D1 call: the socket may have closed or timed out.
     if (ws.readyState !== WebSocket.OPEN || readSocketState(ws)?.phase !== "verifying") return;
     if (!verified || verified.botId !== botId) {
+      log("warn", "lobby_auth_refused", { bot_id: botId, known: verified !== null });
       this.#close(ws, connId, LobbyClose.authFailed);
       return;
     }
@@ -267,8 +268,12 @@ export class BotObject extends DurableObject<Env> {
     if (parsed.kind === "auth") {
       // The deadline is for the bot's `authenticate`: once it arrived, the token check in
       // flight (a slow D1 read) decides, never the clock (a 4001 would stop the bot for good).
-      if (state.phase !== "authenticating") this.#schedule.delete(key);
-      else this.#close(ws, state.connId, LobbyClose.authFailed);
+      if (state.phase !== "authenticating") {
+        this.#schedule.delete(key);
+      } else {
+        log("warn", "lobby_auth_timeout", { bot_id: state.botId });
+        this.#close(ws, state.connId, LobbyClose.authFailed);
+      }
       return;
     }
     if (state.phase !== "online") {
