@@ -31,7 +31,7 @@ import {
 import { type Admission, AgentHandshake } from "./handshake";
 import { MachineGuard } from "./machine-guard";
 import { recordViolation, TokenBucket } from "./rate-limit";
-import { Schedule } from "./schedule";
+import { Schedule, ScheduleAlarm } from "./schedule";
 import { isServerOp, serverAdminAnswer, whisperAnswer } from "./server-ops";
 import type { Sql } from "./sql";
 
@@ -48,10 +48,8 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
    * which time every bucket would be full again anyway.
    */
   readonly #buckets = new Map<string, TokenBucket>();
-  /** The alarm time last set (`undefined`: unknown since wake-up). */
-  #armedAt: number | null | undefined;
-  /** `schedule.changes` when the alarm was last armed. */
-  #armedChanges = -1;
+  /** The one alarm, at the schedule's earliest deadline. */
+  readonly #alarm: ScheduleAlarm;
   /** Machine keys, indexed and force-dropped machines. */
   readonly #machines: MachineGuard;
   /** The challenge–response handshake (`hello` → `challenge` → `auth` → live). */
@@ -65,6 +63,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.sql = ctx.storage.sql;
     this.config = socketConfig(env);
     this.schedule = new Schedule(this.sql);
+    this.#alarm = new ScheduleAlarm(ctx.storage);
     this.#machines = new MachineGuard(this.sql, () => this.schedule);
     // Pings are answered by the runtime without waking the object; the sweep reads
     // getWebSocketAutoResponseTimestamp to know when each socket last pinged.
@@ -186,7 +185,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
 
   override async alarm(): Promise<void> {
     // The alarm that fired is consumed; whatever is still scheduled is re-armed below.
-    this.#armedAt = null;
+    this.#alarm.fired();
     const now = Date.now();
     for (const kind of this.schedule.takeDue(now)) {
       try {
@@ -337,7 +336,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
   protected resetMemory(): void {
     this.sockets.clear();
     this.#buckets.clear();
-    this.#armedAt = undefined;
+    this.#alarm.forget();
     this.#machines.clearKeys();
     this.schedule = new Schedule(this.sql);
     this.#machines.migrate();
@@ -345,13 +344,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
 
   /** Sets the alarm to the earliest scheduled deadline (one alarm per object). */
   protected async arm(): Promise<void> {
-    if (this.schedule.changes === this.#armedChanges && this.#armedAt !== undefined) return;
-    this.#armedChanges = this.schedule.changes;
-    const next = this.schedule.next();
-    if (next === this.#armedAt) return;
-    this.#armedAt = next;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
+    await this.#alarm.arm(this.schedule);
   }
 }
 

@@ -4,6 +4,7 @@
  * runtime's list after hibernation), sending, broadcasting and dropping. Releasing a socket
  * — dropped by us or closed by the peer — happens once, and is reported to the object.
  */
+import { AttachmentCache } from "../lib/attachment-cache";
 import type { ErrorFrame, ServerFrame } from "../protocol/channel-frames";
 import type { Attachment, Identity } from "./connection";
 import type { Replay } from "./seq-log";
@@ -18,7 +19,7 @@ export class AgentSockets {
   readonly #ctx: DurableObjectState;
   /** Live sockets by socket id. */
   readonly #live = new Map<string, WebSocket>();
-  readonly #attachments = new WeakMap<WebSocket, Attachment>();
+  readonly #attachments = new AttachmentCache<Attachment>();
   readonly #released: (attachment: Attachment, wasLive: boolean) => void;
 
   /** `released` hears of every socket once, as it stops counting (dropped or closed). */
@@ -36,16 +37,11 @@ export class AgentSockets {
 
   /** A socket's attachment. */
   attachment(ws: WebSocket): Attachment | null {
-    const cached = this.#attachments.get(ws);
-    if (cached) return cached;
-    const stored = ws.deserializeAttachment() as Attachment | null;
-    if (stored) this.#attachments.set(ws, stored);
-    return stored;
+    return this.#attachments.read(ws);
   }
 
   write(ws: WebSocket, attachment: Attachment): void {
-    ws.serializeAttachment(attachment);
-    this.#attachments.set(ws, attachment);
+    this.#attachments.write(ws, attachment);
   }
 
   /** The socket completed its handshake: broadcasts reach it from now on. */

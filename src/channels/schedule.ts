@@ -52,3 +52,46 @@ export class Schedule {
     );
   }
 }
+
+/** Where an object's alarm is set (`ctx.storage`). */
+interface AlarmStorage {
+  setAlarm(at: number): Promise<void>;
+  deleteAlarm(): Promise<void>;
+}
+
+/**
+ * The object's one alarm, kept at its schedule's earliest deadline: the storage call is
+ * skipped when the schedule did not change or its earliest deadline did not move.
+ */
+export class ScheduleAlarm {
+  readonly #storage: AlarmStorage;
+  /** The alarm time last set (`undefined`: unknown since wake-up). */
+  #armedAt: number | null | undefined;
+  /** `Schedule.changes` when the alarm was last armed. */
+  #armedChanges = -1;
+
+  constructor(storage: AlarmStorage) {
+    this.#storage = storage;
+  }
+
+  /** The alarm fired: nothing is armed any more. */
+  fired(): void {
+    this.#armedAt = null;
+  }
+
+  /** What was armed is unknown again (the storage was deleted). */
+  forget(): void {
+    this.#armedAt = undefined;
+  }
+
+  /** Sets the alarm to the earliest deadline of `schedule`, or deletes it when none is left. */
+  async arm(schedule: Schedule): Promise<void> {
+    if (schedule.changes === this.#armedChanges && this.#armedAt !== undefined) return;
+    this.#armedChanges = schedule.changes;
+    const next = schedule.next();
+    if (next === this.#armedAt) return;
+    this.#armedAt = next;
+    if (next === null) await this.#storage.deleteAlarm();
+    else await this.#storage.setAlarm(next);
+  }
+}

@@ -36,21 +36,3 @@ export type OperatorAttachment =
   | { phase: "closed"; connId: string };
 
 export type LiveAttachment = Extract<OperatorAttachment, { phase: "live" }>;
-
-/** Attachments cached per socket object; written through on every change. */
-export class Attachments {
-  readonly #cache = new WeakMap<WebSocket, OperatorAttachment>();
-
-  read(ws: WebSocket): OperatorAttachment | null {
-    const cached = this.#cache.get(ws);
-    if (cached) return cached;
-    const stored = ws.deserializeAttachment() as OperatorAttachment | null;
-    if (stored) this.#cache.set(ws, stored);
-    return stored;
-  }
-
-  write(ws: WebSocket, attachment: OperatorAttachment): void {
-    ws.serializeAttachment(attachment);
-    this.#cache.set(ws, attachment);
-  }
-}

@@ -4,8 +4,9 @@
  * ones. Socket bookkeeping in one place, so the Durable Object class stays a translator.
  */
 import { recordViolation, TokenBucket } from "../channels/rate-limit.ts";
+import { AttachmentCache } from "../lib/attachment-cache.ts";
 import { type ErrorShape, OperatorClose } from "../protocol/operator-frames.ts";
-import { Attachments, type LiveAttachment, type OperatorAttachment } from "./connection.ts";
+import type { LiveAttachment, OperatorAttachment } from "./connection.ts";
 import { type Fanned, fanout } from "./fanout.ts";
 import { responseText } from "./outbound.ts";
 
@@ -14,7 +15,7 @@ const RATE = { perSecond: 50, burst: 100, maxViolations: 3, windowMs: 10_000 };
 
 export class HubSockets {
   readonly #ctx: DurableObjectState;
-  readonly #attachments = new Attachments();
+  readonly #attachments = new AttachmentCache<OperatorAttachment>();
   /** Rate buckets live in memory: an idle hub that hibernates has full buckets anyway. */
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #onLeave: (attachment: LiveAttachment) => void;

@@ -12,6 +12,7 @@
  * the method registry.
  */
 import { DurableObject } from "cloudflare:workers";
+import { ScheduleAlarm } from "../channels/schedule.ts";
 import { describeError, log } from "../lib/log.ts";
 import { positiveIntVar } from "../lib/vars.ts";
 import { OperatorClose } from "../protocol/operator-frames.ts";
@@ -45,12 +46,12 @@ export class OperatorHubObject extends DurableObject<Env> {
   readonly #handshakeTimeoutMs: number;
   readonly #hub: ConnectHub;
   #rebuilding: Promise<void> | null = null;
-  #armedAt: number | null | undefined;
-  #armedChanges = -1;
+  readonly #alarm: ScheduleAlarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new HubStore(ctx.storage);
+    this.#alarm = new ScheduleAlarm(ctx.storage);
     this.#sockets = new HubSockets(ctx, (left) => {
       const delta = this.#store.presence.apply([
         { instanceId: `${PRESENCE_PREFIX.operator}${left.connId}`, gone: true, at: Date.now() },
@@ -122,7 +123,7 @@ export class OperatorHubObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.#armedAt = null;
+    this.#alarm.fired();
     const now = Date.now();
     for (const kind of this.#store.schedule.takeDue(now)) {
       try {
@@ -286,14 +287,7 @@ export class OperatorHubObject extends DurableObject<Env> {
   }
 
   /** Sets the alarm to the earliest scheduled deadline (one alarm per object). */
-  async #arm(): Promise<void> {
-    const schedule = this.#store.schedule;
-    if (schedule.changes === this.#armedChanges && this.#armedAt !== undefined) return;
-    this.#armedChanges = schedule.changes;
-    const next = schedule.next();
-    if (next === this.#armedAt) return;
-    this.#armedAt = next;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
+  #arm(): Promise<void> {
+    return this.#alarm.arm(this.#store.schedule);
   }
 }

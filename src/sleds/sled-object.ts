@@ -10,7 +10,7 @@
  * eviction that keeps the socket hibernating keeps them pending.
  */
 import { DurableObject } from "cloudflare:workers";
-import { Schedule } from "../channels/schedule.ts";
+import { Schedule, ScheduleAlarm } from "../channels/schedule.ts";
 import { describeError, log } from "../lib/log.ts";
 import { sledTokenActive } from "../registry/sled-tokens.ts";
 import {
@@ -56,14 +56,14 @@ export class SledObject extends DurableObject<Env> {
   readonly #relay = new McpRelay(MAX_MCP_IN_FLIGHT);
   readonly #config: SledConfig;
   readonly #channel: ApprovalsChannelPoster;
-  #armedAt: number | null | undefined;
-  #armedChanges = -1;
+  readonly #alarm: ScheduleAlarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#state = new SledState(ctx.storage.sql);
     this.#approvals = new ApprovalStore(ctx.storage.sql, () => this.#state.project());
     this.#schedule = new Schedule(ctx.storage.sql);
+    this.#alarm = new ScheduleAlarm(ctx.storage);
     this.#sockets = new UplinkSockets(ctx);
     this.#config = sledConfig(env);
     this.#channel = new ApprovalsChannelPoster(env, (p) => ctx.waitUntil(p));
@@ -129,7 +129,7 @@ export class SledObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    this.#armedAt = null;
+    this.#alarm.fired();
     const now = Date.now();
     this.#reconcile(now);
     for (const kind of this.#schedule.takeDue(now)) {
@@ -393,13 +393,7 @@ export class SledObject extends DurableObject<Env> {
   }
 
   /** Sets the alarm to the earliest scheduled deadline (one alarm per object). */
-  async #arm(): Promise<void> {
-    if (this.#schedule.changes === this.#armedChanges && this.#armedAt !== undefined) return;
-    this.#armedChanges = this.#schedule.changes;
-    const next = this.#schedule.next();
-    if (next === this.#armedAt) return;
-    this.#armedAt = next;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
+  #arm(): Promise<void> {
+    return this.#alarm.arm(this.#schedule);
   }
 }
