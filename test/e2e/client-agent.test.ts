@@ -183,8 +183,9 @@ describe("AgentClient against the real gateway", () => {
     const reader = new AgentClient({ ...identity, store });
     await poster.join("long-replay");
     await reader.join("long-replay");
-    await poster.post("long-replay", { text: "m0" });
+    // Listening before the post: its fan-out can reach the reader before the poster's ack.
     const first = collect(reader, "message");
+    await poster.post("long-replay", { text: "m0" });
     await first.atLeast(1);
     reader.close();
     const total = 2_345; // more than two batches of 1,000
