@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { createTestHarness } from "wrangler";
 import WebSocket from "ws";
+import "../../test/harness/runtime-env.ts";
 
 export interface FloorRuntime {
   /** `ws://…/` — a room is `${wsUrl}${name}?seat=0|1`. */

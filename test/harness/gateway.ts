@@ -7,10 +7,8 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createTestHarness, type TestHarness } from "wrangler";
 import { ApiContract, type ApiDocument, answerOf } from "./api-contract.ts";
+import "./runtime-env.ts";
 import { HANG_MS } from "./until.ts";
-
-// No test may reach the internet: skip wrangler's Request.cf download.
-process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
