@@ -1,6 +1,7 @@
 /**
  * Small WebCrypto helpers shared by the registry, the lobby, the channels and the
- * poker deck. Plain WebCrypto only, so they run in workerd and in Node alike.
+ * poker deck (its seed; its commitment is a synchronous hash, src/poker/deck.ts). Plain
+ * WebCrypto only, so they run in workerd and in Node alike.
  */
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -206,7 +206,6 @@ export class MatchRoom extends RoomHands {
   private async job(key: string, horizon: number): Promise<void> {
     const [kind, arg] = key.split(":");
     const now = this.host.now();
-    if (kind === "next_hand") return this.nextHand(now);
     if (kind === "record") return this.record();
     this.step(horizon, () => {
       this.store.unschedule(key);
@@ -215,6 +214,10 @@ export class MatchRoom extends RoomHands {
           return this.connectionWaitExpired(now);
         case "start":
           return this.start(now);
+        // Hands are dealt by the event that ends the last one; a row from before that
+        // (an object stored by an older version) still deals.
+        case "next_hand":
+          return this.dealHand(now);
         case "turn":
           return this.turnDeadline(Number(arg), horizon, now);
         case "house":

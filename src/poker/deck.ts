@@ -2,7 +2,9 @@
  * The per-hand deck and its commit–reveal (§6.13): a CSPRNG seed, an unbiased shuffle, and
  * `deck_commitment = SHA-256(seed_hex + join(deck_order))` as lowercase hex.
  */
-import { randomHex, sha256Hex } from "../lib/crypto.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { randomHex } from "../lib/crypto.ts";
 import { ALL_CARDS, isCard } from "./cards.ts";
 import type { DeckReveal } from "./types.ts";
 
@@ -30,9 +32,13 @@ export function newDeck(): DeckReveal {
   return { seed: randomHex(32), deck_order: deck };
 }
 
-/** `SHA-256(seed_hex + join(deck_order))` over the UTF-8 text, as 64 lowercase hex chars. */
-export async function deckCommitment(deck: DeckReveal): Promise<string> {
-  return sha256Hex(deck.seed + deck.deck_order.join(""));
+/**
+ * `SHA-256(seed_hex + join(deck_order))` over the UTF-8 text, as 64 lowercase hex chars.
+ * Synchronous (not WebCrypto's async digest), so the transaction that ends a hand can deal
+ * the next one (src/match/room/hands.ts).
+ */
+export function deckCommitment(deck: DeckReveal): string {
+  return bytesToHex(sha256(utf8ToBytes(deck.seed + deck.deck_order.join(""))));
 }
 
 /** Throws unless `deck` is a 64-hex seed and a permutation of the 52 cards. */

@@ -85,7 +85,7 @@ async function engineHand(seats: number) {
   };
   const state = createMatch(config, { handCap: 10 });
   const deck = newDeck();
-  startHand(state, deck, await deckCommitment(deck));
+  startHand(state, deck, deckCommitment(deck));
   while (handInProgress(state)) {
     const seat = actingSeat(state);
     if (seat === null) break;

@@ -205,7 +205,7 @@ describe("records", () => {
     const roundStart = a.frames.find((f) => f.type === "round_start") as Frame;
     expect(first).toMatchObject({ hand_number: 1, round_id: roundStart.round_id, dealer_seat: 0 });
     const reveal = first.deck_reveal as { seed: string; deck_order: string[] };
-    expect(await deckCommitment(reveal)).toBe(first.deck_commitment);
+    expect(deckCommitment(reveal)).toBe(first.deck_commitment);
     expect((first.hole_cards as string[][])[0]).toEqual(
       (roundStart.state as { your_hole_cards: string[] }).your_hole_cards,
     );
@@ -271,7 +271,7 @@ describe("spectators", () => {
         deck_commitment: string;
       };
       expect(result.deck_reveal.deck_order).toHaveLength(52);
-      expect(await deckCommitment(result.deck_reveal)).toBe(result.deck_commitment);
+      expect(deckCommitment(result.deck_reveal)).toBe(result.deck_commitment);
     }
     // Players never get the reveal.
     for (const frame of a.frames.filter((f) => f.type === "round_result")) {

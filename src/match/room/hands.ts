@@ -39,70 +39,53 @@ export abstract class RoomHands extends RoomTurns {
       this.enqueue(seat.seat, now, matchStart(meta.match_id, seats, meta.config, seat.seat));
     }
     this.broadcastSpectators(spectatorMatchStart(meta.match_id, seats, meta.config), now);
-    this.store.schedule("next_hand", now);
+    this.dealHand(now);
   }
 
   /**
-   * Deals the next hand. The deck commitment is hashed first (an await, during which other
-   * events may run), so the state is re-checked before it changes.
+   * Deals the next hand, inside the transaction of the event that made it due (the start,
+   * or the end of the last hand), so its frames queue behind that event's.
    */
-  protected async nextHand(now: number): Promise<void> {
-    const before = this.store.engine();
-    if (
-      this.store.meta()?.status !== "playing" ||
-      !before ||
-      handInProgress(before) ||
-      matchOver(before)
-    ) {
-      this.step(now, () => this.store.unschedule("next_hand"));
-      return;
-    }
-    // The engine is the same object after the await; what it says then is compared with this.
-    const playedBefore = before.hands_played;
+  protected dealHand(now: number): void {
+    const meta = this.metaRow();
+    const engine = this.engine();
+    if (meta.status !== "playing" || handInProgress(engine) || matchOver(engine)) return;
     const deck = newDeck();
-    const commitment = await deckCommitment(deck);
-    const at = this.host.now();
-    this.step(at, () => {
-      this.store.unschedule("next_hand");
-      const meta = this.metaRow();
-      const engine = this.engine();
-      if (meta.status !== "playing" || engine.hands_played !== playedBefore) return;
-      if (handInProgress(engine) || matchOver(engine)) return;
-      const events = startHand(engine, deck, commitment);
-      const hand = engine.hand;
-      if (!hand) throw new Error("startHand dealt no hand");
-      const roundId = `r_${crypto.randomUUID()}`;
-      this.store.history.insert({
-        hand_number: hand.hand_number,
-        round_id: roundId,
-        started_at: isoNow(at),
-        dealer_seat: hand.dealer_seat,
-        hole_cards: hand.hole_cards,
-        deck_commitment: commitment,
-        deck_reveal: deck,
-      });
-      for (const seat of this.remoteSeats()) {
-        this.enqueue(seat.seat, at, {
-          type: "round_start",
-          match_id: meta.match_id,
-          round_id: roundId,
-          round_number: hand.hand_number,
-          state: roundStartView(engine, seat.seat),
-        } satisfies Unstamped<RoundStartFrame>);
-      }
-      const { your_hole_cards: _hidden, ...publicState } = roundStartView(engine, 0);
-      this.broadcastSpectators(
-        {
-          type: "round_start",
-          match_id: meta.match_id,
-          round_id: roundId,
-          round_number: hand.hand_number,
-          state: publicState,
-        },
-        at,
-      );
-      this.afterEngine(engine, events, at);
+    const commitment = deckCommitment(deck);
+    const events = startHand(engine, deck, commitment);
+    const hand = engine.hand;
+    if (!hand) throw new Error("startHand dealt no hand");
+    const roundId = `r_${crypto.randomUUID()}`;
+    this.store.history.insert({
+      hand_number: hand.hand_number,
+      round_id: roundId,
+      started_at: isoNow(now),
+      dealer_seat: hand.dealer_seat,
+      hole_cards: hand.hole_cards,
+      deck_commitment: commitment,
+      deck_reveal: deck,
     });
+    for (const seat of this.remoteSeats()) {
+      this.enqueue(seat.seat, now, {
+        type: "round_start",
+        match_id: meta.match_id,
+        round_id: roundId,
+        round_number: hand.hand_number,
+        state: roundStartView(engine, seat.seat),
+      } satisfies Unstamped<RoundStartFrame>);
+    }
+    const { your_hole_cards: _hidden, ...publicState } = roundStartView(engine, 0);
+    this.broadcastSpectators(
+      {
+        type: "round_start",
+        match_id: meta.match_id,
+        round_id: roundId,
+        round_number: hand.hand_number,
+        state: publicState,
+      },
+      now,
+    );
+    this.afterEngine(engine, events, now);
   }
 
   /**
@@ -168,7 +151,7 @@ export abstract class RoomHands extends RoomTurns {
     if (matchOver(engine)) {
       this.finishPlayed({ kind: "played" }, now);
     } else if (!handInProgress(engine)) {
-      this.store.schedule("next_hand", now);
+      this.dealHand(now);
     } else {
       const next = actingSeat(engine);
       if (next !== null) this.openTurn(engine, next, now);

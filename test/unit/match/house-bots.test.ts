@@ -37,7 +37,7 @@ describe("house strategies", () => {
         const strategies = [first, second];
         while (!matchOver(state)) {
           const deck = newDeck();
-          startHand(state, deck, await deckCommitment(deck));
+          startHand(state, deck, deckCommitment(deck));
           while (handInProgress(state)) {
             const seat = actingSeat(state);
             if (seat === null) break;

@@ -42,7 +42,7 @@ async function midHand() {
     { handCap: 10 },
   );
   const deck = newDeck();
-  startHand(state, deck, await deckCommitment(deck));
+  startHand(state, deck, deckCommitment(deck));
   return state;
 }
 
