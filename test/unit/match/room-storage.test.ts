@@ -8,10 +8,12 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { describe, expect, it } from "vitest";
 import type { Sql } from "../../../src/channels/sql.ts";
 import { resolveMatchConfig } from "../../../src/match/config.ts";
+import { gameConfig } from "../../../src/match/frames.ts";
 import type { ConnInfo } from "../../../src/match/handshake.ts";
 import { ALARM_OVERDUE_MS } from "../../../src/match/room/outbound.ts";
 import { type Conn, MatchRoom } from "../../../src/match/room.ts";
 import { MatchStore } from "../../../src/match/store.ts";
+import { createMatch } from "../../../src/poker/index.ts";
 
 /** `SqlStorage` over one in-memory database, counting the statements it runs. */
 function sqlite() {
@@ -167,7 +169,8 @@ async function started(hands: number, turnTimeoutMs?: number) {
       JSON.stringify({ type: "hello", match_id: "m1", supported_versions: ["1.0"] }),
     );
   }
-  // match_start and the first hand are jobs of the alarm.
+  // The last hello's event runs the `start` job (match_start and the first hand); the
+  // alarms find nothing due and arm the next deadline.
   await w.room.alarm();
   await w.room.alarm();
   return { ...w, seats };
@@ -287,6 +290,54 @@ describe("the one alarm", () => {
     const earliest = w.room.store.earliestDue();
     expect(w.alarms.at(-1)).toBe(earliest);
     expect(w.room.store.meta()?.armed_at).toBe(earliest);
+  });
+});
+
+describe("a match stored between hands by an older version", () => {
+  it("deals the hand its next_hand row is due for", async () => {
+    const w = world();
+    const config = resolveMatchConfig({ jitter_min_ms: 0, jitter_max_ms: 0, hand_cap: 3 });
+    if (typeof config === "string") throw new Error(config);
+    const seats = [0, 1].map((seat) => ({
+      seat,
+      participant_id: `p${seat}`,
+      bot_id: `bot${seat}`,
+      name: `b${seat}`,
+      house_strategy: null,
+    }));
+    w.room.create({ match_id: "m1", created_at: w.now, config, seats });
+    const conns = [w.connect(0), w.connect(1)];
+    for (const type of ["authenticate", "hello"]) {
+      for (const conn of conns) {
+        await w.room.onMessage(
+          conn,
+          JSON.stringify({ type, match_id: "m1", token: "", supported_versions: ["1.0"] }),
+        );
+      }
+    }
+    // What an older version stored after match_start: playing, no hand yet, the deal a job.
+    const row = w.db.prepare("SELECT doc FROM match_state").get() as { doc: string };
+    const doc = JSON.parse(row.doc);
+    expect(doc.meta.status).toBe("playing");
+    doc.turns = [];
+    doc.outbox = [];
+    doc.schedule = { next_hand: w.now };
+    w.db.exec("DELETE FROM hands");
+    for (const conn of conns) conn.sent.length = 0;
+    const engine = createMatch(gameConfig(config, 2), { handCap: 3 });
+    w.db
+      .prepare("UPDATE match_state SET doc = ?, engine = ?")
+      .run(JSON.stringify(doc), JSON.stringify(engine));
+    w.room.store.reload();
+    await w.room.alarm();
+    expect(w.room.store.engine()?.hand?.hand_number).toBe(1);
+    expect(new MatchStore(w.sql).dueKeys(Number.MAX_SAFE_INTEGER)).not.toContain("next_hand");
+    for (const conn of conns) {
+      expect(conn.sent.filter((f) => f.type === "round_start").map((f) => f.round_number)).toEqual([
+        1,
+      ]);
+    }
+    expect(conns.flatMap((c) => c.sent).filter((f) => f.type === "turn_request")).toHaveLength(1);
   });
 });
 
