@@ -36,8 +36,7 @@ export interface SeatRow {
   reconnects: number;
   /** Why the seat lost the match by forfeit. */
   forfeit: ForfeitReason | null;
-  /** The message-rate window (§5.10). */
-  rate_times: number[];
+  /** Violations of the message rate (§5.10); the window's receive times are memory only. */
   rate_violations: number;
   last_violation_at: number | null;
   invalid_hand: number;

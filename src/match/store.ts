@@ -53,6 +53,12 @@ export class MatchStore {
   #engine: MatchState | null = null;
   #docDirty = false;
   #engineDirty = false;
+  /**
+   * Receive times inside each seat's one-second rate window (§5.10), per object lifetime: at
+   * a high limit they were most of the document every event rewrote (docs/match.md, "State
+   * and time"); the violations counted from them are stored.
+   */
+  readonly #rateTimes = new Map<number, number[]>();
   /** The hand history (its own table; the room reads and writes it through here). */
   readonly history: HandHistory;
   /** What each seat did and got wrong (append-only rows: answers, latencies, errors). */
@@ -74,6 +80,11 @@ export class MatchStore {
         this.#doc = null;
       } else {
         const doc = JSON.parse(String(row.doc)) as MatchDoc;
+        for (const seat of doc.seats as (SeatRow & { rate_times?: number[] })[]) {
+          // Stored by an older version: its window carries on in memory.
+          if (seat.rate_times) this.#rateTimes.set(seat.seat, seat.rate_times);
+          delete seat.rate_times;
+        }
         doc.meta.config = JSON.parse(String(row.config)) as MatchConfig;
         this.#doc = doc;
         this.#engine = row.engine === null ? null : (JSON.parse(String(row.engine)) as MatchState);
@@ -190,7 +201,6 @@ export class MatchStore {
         drops: 0,
         reconnects: 0,
         forfeit: null,
-        rate_times: [],
         rate_violations: 0,
         last_violation_at: null,
         invalid_hand: 0,
@@ -224,18 +234,25 @@ export class MatchStore {
   rateState(seat: number): RateState {
     const row = this.seat(seat);
     return {
-      times: row.rate_times,
+      times: this.#rateTimes.get(seat) ?? [],
       violations: row.rate_violations,
       lastViolationAt: row.last_violation_at,
     };
   }
 
+  /** The receive times stay in memory; the violations counted from them are stored. */
   saveRateState(seat: number, state: RateState): void {
-    this.updateSeat(seat, {
-      rate_times: state.times,
-      rate_violations: state.violations,
-      last_violation_at: state.lastViolationAt,
-    });
+    this.#rateTimes.set(seat, state.times);
+    const row = this.seat(seat);
+    if (
+      row.rate_violations !== state.violations ||
+      row.last_violation_at !== state.lastViolationAt
+    ) {
+      this.updateSeat(seat, {
+        rate_violations: state.violations,
+        last_violation_at: state.lastViolationAt,
+      });
+    }
   }
 
   /** Advances and returns the seat's game-frame counter (§5.3). */

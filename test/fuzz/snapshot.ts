@@ -46,7 +46,6 @@ export const BOOKKEEPING = {
   objectTables: ["schedule", "presence_dirty", "presence_version"],
   objectColumns: {
     meta: ["armed_at"],
-    seats: ["rate_times"],
     uplink: ["last_frame_at"],
   } as Record<string, string[]>,
 };

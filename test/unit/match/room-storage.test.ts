@@ -10,6 +10,7 @@ import type { Sql } from "../../../src/channels/sql.ts";
 import { resolveMatchConfig } from "../../../src/match/config.ts";
 import { gameConfig } from "../../../src/match/frames.ts";
 import type { ConnInfo } from "../../../src/match/handshake.ts";
+import { countMessage } from "../../../src/match/limits.ts";
 import { ALARM_OVERDUE_MS } from "../../../src/match/room/outbound.ts";
 import { type Conn, MatchRoom } from "../../../src/match/room.ts";
 import { MatchStore } from "../../../src/match/store.ts";
@@ -377,5 +378,58 @@ describe("a match stored before the hands held their answers", () => {
     expect(again.log.isResolved(1, "req_000000000003")).toBe(true);
     const seats = [0, 1].map((seat) => ({ seat }) as Parameters<typeof again.log.stats>[0][number]);
     expect(again.log.stats(seats).map((s) => s.latencies)).toEqual([[12.5], [4]]);
+  });
+});
+
+describe("a seat's rate window", () => {
+  function seated() {
+    const { db, sql } = sqlite();
+    const config = resolveMatchConfig({ max_messages_per_second: 2 });
+    if (typeof config === "string") throw new Error(config);
+    const store = new MatchStore(sql);
+    store.insertMeta("m1", config, 0);
+    const seat = { participant_id: "p0", bot_id: "bot0", name: "b0", house_strategy: null };
+    store.insertSeat({ seat: 0, ...seat });
+    store.commit();
+    const storedSeat = () =>
+      JSON.parse((db.prepare("SELECT doc FROM match_state").get() as { doc: string }).doc)
+        .seats[0] as Record<string, unknown>;
+    return { db, sql, store, storedSeat };
+  }
+
+  it("keeps the receive times in memory and stores the violations counted from them", () => {
+    const { sql, store, storedSeat } = seated();
+    for (const at of [1000, 1001, 1002]) {
+      store.saveRateState(0, countMessage(store.rateState(0), at, 2).state);
+    }
+    store.commit();
+    expect(store.rateState(0)).toEqual({
+      times: [1000, 1001],
+      violations: 1,
+      lastViolationAt: 1002,
+    });
+    expect(storedSeat()).not.toHaveProperty("rate_times");
+    expect(storedSeat()).toMatchObject({ rate_violations: 1, last_violation_at: 1002 });
+    // A new object (a restart) counts the violations on, the window from empty.
+    expect(new MatchStore(sql).rateState(0)).toEqual({
+      times: [],
+      violations: 1,
+      lastViolationAt: 1002,
+    });
+  });
+
+  it("carries on the window of a document an older version stored", () => {
+    const { db, sql, storedSeat } = seated();
+    const row = db.prepare("SELECT doc FROM match_state").get() as { doc: string };
+    const doc = JSON.parse(row.doc);
+    doc.seats[0].rate_times = [1000, 1001];
+    db.prepare("UPDATE match_state SET doc = ?").run(JSON.stringify(doc));
+    const again = new MatchStore(sql);
+    expect(again.rateState(0).times).toEqual([1000, 1001]);
+    expect(countMessage(again.rateState(0), 1002, 2).verdict).toBe("over");
+    expect(again.seats()[0]).not.toHaveProperty("rate_times");
+    again.updateSeat(0, { drops: 1 });
+    again.commit();
+    expect(storedSeat()).not.toHaveProperty("rate_times");
   });
 });
