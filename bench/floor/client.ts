@@ -41,19 +41,21 @@ export interface FloorRun {
  * Drives one floor room (bench/floor/worker.js) the way two instant bots drive a match: two
  * sockets; a frame from one makes the room write one row and send one frame to the other,
  * which answers at once, `events` times. The round trip is timed like the match's per-turn
- * overhead: sent → the next frame received, on either socket.
+ * overhead: sent → the next frame received, on either socket. `options` are the clients'
+ * (`perMessageDeflate: false` offers no compression).
  */
 export async function playFloor(
   url: string,
   room: string,
   events: number,
   timeoutMs: number,
+  options: WebSocket.ClientOptions = {},
 ): Promise<FloorRun> {
   const sockets = await Promise.all(
     [0, 1].map(
       (seat) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(`${url}${room}?seat=${seat}`);
+          const ws = new WebSocket(`${url}${room}?seat=${seat}`, options);
           ws.once("open", () => resolve(ws));
           ws.once("error", reject);
         }),

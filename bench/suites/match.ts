@@ -24,6 +24,8 @@ const RECONNECTS = Number(process.env.MATCH_BENCH_RECONNECTS ?? 100);
 const MATCH_TIMEOUT_MS = 120_000;
 /** After a refused re-dial (the old socket's close not yet seen), the bot tries again after this. */
 const REDIAL_BACKOFF_MS = 10;
+/** Client options of the run whose sockets offer no compression. */
+const NO_COMPRESSION: WebSocket.ClientOptions = { perMessageDeflate: false };
 
 /** Instant bots, no jitter, a stack deep enough that the hand cap ends the match. */
 const BENCH_CONFIG = {
@@ -80,6 +82,7 @@ function playSeat(
   token: string,
   cuts: number,
   shared: Shared,
+  options: WebSocket.ClientOptions,
 ): Promise<void> {
   const url = gateway.wsUrl(match.seats[seat]?.gateway_ws_url ?? "");
   const send = (ws: WebSocket, frame: unknown) => ws.send(JSON.stringify(frame));
@@ -103,7 +106,7 @@ function playSeat(
 
     const dial = () => {
       if (over) return;
-      const ws = new WebSocket(url, ["chipzen-bot-token", token]);
+      const ws = new WebSocket(url, ["chipzen-bot-token", token], options);
       current = ws;
       refusedNow = false;
       ws.on("open", () => send(ws, { type: "authenticate", match_id: match.match_id, token: "" }));
@@ -179,12 +182,17 @@ function playSeat(
   });
 }
 
-/** Dispatches a match for `pair` through the admin API and plays both seats to `match_end`. */
+/**
+ * Dispatches a match for `pair` through the admin API and plays both seats to `match_end`;
+ * the bots' sockets offer `permessage-deflate` (as `ws`, browsers and Python `websockets` do)
+ * unless `options` say otherwise.
+ */
 async function playMatch(
   gateway: Gateway,
   pair: Bot[],
   hands: number,
   cutsPerSeat = 0,
+  options: WebSocket.ClientOptions = {},
 ): Promise<MatchRun> {
   const created = await api(gateway, "POST", "/api/matches", {
     body: {
@@ -209,7 +217,9 @@ async function playMatch(
     sentAt: null,
   };
   await Promise.all(
-    pair.map(({ token }, seat) => playSeat(gateway, match, seat, token, cutsPerSeat, shared)),
+    pair.map(({ token }, seat) =>
+      playSeat(gateway, match, seat, token, cutsPerSeat, shared, options),
+    ),
   );
   shared.elapsedMs = performance.now() - shared.started;
   return shared;
@@ -221,7 +231,8 @@ async function bots(gateway: Gateway, count: number): Promise<Bot[]> {
 }
 
 const TURN_METHOD =
-  "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (one statement: the answer, engine state, next turn and its deadline; the alarm only when it must move earlier), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off";
+  "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (one statement: the answer, engine state, next turn and its deadline; the alarm only when it must move earlier), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off; the bots' sockets offer permessage-deflate, as ws, browsers and Python websockets do (the runtime compresses each frame out, the client inflates it)";
+const PLAIN_METHOD = `as the per-turn overhead above, with bots (and floor clients) whose sockets offer no permessage-deflate, right after it: the runtime sends every frame uncompressed and the client has nothing to inflate (the match sends three frames a turn, turn_result to both seats and the turn_request; the floor one)`;
 const HANDS_METHOD =
   "hands played ÷ wall time from match_start to the last close, two instant check/call bots per match, jitter off, hand cap ends the match";
 const CONCURRENT_METHOD =
@@ -246,6 +257,16 @@ const suite: Suite = async () => {
     // The floor right after, for as many events as the match had.
     const floorSingle = await playFloor(floorUrl, "single", single.actions, MATCH_TIMEOUT_MS);
     const eventsPerHand = single.actions / single.hands;
+    // Again with clients that offer no compression: the runtime deflates every frame out and
+    // the client inflates it, three frames a turn here against the floor's one.
+    const plain = await playMatch(gateway, pair, SINGLE_HANDS, 0, NO_COMPRESSION);
+    const floorPlain = await playFloor(
+      floorUrl,
+      "single-plain",
+      plain.actions,
+      MATCH_TIMEOUT_MS,
+      NO_COMPRESSION,
+    );
 
     const perSeat = Math.ceil(RECONNECTS / 2);
     // Each seat acts about four times a hand: enough hands for every cut, then a few more.
@@ -294,6 +315,22 @@ const suite: Suite = async () => {
         "lower",
         TURN_METHOD,
         floor(percentile(floorRtt, 99)),
+      ),
+      figure(
+        "per-turn overhead p50, 1 match, no compression offered",
+        percentile(plain.turnMs, 50),
+        "ms",
+        "lower",
+        PLAIN_METHOD,
+        floor(percentile(floorPlain.rttMs, 50)),
+      ),
+      figure(
+        "per-turn overhead p99, 1 match, no compression offered",
+        percentile(plain.turnMs, 99),
+        "ms",
+        "lower",
+        PLAIN_METHOD,
+        floor(percentile(floorPlain.rttMs, 99)),
       ),
       figure(
         `hands/s, 1 match (${single.hands} hands)`,

@@ -5,6 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
+import { AttachmentCache } from "../lib/attachment-cache.ts";
 import { describeError, log } from "../lib/log.ts";
 import type { SeatStatus } from "../lobby/resume-window.ts";
 import { CloseCode } from "../protocol/bot-frames.ts";
@@ -33,6 +34,10 @@ export type UpgradeInfo = v.InferOutput<typeof UpgradeInfoSchema>;
 
 export class MatchObject extends DurableObject<Env> {
   readonly #room: MatchRoom;
+  /** Each socket's `ConnInfo`, deserialized once per wake-up and written through. */
+  readonly #attachments = new AttachmentCache<ConnInfo>();
+  /** Each socket as the room sees it, made once per wake-up. */
+  readonly #conns = new WeakMap<WebSocket, Conn>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -42,13 +47,13 @@ export class MatchObject extends DurableObject<Env> {
       transaction: (fn) => ctx.storage.transactionSync(fn),
       conn: (id) => {
         const ws = ctx.getWebSockets(`conn:${id}`)[0];
-        return ws && ws.readyState === WebSocket.OPEN ? socketConn(ws) : null;
+        return ws && ws.readyState === WebSocket.OPEN ? this.#conn(ws) : null;
       },
       spectators: () =>
         ctx
           .getWebSockets("spectator")
           .filter((ws) => ws.readyState === WebSocket.OPEN)
-          .map(socketConn),
+          .map((ws) => this.#conn(ws)),
       setAlarm: (at) => {
         const done = at === null ? ctx.storage.deleteAlarm() : ctx.storage.setAlarm(at);
         done.catch((err: unknown) =>
@@ -80,7 +85,7 @@ export class MatchObject extends DurableObject<Env> {
       .some(
         (ws) =>
           ws.readyState === WebSocket.OPEN &&
-          (ws.deserializeAttachment() as ConnInfo).phase !== "closed",
+          this.#attachments.read(ws)?.phase !== "closed",
       );
     return held ? "bound" : "free";
   }
@@ -110,8 +115,8 @@ export class MatchObject extends DurableObject<Env> {
         phase: "live",
         verifiedBotId: null,
       };
-      server.serializeAttachment(info);
-      this.#room.onSpectatorOpen(socketConn(server));
+      this.#attachments.write(server, info);
+      this.#room.onSpectatorOpen(this.#conn(server));
     } else {
       const admission = this.#room.admitSeat(upgrade.participant_id ?? "", upgrade.bot_id);
       if (!admission.ok) return refuseUpgrade(admission.code, upgrade.protocol);
@@ -123,8 +128,8 @@ export class MatchObject extends DurableObject<Env> {
         phase: "auth",
         verifiedBotId: upgrade.bot_id,
       };
-      server.serializeAttachment(info);
-      this.#room.onSeatOpen(socketConn(server));
+      this.#attachments.write(server, info);
+      this.#room.onSeatOpen(this.#conn(server));
     }
     const headers = upgrade.protocol ? { "Sec-WebSocket-Protocol": upgrade.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, ...(headers ? { headers } : {}) });
@@ -132,7 +137,7 @@ export class MatchObject extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     try {
-      await this.#room.onMessage(socketConn(ws), message);
+      await this.#room.onMessage(this.#conn(ws), message);
     } catch (err) {
       log("error", "match_message_failed", { error: describeError(err) });
     }
@@ -140,7 +145,7 @@ export class MatchObject extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
     try {
-      this.#room.onClose(socketConn(ws));
+      this.#room.onClose(this.#conn(ws));
     } catch (err) {
       log("error", "match_close_failed", { error: describeError(err) });
     }
@@ -155,7 +160,7 @@ export class MatchObject extends DurableObject<Env> {
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     log("warn", "match_socket_error", { error: describeError(error) });
     try {
-      this.#room.onClose(socketConn(ws));
+      this.#room.onClose(this.#conn(ws));
     } catch (err) {
       log("error", "match_close_failed", { error: describeError(err) });
     }
@@ -164,18 +169,25 @@ export class MatchObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     await this.#room.alarm();
   }
-}
 
-/** A hibernatable socket as the room sees it; its data lives in the attachment. */
-function socketConn(ws: WebSocket): Conn {
-  return {
-    get info() {
-      return ws.deserializeAttachment() as ConnInfo;
-    },
-    send: (text) => ws.send(text),
-    close: (code, reason) => ws.close(code, reason),
-    update: (info) => ws.serializeAttachment(info),
-  };
+  /** A hibernatable socket as the room sees it; its data lives in the attachment. */
+  #conn(ws: WebSocket): Conn {
+    const known = this.#conns.get(ws);
+    if (known) return known;
+    const attachments = this.#attachments;
+    const conn: Conn = {
+      get info() {
+        const info = attachments.read(ws);
+        if (!info) throw new Error("match socket without its attachment");
+        return info;
+      },
+      send: (text) => ws.send(text),
+      close: (code, reason) => ws.close(code, reason),
+      update: (info) => attachments.write(ws, info),
+    };
+    this.#conns.set(ws, conn);
+    return conn;
+  }
 }
 
 function safeJson(text: string | null): unknown {
