@@ -14,7 +14,16 @@
 import WebSocket from "ws";
 import { api, createBotWithToken, type Gateway, startGateway } from "../../test/harness/gateway.ts";
 import { playFloor, startFloor } from "../floor/client.ts";
-import { type Comparison, type Figure, percentile, pool, round, type Suite } from "../lib.ts";
+import {
+  type Comparison,
+  cpuMs,
+  type Figure,
+  launchedWorkerd,
+  percentile,
+  pool,
+  round,
+  type Suite,
+} from "../lib.ts";
 
 const SINGLE_HANDS = Number(process.env.MATCH_BENCH_SINGLE_HANDS ?? 300);
 const CONCURRENT_MATCHES = Number(process.env.MATCH_BENCH_MATCHES ?? 50);
@@ -233,6 +242,8 @@ async function bots(gateway: Gateway, count: number): Promise<Bot[]> {
 const TURN_METHOD =
   "client-side over loopback: a bot sends turn_action → the next turn_request (to either bot) arrives, within a hand (samples spanning a new hand are dropped); both bots answer at once with check-else-call; includes the server's validation, one SQLite transaction (one statement: the answer, engine state, next turn and its deadline; the alarm only when it must move earlier), the output gate's wait for durability and the frames out, plus two loopback hops and the client's JSON parse; jitter off; the bots' sockets offer permessage-deflate, as ws, browsers and Python websockets do (the runtime compresses each frame out, the client inflates it)";
 const PLAIN_METHOD = `as the per-turn overhead above, with bots (and floor clients) whose sockets offer no permessage-deflate, right after it: the runtime sends every frame uncompressed and the client has nothing to inflate (the match sends three frames a turn, turn_result to both seats and the turn_request; the floor one)`;
+const CPU_METHOD =
+  "user + system CPU time of the local runtime's processes (every thread: the isolate, SQLite's commit and fsync, socket writes and compression; /proc/<pid>/stat, 10 ms ticks) over the whole run — dispatch, connects, every hand — ÷ its turn_action frames; the floor's over its run ÷ the frames it answered. What a turn costs the runtime, apart from the client and from queueing";
 const HANDS_METHOD =
   "hands played ÷ wall time from match_start to the last close, two instant check/call bots per match, jitter off, hand cap ends the match";
 const CONCURRENT_METHOD =
@@ -245,27 +256,37 @@ const FLOOR_METHOD =
 const suite: Suite = async () => {
   // 100+ bots dial from one loopback address: lift the per-IP connect limit (a deployment
   // sees them from as many addresses).
-  const gateway = await startGateway({ vars: { WS_CONNECTS_PER_IP_PER_MINUTE: "100000" } });
-  const floorRuntime = await startFloor();
+  const { value: gateway, pids: gatewayPids } = await launchedWorkerd(() =>
+    startGateway({ vars: { WS_CONNECTS_PER_IP_PER_MINUTE: "100000" } }),
+  );
+  const { value: floorRuntime, pids: floorPids } = await launchedWorkerd(() => startFloor());
+  /** Runs `play` and returns what it returned with the CPU time `pids` spent meanwhile. */
+  const timed = async <T>(pids: number[], play: () => Promise<T>) => {
+    const before = cpuMs(pids);
+    const value = await play();
+    return { value, cpuMs: cpuMs(pids) - before };
+  };
   try {
     const floorUrl = floorRuntime.wsUrl;
     const pair = await bots(gateway, 2);
     // Warm-up: the first match pays for bundling caches and object creation paths.
     await playMatch(gateway, pair, 20);
     await playFloor(floorUrl, "warm-up", 200, MATCH_TIMEOUT_MS);
-    const single = await playMatch(gateway, pair, SINGLE_HANDS);
+    const { value: single, cpuMs: singleCpu } = await timed(gatewayPids, () =>
+      playMatch(gateway, pair, SINGLE_HANDS),
+    );
     // The floor right after, for as many events as the match had.
-    const floorSingle = await playFloor(floorUrl, "single", single.actions, MATCH_TIMEOUT_MS);
+    const { value: floorSingle, cpuMs: floorSingleCpu } = await timed(floorPids, () =>
+      playFloor(floorUrl, "single", single.actions, MATCH_TIMEOUT_MS),
+    );
     const eventsPerHand = single.actions / single.hands;
     // Again with clients that offer no compression: the runtime deflates every frame out and
     // the client inflates it, three frames a turn here against the floor's one.
-    const plain = await playMatch(gateway, pair, SINGLE_HANDS, 0, NO_COMPRESSION);
-    const floorPlain = await playFloor(
-      floorUrl,
-      "single-plain",
-      plain.actions,
-      MATCH_TIMEOUT_MS,
-      NO_COMPRESSION,
+    const { value: plain, cpuMs: plainCpu } = await timed(gatewayPids, () =>
+      playMatch(gateway, pair, SINGLE_HANDS, 0, NO_COMPRESSION),
+    );
+    const { value: floorPlain, cpuMs: floorPlainCpu } = await timed(floorPids, () =>
+      playFloor(floorUrl, "single-plain", plain.actions, MATCH_TIMEOUT_MS, NO_COMPRESSION),
     );
 
     const perSeat = Math.ceil(RECONNECTS / 2);
@@ -274,9 +295,11 @@ const suite: Suite = async () => {
 
     const poolBots = await bots(gateway, CONCURRENT_MATCHES * 2);
     const startedAll = performance.now();
-    const runs = await Promise.all(
-      Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
-        playMatch(gateway, poolBots.slice(2 * i, 2 * i + 2), CONCURRENT_HANDS),
+    const { value: runs, cpuMs: manyCpu } = await timed(gatewayPids, () =>
+      Promise.all(
+        Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
+          playMatch(gateway, poolBots.slice(2 * i, 2 * i + 2), CONCURRENT_HANDS),
+        ),
       ),
     );
     const elapsedAll = performance.now() - startedAll;
@@ -287,14 +310,16 @@ const suite: Suite = async () => {
     // The floor with as many rooms at once, each with a match's events (the mean per match).
     const floorEvents = Math.round(runs.reduce((sum, run) => sum + run.actions, 0) / runs.length);
     const startedFloor = performance.now();
-    const floorRuns = await Promise.all(
-      Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
-        playFloor(floorUrl, `many-${i}`, floorEvents, MATCH_TIMEOUT_MS),
+    const { value: floorRuns, cpuMs: floorManyCpu } = await timed(floorPids, () =>
+      Promise.all(
+        Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
+          playFloor(floorUrl, `many-${i}`, floorEvents, MATCH_TIMEOUT_MS),
+        ),
       ),
     );
-    const floorPerS =
-      floorRuns.reduce((sum, run) => sum + run.events, 0) /
-      ((performance.now() - startedFloor) / 1000);
+    const manyActions = runs.reduce((sum, run) => sum + run.actions, 0);
+    const floorManyEvents = floorRuns.reduce((sum, run) => sum + run.events, 0);
+    const floorPerS = floorManyEvents / ((performance.now() - startedFloor) / 1000);
     const floorRtt = floorSingle.rttMs;
     const floorManyRtt = floorRuns.flatMap((run) => run.rttMs);
     const floor = (value: number): Comparison[] => [{ against: "floor", value: round(value, 2) }];
@@ -363,6 +388,30 @@ const suite: Suite = async () => {
         "higher",
         CONCURRENT_METHOD,
         floor(floorPerS / eventsPerHand),
+      ),
+      figure(
+        "runtime CPU per turn event, 1 match",
+        singleCpu / single.actions,
+        "ms",
+        "lower",
+        CPU_METHOD,
+        floor(floorSingleCpu / floorSingle.events),
+      ),
+      figure(
+        "runtime CPU per turn event, 1 match, no compression offered",
+        plainCpu / plain.actions,
+        "ms",
+        "lower",
+        CPU_METHOD,
+        floor(floorPlainCpu / floorPlain.events),
+      ),
+      figure(
+        `runtime CPU per turn event, ${many}`,
+        manyCpu / manyActions,
+        "ms",
+        "lower",
+        CPU_METHOD,
+        floor(floorManyCpu / floorManyEvents),
       ),
       figure(
         "turn events per hand (turn_action frames)",
