@@ -83,9 +83,7 @@ export class MatchObject extends DurableObject<Env> {
     const held = this.ctx
       .getWebSockets(`seat:${admission.seat}`)
       .some(
-        (ws) =>
-          ws.readyState === WebSocket.OPEN &&
-          this.#attachments.read(ws)?.phase !== "closed",
+        (ws) => ws.readyState === WebSocket.OPEN && this.#attachments.read(ws)?.phase !== "closed",
       );
     return held ? "bound" : "free";
   }
