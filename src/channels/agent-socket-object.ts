@@ -8,6 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { describeError, log } from "../lib/log";
+import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import {
   type Auth,
   CloseCode,
@@ -136,7 +137,7 @@ export abstract class AgentSocketObject<Frame extends { type: string }> extends 
     this.sockets.write(server, attachment);
     this.schedule.atLatest("sweep", attachment.openedAt + this.config.handshakeTimeoutMs);
     await this.arm();
-    return new Response(null, { status: 101, webSocket: client });
+    return upgradeResponse(request, client);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { describeError, log } from "../lib/log";
+import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import { reportPresence } from "../operators/hub-reporter";
 import { lobbyGone, lobbyPresence } from "../operators/presence-kinds";
 import {
@@ -65,11 +66,7 @@ export class BotObject extends DurableObject<Env> {
     this.#schedule.set(scheduleKey.auth(connId), now + this.#config.authTimeoutMs);
     await this.#schedule.arm();
     const protocol = echoedProtocol(request);
-    return new Response(null, {
-      status: 101,
-      webSocket: client,
-      ...(protocol ? { headers: { "sec-websocket-protocol": protocol } } : {}),
-    });
+    return upgradeResponse(request, client, protocol ? { "sec-websocket-protocol": protocol } : {});
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

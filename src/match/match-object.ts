@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { AttachmentCache } from "../lib/attachment-cache.ts";
 import { describeError, log } from "../lib/log.ts";
+import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import type { SeatStatus } from "../lobby/resume-window.ts";
 import { CloseCode } from "../protocol/bot-frames.ts";
 import { verifyBotToken } from "../registry/tokens.ts";
@@ -129,8 +130,11 @@ export class MatchObject extends DurableObject<Env> {
       this.#attachments.write(server, info);
       this.#room.onSeatOpen(this.#conn(server));
     }
-    const headers = upgrade.protocol ? { "Sec-WebSocket-Protocol": upgrade.protocol } : undefined;
-    return new Response(null, { status: 101, webSocket: client, ...(headers ? { headers } : {}) });
+    return upgradeResponse(
+      request,
+      client,
+      upgrade.protocol ? { "Sec-WebSocket-Protocol": upgrade.protocol } : {},
+    );
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

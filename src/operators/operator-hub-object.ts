@@ -15,6 +15,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ScheduleAlarm } from "../channels/schedule.ts";
 import { describeError, log } from "../lib/log.ts";
 import { positiveIntVar } from "../lib/vars.ts";
+import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import { OperatorClose } from "../protocol/operator-frames.ts";
 import { activeOperatorTokenIds } from "../registry/operator-tokens.ts";
 import { runMethod } from "./dispatch.ts";
@@ -97,7 +98,7 @@ export class OperatorHubObject extends DurableObject<Env> {
     server.send(challengeText(nonce, now));
     this.#store.schedule.atLatest("handshake", now + this.#handshakeTimeoutMs);
     await this.#arm();
-    return new Response(null, { status: 101, webSocket: client });
+    return upgradeResponse(request, client);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -12,6 +12,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { Schedule, ScheduleAlarm } from "../channels/schedule.ts";
 import { describeError, log } from "../lib/log.ts";
+import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import { sledTokenActive } from "../registry/sled-tokens.ts";
 import {
   type ApprovalRecord,
@@ -87,7 +88,7 @@ export class SledObject extends DurableObject<Env> {
     });
     this.#schedule.atLatest("identity", now + this.#config.identityTimeoutMs);
     await this.#arm();
-    return new Response(null, { status: 101, webSocket: client });
+    return upgradeResponse(request, client);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

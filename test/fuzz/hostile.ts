@@ -73,6 +73,32 @@ export function subprotocolVariants(sentinel: string, credential: string): strin
   ];
 }
 
+/**
+ * `Sec-WebSocket-Extensions` offers: what clients send, what RFC 7692 lets a client ask for,
+ * and what no client should send (junk, unknown parameters, bad values, 8,000 bytes).
+ */
+export function extensionOffers(): string[] {
+  return [
+    "permessage-deflate; client_max_window_bits",
+    "permessage-deflate",
+    "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+    "permessage-deflate; server_max_window_bits=10; client_max_window_bits=12",
+    'permessage-deflate; server_max_window_bits="15"',
+    "permessage-deflate; server_max_window_bits=8, permessage-deflate",
+    "permessage-deflate; server_max_window_bits=8",
+    "permessage-deflate; client_max_window_bits=abc",
+    "permessage-deflate; server_max_window_bits=99",
+    "permessage-deflate; unknown_parameter",
+    "permessage-deflate; server_no_context_takeover=yes",
+    "permessage-deflate; client_max_window_bits; client_max_window_bits",
+    "x-webkit-deflate-frame",
+    ";;;,,,",
+    " ",
+    "permessage-deflate; é",
+    "x".repeat(8000),
+  ];
+}
+
 /** `Authorization` header values that carry no usable credential. */
 export function garbageAuthorizations(credential: string): string[] {
   return [

@@ -24,6 +24,8 @@ export interface UpgradeAnswer {
 export interface RawFrame {
   opcode: number;
   payload: Buffer;
+  /** RSV1 set: a `permessage-deflate` message (the payload is still compressed). */
+  compressed: boolean;
 }
 
 export const Opcode = { text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
@@ -288,6 +290,7 @@ export class RawSocket {
       const b = this.#buffer;
       if (b.length < 2) return;
       const opcode = (b[0] ?? 0) & 0x0f;
+      const compressed = ((b[0] ?? 0) & 0x40) !== 0;
       let length = (b[1] ?? 0) & 0x7f;
       let offset = 2;
       if (length === 126) {
@@ -315,7 +318,7 @@ export class RawSocket {
       } else if (opcode === Opcode.ping) {
         this.send(payload, Opcode.pong);
       } else if (opcode === Opcode.text || opcode === Opcode.binary) {
-        const frame = { opcode, payload: Buffer.from(payload) };
+        const frame = { opcode, payload: Buffer.from(payload), compressed };
         this.frames.push(frame);
         for (const listener of this.#listeners) listener(frame);
       }

@@ -13,6 +13,8 @@ export interface OpenOptions {
   protocols?: string[];
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Offer `permessage-deflate` (as `ws`, browsers and Python `websockets` do); default true. */
+  deflate?: boolean;
 }
 
 export interface CloseEvent {
@@ -25,12 +27,16 @@ export class TestSocket {
   readonly frames: Frame[] = [];
   #cursor = 0;
   #closed: CloseEvent | null = null;
+  #extensions = "";
   readonly #waits = new Waits(() => this.#closed);
 
   readonly ws: WebSocket;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
+    ws.once("upgrade", (res) => {
+      this.#extensions = String(res.headers["sec-websocket-extensions"] ?? "");
+    });
     ws.on("message", (data, isBinary) => {
       const text = data.toString();
       let frame: Frame;
@@ -51,7 +57,10 @@ export class TestSocket {
 
   /** Opens a socket; rejects if the upgrade is refused (with the HTTP status) or times out. */
   static open(url: string, options: OpenOptions = {}): Promise<TestSocket> {
-    const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers ?? {} });
+    const ws = new WebSocket(url, options.protocols ?? [], {
+      headers: options.headers ?? {},
+      perMessageDeflate: options.deflate ?? true,
+    });
     const socket = new TestSocket(ws);
     const timeoutMs = options.timeoutMs ?? HANG_MS;
     return new Promise((resolve, reject) => {
@@ -72,6 +81,11 @@ export class TestSocket {
         reject(err);
       });
     });
+  }
+
+  /** The `Sec-WebSocket-Extensions` the server answered (`""` when none). */
+  get extensions(): string {
+    return this.#extensions;
   }
 
   /** The subprotocol the server selected (`""` when none). */

@@ -5,6 +5,8 @@
  * must then take that bot online and deliver a `matched` it plays to the end.
  */
 import assert from "node:assert/strict";
+import { constants, inflateRawSync } from "node:zlib";
+import { deflateAnswer } from "../../../src/lib/websocket-deflate.ts";
 import { api } from "../../harness/gateway.ts";
 import { type CaseContext, defineGroup, type FixedCase } from "../case.ts";
 import {
@@ -15,7 +17,13 @@ import {
   inParallel,
   nextJson,
 } from "../checks.ts";
-import { HOSTILE_SEGMENTS, isDotSegment, randomSegment, subprotocolVariants } from "../hostile.ts";
+import {
+  extensionOffers,
+  HOSTILE_SEGMENTS,
+  isDotSegment,
+  randomSegment,
+  subprotocolVariants,
+} from "../hostile.ts";
 import { Invalid, mutate, type Shape } from "../mutate.ts";
 import { Opcode, type RawSocket } from "../raw-socket.ts";
 import { type BotCreds, lobbyFlow, type World } from "../world.ts";
@@ -255,6 +263,45 @@ const cases: FixedCase<LobbyState>[] = [
         assert.ok(socket);
         socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
         assert.equal((await nextJson(socket, 15_000, "hello")).type, "hello");
+        socket.close();
+      }
+    },
+  },
+  {
+    id: "extensions",
+    input:
+      "Sec-WebSocket-Extensions offers: what clients send, RFC 7692 parameters and fallbacks, unknown parameters, bad window bits, junk, 8,000 bytes",
+    expected:
+      "101; an offer botgate can answer gets permessage-deflate with 512-byte windows (src/lib/websocket-deflate.ts), any other is left to the runtime; the handshake then proceeds, the hello readable whether or not it is compressed",
+    async run(ctx) {
+      for (const offer of extensionOffers()) {
+        const answer = await ctx.world.upgrade(lobbyPath(ctx.state), [
+          ["Sec-WebSocket-Extensions", offer],
+        ]);
+        const what = `offer ${offer.slice(0, 60)}`;
+        assert.equal(answer.status, 101, `${what}: HTTP ${answer.status}`);
+        const ours = deflateAnswer(offer);
+        const negotiated = answer.headers["sec-websocket-extensions"];
+        if (ours !== null) {
+          const params = (header = "") =>
+            header
+              .split(";")
+              .map((p) => p.trim())
+              .sort();
+          assert.deepEqual(params(negotiated), params(ours), what);
+        }
+        const socket = answer.socket;
+        assert.ok(socket);
+        socket.sendJson({ type: "authenticate", token: ctx.state.bot.token });
+        const frame = await socket.next(15_000, `the hello after ${what}`);
+        assert.equal(frame.compressed, negotiated !== undefined, `${what}: RSV1`);
+        // The first message of a stream: decodable without earlier context (RFC 7692 §7.2.2).
+        const text = frame.compressed
+          ? inflateRawSync(Buffer.concat([frame.payload, Buffer.from([0, 0, 0xff, 0xff])]), {
+              finishFlush: constants.Z_SYNC_FLUSH,
+            })
+          : frame.payload;
+        assert.equal((JSON.parse(text.toString("utf8")) as { type?: string }).type, "hello", what);
         socket.close();
       }
     },

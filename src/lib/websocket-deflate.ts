@@ -1,0 +1,101 @@
+/**
+ * The `permessage-deflate` answer (RFC 7692) every botgate socket gives a client that offers
+ * compression: compression as offered, with 512-byte windows — `server_max_window_bits=9`,
+ * and `client_max_window_bits=9` when the offer has that parameter (a server may only
+ * answer it then, §7.1.2.2).
+ *
+ * Why: the runtime keeps a socket's zlib state for the socket's lifetime once the socket has
+ * sent a frame, and with the default 32 kB windows that is most of what an idle socket costs
+ * (docs/benchmarks.md, "Idle channel sockets"); 512-byte windows hold ~130 kB less a socket.
+ * Our frames are small JSON, so the smaller window costs little of the compression. The
+ * runtime takes a `Sec-WebSocket-Extensions` header on the 101 as the negotiated answer; with
+ * none it answers the offer itself, with full windows.
+ *
+ * The first `permessage-deflate` offer is answered (the runtime settles on that one whatever
+ * the 101 names); it has no answer if it is malformed (an unknown or repeated parameter, a
+ * bad or quoted value) or asks for windows under 9 bits (zlib's raw deflate cannot honour 8).
+ * With no answer the 101 carries no header and the runtime answers the offer as it would
+ * without us.
+ */
+
+/** The window of both directions, in bits (2^9 = 512 bytes). */
+export const DEFLATE_WINDOW_BITS = 9;
+
+/** The `Sec-WebSocket-Extensions` to answer `offers` with, or null for none. */
+export function deflateAnswer(offers: string | null): string | null {
+  if (!offers) return null;
+  for (const offer of offers.split(",")) {
+    const [name = "", ...params] = offer.split(";").map((part) => part.trim());
+    // The runtime settles on the first permessage-deflate offer: that one is answered or none.
+    if (name.toLowerCase() === "permessage-deflate") return answerOffer(params);
+  }
+  return null;
+}
+
+function answerOffer(params: string[]): string | null {
+  const seen = new Set<string>();
+  const answer = ["permessage-deflate"];
+  let clientWindow = false;
+  for (const param of params) {
+    const at = param.indexOf("=");
+    const key = (at < 0 ? param : param.slice(0, at)).trim().toLowerCase();
+    const value = at < 0 ? undefined : param.slice(at + 1).trim();
+    if (seen.has(key)) return null;
+    seen.add(key);
+    switch (key) {
+      case "server_no_context_takeover":
+        if (value !== undefined) return null;
+        // An offer with it is accepted only by answering it (§7.1.1.1).
+        answer.push(key);
+        break;
+      case "client_no_context_takeover":
+        // A hint about the client's own compressor; the answer may leave it out (§7.1.1.2).
+        if (value !== undefined) return null;
+        break;
+      case "server_max_window_bits": {
+        const bits = windowBits(value);
+        if (bits === null || bits < DEFLATE_WINDOW_BITS) return null;
+        break;
+      }
+      case "client_max_window_bits": {
+        if (value !== undefined) {
+          const bits = windowBits(value);
+          if (bits === null || bits < DEFLATE_WINDOW_BITS) return null;
+        }
+        clientWindow = true;
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  answer.push(`server_max_window_bits=${DEFLATE_WINDOW_BITS}`);
+  if (clientWindow) answer.push(`client_max_window_bits=${DEFLATE_WINDOW_BITS}`);
+  return answer.join("; ");
+}
+
+/**
+ * A window-bits value (8–15, §7.1.2), or null. The quoted form RFC 6455's grammar allows is
+ * refused: the runtime refuses such an offer whatever the 101 says.
+ */
+function windowBits(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  return /^(?:[89]|1[0-5])$/.test(value) ? Number(value) : null;
+}
+
+/**
+ * The 101 that hands `client` to the peer, answering the compression the request offered
+ * (`deflateAnswer`) beside `headers` (e.g. the echoed subprotocol).
+ */
+export function upgradeResponse(
+  request: Request,
+  client: WebSocket,
+  headers: Record<string, string> = {},
+): Response {
+  const answer = deflateAnswer(request.headers.get("Sec-WebSocket-Extensions"));
+  return new Response(null, {
+    status: 101,
+    webSocket: client,
+    headers: answer === null ? headers : { ...headers, "Sec-WebSocket-Extensions": answer },
+  });
+}
