@@ -7,8 +7,8 @@
  * path, the heartbeat sweep, whispers, server-wide admin ops, and the force-drop kill switch.
  */
 import { DurableObject } from "cloudflare:workers";
+import { upgradeResponse } from "../http/upgrade.ts";
 import { describeError, log } from "../lib/log";
-import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import {
   type Auth,
   CloseCode,

@@ -82,20 +82,3 @@ function windowBits(value: string | undefined): number | null {
   if (value === undefined) return null;
   return /^(?:[89]|1[0-5])$/.test(value) ? Number(value) : null;
 }
-
-/**
- * The 101 that hands `client` to the peer, answering the compression the request offered
- * (`deflateAnswer`) beside `headers` (e.g. the echoed subprotocol).
- */
-export function upgradeResponse(
-  request: Request,
-  client: WebSocket,
-  headers: Record<string, string> = {},
-): Response {
-  const answer = deflateAnswer(request.headers.get("Sec-WebSocket-Extensions"));
-  return new Response(null, {
-    status: 101,
-    webSocket: client,
-    headers: answer === null ? headers : { ...headers, "Sec-WebSocket-Extensions": answer },
-  });
-}

@@ -6,8 +6,8 @@
  * The class only translates sockets, alarms and RPC into the plain modules next to it.
  */
 import { DurableObject } from "cloudflare:workers";
+import { upgradeResponse } from "../http/upgrade.ts";
 import { describeError, log } from "../lib/log";
-import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import { reportPresence } from "../operators/hub-reporter";
 import { lobbyGone, lobbyPresence } from "../operators/presence-kinds";
 import {

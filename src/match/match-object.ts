@@ -5,9 +5,9 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
+import { upgradeResponse } from "../http/upgrade.ts";
 import { AttachmentCache } from "../lib/attachment-cache.ts";
 import { describeError, log } from "../lib/log.ts";
-import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import type { SeatStatus } from "../lobby/resume-window.ts";
 import { CloseCode } from "../protocol/bot-frames.ts";
 import { verifyBotToken } from "../registry/tokens.ts";

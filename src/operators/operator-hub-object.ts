@@ -13,9 +13,9 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { ScheduleAlarm } from "../channels/schedule.ts";
+import { upgradeResponse } from "../http/upgrade.ts";
 import { describeError, log } from "../lib/log.ts";
 import { positiveIntVar } from "../lib/vars.ts";
-import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import { OperatorClose } from "../protocol/operator-frames.ts";
 import { activeOperatorTokenIds } from "../registry/operator-tokens.ts";
 import { runMethod } from "./dispatch.ts";

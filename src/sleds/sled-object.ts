@@ -11,8 +11,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { Schedule, ScheduleAlarm } from "../channels/schedule.ts";
+import { upgradeResponse } from "../http/upgrade.ts";
 import { describeError, log } from "../lib/log.ts";
-import { upgradeResponse } from "../lib/websocket-deflate.ts";
 import { sledTokenActive } from "../registry/sled-tokens.ts";
 import {
   type ApprovalRecord,
