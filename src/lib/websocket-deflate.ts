@@ -1,15 +1,16 @@
 /**
  * The `permessage-deflate` answer (RFC 7692) every botgate socket gives a client that offers
- * compression: compression as offered, with 512-byte windows — `server_max_window_bits=9`,
- * and `client_max_window_bits=9` when the offer has that parameter (a server may only
- * answer it then, §7.1.2.2).
+ * compression: compression as offered, with 4 kB windows — `server_max_window_bits=12`, and
+ * `client_max_window_bits=12` when the offer has that parameter (a server may only answer it
+ * then, §7.1.2.2), or the smaller windows the offer asks for.
  *
  * Why: the runtime keeps a socket's zlib state for the socket's lifetime once the socket has
  * sent a frame, and with the default 32 kB windows that is most of what an idle socket costs
- * (docs/benchmarks.md, "Idle channel sockets"); 512-byte windows hold ~130 kB less a socket.
- * Our frames are small JSON, so the smaller window costs little of the compression. The
- * runtime takes a `Sec-WebSocket-Extensions` header on the 101 as the negotiated answer; with
- * none it answers the offer itself, with full windows.
+ * (docs/benchmarks.md, "Idle channel sockets"); 4 kB windows hold ~120 kB less a socket, and
+ * still carry most of the compression of repetitive JSON across frames (smaller windows lose
+ * it: Python `websockets` documents 11–12 bits as its memory-saving settings). The runtime
+ * takes a `Sec-WebSocket-Extensions` header on the 101 as the negotiated answer; with none
+ * it answers the offer itself, with full windows.
  *
  * The first `permessage-deflate` offer is answered (the runtime settles on that one whatever
  * the 101 names); it has no answer if it is malformed (an unknown or repeated parameter, a
@@ -18,8 +19,10 @@
  * without us.
  */
 
-/** The window of both directions, in bits (2^9 = 512 bytes). */
-export const DEFLATE_WINDOW_BITS = 9;
+/** The window of both directions at most, in bits (2^12 = 4 kB). */
+export const DEFLATE_WINDOW_BITS = 12;
+/** zlib's raw deflate cannot keep to an 8-bit window: an offer asking for one is not answered. */
+const MIN_WINDOW_BITS = 9;
 
 /** The `Sec-WebSocket-Extensions` to answer `offers` with, or null for none. */
 export function deflateAnswer(offers: string | null): string | null {
@@ -35,7 +38,8 @@ export function deflateAnswer(offers: string | null): string | null {
 function answerOffer(params: string[]): string | null {
   const seen = new Set<string>();
   const answer = ["permessage-deflate"];
-  let clientWindow = false;
+  let serverBits = DEFLATE_WINDOW_BITS;
+  let clientBits: number | null = null;
   for (const param of params) {
     const at = param.indexOf("=");
     const key = (at < 0 ? param : param.slice(0, at)).trim().toLowerCase();
@@ -53,24 +57,27 @@ function answerOffer(params: string[]): string | null {
         if (value !== undefined) return null;
         break;
       case "server_max_window_bits": {
+        // The client's cap on our window: answered with it or a smaller one (§7.1.2.1).
         const bits = windowBits(value);
-        if (bits === null || bits < DEFLATE_WINDOW_BITS) return null;
+        if (bits === null) return null;
+        serverBits = Math.min(serverBits, bits);
         break;
       }
       case "client_max_window_bits": {
-        if (value !== undefined) {
-          const bits = windowBits(value);
-          if (bits === null || bits < DEFLATE_WINDOW_BITS) return null;
-        }
-        clientWindow = true;
+        const bits = value === undefined ? DEFLATE_WINDOW_BITS : windowBits(value);
+        if (bits === null) return null;
+        clientBits = Math.min(DEFLATE_WINDOW_BITS, bits);
         break;
       }
       default:
         return null;
     }
   }
-  answer.push(`server_max_window_bits=${DEFLATE_WINDOW_BITS}`);
-  if (clientWindow) answer.push(`client_max_window_bits=${DEFLATE_WINDOW_BITS}`);
+  if (serverBits < MIN_WINDOW_BITS || (clientBits !== null && clientBits < MIN_WINDOW_BITS)) {
+    return null;
+  }
+  answer.push(`server_max_window_bits=${serverBits}`);
+  if (clientBits !== null) answer.push(`client_max_window_bits=${clientBits}`);
   return answer.join("; ");
 }
 

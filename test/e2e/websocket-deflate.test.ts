@@ -1,4 +1,4 @@
-// Every WebSocket endpoint answers a client's permessage-deflate offer with 512-byte windows
+// Every WebSocket endpoint answers a client's permessage-deflate offer with 4 kB windows
 // (src/lib/websocket-deflate.ts) through the real local runtime, and frames decode over it:
 // the bot lobby, a match seat, an agent channel, the operator gateway and the sled uplink. A
 // client that offers no compression gets none.
@@ -13,7 +13,7 @@ import { TestSocket } from "../harness/ws-client.ts";
  * What `ws` offers (`permessage-deflate; client_max_window_bits`) is answered with, as the
  * parameters of the negotiated header (the runtime writes them in its own order).
  */
-const ANSWER = ["client_max_window_bits=9", "permessage-deflate", "server_max_window_bits=9"];
+const ANSWER = ["client_max_window_bits=12", "permessage-deflate", "server_max_window_bits=12"];
 const negotiated = (socket: TestSocket) =>
   socket.extensions
     .split(";")
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const bot = (name: string) => createBotWithToken(gateway, `deflate-${name}-${Date.now()}`);
 
-describe("permessage-deflate with 512-byte windows", () => {
+describe("permessage-deflate with 4 kB windows", () => {
   it("on the bot lobby", async () => {
     const { botId, token } = await bot("lobby");
     const socket = await TestSocket.open(gateway.wsUrl(`/ws/external/bot/${botId}`));

@@ -272,7 +272,7 @@ const cases: FixedCase<LobbyState>[] = [
     input:
       "Sec-WebSocket-Extensions offers: what clients send, RFC 7692 parameters and fallbacks, unknown parameters, bad window bits, junk, 8,000 bytes",
     expected:
-      "101; an offer botgate can answer gets permessage-deflate with 512-byte windows (src/lib/websocket-deflate.ts), any other is left to the runtime; the handshake then proceeds, the hello readable whether or not it is compressed",
+      "101; an offer botgate can answer gets permessage-deflate with 4 kB windows (src/lib/websocket-deflate.ts), any other is left to the runtime; the handshake then proceeds, the hello readable whether or not it is compressed",
     async run(ctx) {
       for (const offer of extensionOffers()) {
         const answer = await ctx.world.upgrade(lobbyPath(ctx.state), [

@@ -6,27 +6,34 @@ import { describe, expect, it } from "vitest";
 import { deflateAnswer } from "../../../src/lib/websocket-deflate.ts";
 
 describe("deflateAnswer", () => {
-  it("answers the offers of ws, browsers and Python websockets with 512-byte windows", () => {
+  it("answers the offers of ws, browsers and Python websockets with 4 kB windows", () => {
     // ws, Chrome, Firefox and Python websockets all offer client_max_window_bits bare.
     expect(deflateAnswer("permessage-deflate; client_max_window_bits")).toBe(
-      "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9",
+      "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12",
     );
     // Without client_max_window_bits the answer may not name it (§7.1.2.2).
     expect(deflateAnswer("permessage-deflate")).toBe(
-      "permessage-deflate; server_max_window_bits=9",
+      "permessage-deflate; server_max_window_bits=12",
     );
     expect(deflateAnswer("Permessage-Deflate; Client_Max_Window_Bits=15")).toBe(
-      "permessage-deflate; server_max_window_bits=9; client_max_window_bits=9",
+      "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12",
     );
-    expect(deflateAnswer("permessage-deflate; server_max_window_bits=12")).toBe(
-      "permessage-deflate; server_max_window_bits=9",
+    // A client's cap on our window below ours is kept; one above it is lowered.
+    expect(deflateAnswer("permessage-deflate; server_max_window_bits=10")).toBe(
+      "permessage-deflate; server_max_window_bits=10",
+    );
+    expect(deflateAnswer("permessage-deflate; server_max_window_bits=15")).toBe(
+      "permessage-deflate; server_max_window_bits=12",
+    );
+    expect(deflateAnswer("permessage-deflate; client_max_window_bits=9")).toBe(
+      "permessage-deflate; server_max_window_bits=12; client_max_window_bits=9",
     );
   });
 
   it("accepts server_no_context_takeover only by answering it", () => {
     expect(
       deflateAnswer("permessage-deflate; server_no_context_takeover; client_no_context_takeover"),
-    ).toBe("permessage-deflate; server_no_context_takeover; server_max_window_bits=9");
+    ).toBe("permessage-deflate; server_no_context_takeover; server_max_window_bits=12");
   });
 
   it("has no answer without an offer of permessage-deflate", () => {
@@ -37,7 +44,7 @@ describe("deflateAnswer", () => {
 
   it("answers the first permessage-deflate offer or none", () => {
     expect(deflateAnswer("x-webkit-deflate-frame, permessage-deflate")).toBe(
-      "permessage-deflate; server_max_window_bits=9",
+      "permessage-deflate; server_max_window_bits=12",
     );
     for (const offer of [
       // The runtime settles on the first offer, so a fallback after it is not answered.
