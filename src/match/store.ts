@@ -2,7 +2,8 @@
  * The match object's storage, kept in memory for the object's lifetime and written through.
  *
  * Everything the match needs between events — status, seats, pending turns, deadlines, the
- * outbound queue, counters — is one small document (`match_state.doc`), and the engine state
+ * outbound queue, counters — is one small document (`match_state.doc`; only the seats'
+ * one-second rate windows stay in memory, `#rateTimes`), and the engine state
  * sits beside it (`match_state.engine`); both are read once after the object is constructed
  * (a new object, an eviction, a restart). A change updates the memory and marks what it
  * touched; `commit()`, at the end of each event's transaction, writes what changed in one
@@ -99,7 +100,10 @@ export class MatchStore {
     return doc;
   }
 
-  /** After a rolled-back transaction: drops the memory; the next read is from SQLite. */
+  /**
+   * After a rolled-back transaction: drops the memory; the next read is from SQLite. The rate
+   * windows stay: the messages they count did arrive.
+   */
   reload(): void {
     this.#doc = undefined;
     this.#engine = null;
