@@ -2,8 +2,10 @@
  * The match gateway under load, against the real Worker on a loopback port (the same
  * runtime as `npm start`), with instant raw-JSON bots and jitter off:
  * - per-turn server overhead: a bot's `turn_action` sent → the next `turn_request` received
- *   (same hand), measured client-side, p50/p99;
+ *   (same hand), measured client-side, p50/p99 — with the bots offering `permessage-deflate`
+ *   and again, in a second match, offering none;
  * - hands per second for one match of two instant bots;
+ * - the runtime's CPU time per turn event (/proc), for those two matches and the 50 below;
  * - total hands per second for 50 concurrent matches;
  * - reconnect: a bot's match socket is cut mid-turn (no close handshake) and re-dialled at
  *   once; time until the same pending `turn_request` (same `request_id`) arrives, p50/p99.
