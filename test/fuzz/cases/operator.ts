@@ -434,7 +434,7 @@ const cases: FixedCase<OperatorState>[] = [
     id: "scopes",
     input: "an approvals-only token while a bot comes online; a read token asking for admin",
     expected:
-      "no `presence` event without read (ticks only), hello-ok auth.scopes never beyond the token's",
+      "no `presence` event without read (ticks and approval events only; `features` lists just the approval methods), hello-ok auth.scopes never beyond the token's",
     async run(ctx) {
       const socket = await live(ctx.world, ctx.state.approvals);
       const hello = socket.texts().find((f) => f.type === "res") as Json;
