@@ -17,6 +17,9 @@
  * bad or quoted value) or asks for windows under 9 bits (zlib's raw deflate cannot honour 8).
  * With no answer the 101 carries no header and the runtime answers the offer as it would
  * without us.
+ *
+ * Written here rather than taken from a library: the negotiators that exist (`ws`'s
+ * `PerMessageDeflate`) come with their own zlib streams, and the runtime does the compression.
  */
 
 /** The window of both directions at most, in bits (2^12 = 4 kB). */
