@@ -325,40 +325,22 @@ const suite: Suite = async () => {
     const floorRtt = floorSingle.rttMs;
     const floorManyRtt = floorRuns.flatMap((run) => run.rttMs);
     const floor = (value: number): Comparison[] => [{ against: "floor", value: round(value, 2) }];
+    /** The per-turn overhead's p50 and p99 for `label`, each beside the floor's. */
+    const overhead = (label: string, samples: number[], floorSamples: number[], method: string) =>
+      [50, 99].map((p) =>
+        figure(
+          `per-turn overhead p${p}, ${label}`,
+          percentile(samples, p),
+          "ms",
+          "lower",
+          method,
+          floor(percentile(floorSamples, p)),
+        ),
+      );
 
     return [
-      figure(
-        "per-turn overhead p50, 1 match",
-        percentile(single.turnMs, 50),
-        "ms",
-        "lower",
-        TURN_METHOD,
-        floor(percentile(floorRtt, 50)),
-      ),
-      figure(
-        "per-turn overhead p99, 1 match",
-        percentile(single.turnMs, 99),
-        "ms",
-        "lower",
-        TURN_METHOD,
-        floor(percentile(floorRtt, 99)),
-      ),
-      figure(
-        "per-turn overhead p50, 1 match, no compression offered",
-        percentile(plain.turnMs, 50),
-        "ms",
-        "lower",
-        PLAIN_METHOD,
-        floor(percentile(floorPlain.rttMs, 50)),
-      ),
-      figure(
-        "per-turn overhead p99, 1 match, no compression offered",
-        percentile(plain.turnMs, 99),
-        "ms",
-        "lower",
-        PLAIN_METHOD,
-        floor(percentile(floorPlain.rttMs, 99)),
-      ),
+      ...overhead("1 match", single.turnMs, floorRtt, TURN_METHOD),
+      ...overhead("1 match, no compression offered", plain.turnMs, floorPlain.rttMs, PLAIN_METHOD),
       figure(
         `hands/s, 1 match (${single.hands} hands)`,
         single.hands / (single.elapsedMs / 1000),
@@ -367,22 +349,7 @@ const suite: Suite = async () => {
         HANDS_METHOD,
         floor(floorSingle.events / (floorSingle.elapsedMs / 1000) / eventsPerHand),
       ),
-      figure(
-        `per-turn overhead p50, ${many}`,
-        percentile(concurrentTurns, 50),
-        "ms",
-        "lower",
-        TURN_METHOD,
-        floor(percentile(floorManyRtt, 50)),
-      ),
-      figure(
-        `per-turn overhead p99, ${many}`,
-        percentile(concurrentTurns, 99),
-        "ms",
-        "lower",
-        TURN_METHOD,
-        floor(percentile(floorManyRtt, 99)),
-      ),
+      ...overhead(many, concurrentTurns, floorManyRtt, TURN_METHOD),
       figure(
         `hands/s, ${many} × ${CONCURRENT_HANDS} hands (total)`,
         handsAll / (elapsedAll / 1000),

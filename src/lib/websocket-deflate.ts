@@ -5,12 +5,12 @@
  * then, §7.1.2.2), or the smaller windows the offer asks for.
  *
  * Why: the runtime keeps a socket's zlib state for the socket's lifetime once the socket has
- * sent a frame, and with the default 32 kB windows that is most of what an idle socket costs
- * (docs/benchmarks.md, "Idle channel sockets"); 4 kB windows hold ~120 kB less a socket, and
- * still carry most of the compression of repetitive JSON across frames (smaller windows lose
- * it: Python `websockets` documents 11–12 bits as its memory-saving settings). The runtime
- * takes a `Sec-WebSocket-Extensions` header on the 101 as the negotiated answer; with none
- * it answers the offer itself, with full windows.
+ * sent a frame, and with the default 32 kB windows that is over a third of what an idle
+ * channel socket costs (docs/benchmarks.md, "Issue 18, third pass"); 4 kB windows hold
+ * ~120 kB less a socket and still compress a match's frames 8.7× (13× at full windows, 2.4×
+ * at 512 bytes; Python `websockets`' docs give 11-bit windows as memory-saving settings). The
+ * runtime takes a `Sec-WebSocket-Extensions` header on the 101 as the negotiated answer;
+ * with none it answers the offer itself, with full windows.
  *
  * The first `permessage-deflate` offer is answered (the runtime settles on that one whatever
  * the 101 names); it has no answer if it is malformed (an unknown or repeated parameter, a
