@@ -186,24 +186,57 @@ export async function botgateChannel(): Promise<Room> {
   };
 }
 
-/** The minimal partyserver room of bench/partyserver on the same local runtime. */
-export async function partyserverRoom(party: "room" | "memory-room"): Promise<Room> {
+/**
+ * The minimal partyserver room of bench/partyserver on the same local runtime. `served`:
+ * served as botgate is (wrangler.served.toml: static assets, the Worker run first), each
+ * socket opened with the frames of botgate's handshake (hello → challenge → auth →
+ * established, caught_up): the idle sockets suite's like-for-like peer.
+ */
+export async function partyserverRoom(
+  party: "room" | "memory-room",
+  served = false,
+): Promise<Room> {
   const harness = createTestHarness({
     root: fileURLToPath(new URL("./partyserver/", import.meta.url)),
-    workers: [{ configPath: "./wrangler.toml" }],
+    workers: [{ configPath: served ? "./wrangler.served.toml" : "./wrangler.toml" }],
   });
   const {
     value: { url },
     pids,
   } = await launchedWorkerd(() => harness.listen());
   const room = `${url.href.replace(/^http/, "ws")}parties/${party}/fanout`;
+  const name = party === "room" ? "partyserver hib." : "partyserver mem.";
   return {
-    name: party === "room" ? "partyserver hib." : "partyserver mem.",
+    name: served ? `${name}, served as botgate` : name,
     wire: jsonWire,
-    open: () => openSocket(room),
+    open: served ? (i) => partyserverHandshake(room, i) : () => openSocket(room),
     rssKb: sumRss(pids),
     close: () => harness.close(),
   };
+}
+
+/** A socket of the partyserver room through the frames of botgate's handshake. */
+function partyserverHandshake(url: string, i: number): Promise<WebSocket> {
+  return handshake(
+    url,
+    JSON.stringify({ type: "hello", protocol_version: 1, session: `s${i}` }),
+    (text, ws) => {
+      const frame = JSON.parse(text) as { type: string };
+      if (frame.type === "challenge") {
+        // The size of an Ed25519 signature in base64url; the room checks nothing.
+        ws.send(
+          JSON.stringify({
+            type: "auth",
+            user: "bench",
+            machine: "runner",
+            signature: "s".repeat(86),
+          }),
+        );
+      }
+      return frame.type === "caught_up" ? "done" : "wait";
+    },
+    `the partyserver handshake of s${i}`,
+  );
 }
 
 /** The minimal socket.io room of bench/socketio, forked as a plain Node server on loopback. */

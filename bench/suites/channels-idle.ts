@@ -1,10 +1,12 @@
 /**
  * Idle channel sockets: how many sockets one runtime holds open in one channel and the memory
  * each costs, for a botgate channel side by side with the minimal partyserver rooms (same
- * local runtime) and the socket.io room (its own Node process). The systems run one at a
- * time; each holds its sockets through a settle period (idle objects are evicted, hibernated
- * sockets stay), then every socket must still answer a WebSocket ping. Loopback only,
- * bounded by a socket count and a time budget.
+ * local runtime; once as it is, silent sockets on a bare Worker, and once served as botgate
+ * is, with static assets in front and each socket carrying botgate's handshake frames) and
+ * the socket.io room (its own Node process). The systems run one at a time; each holds its
+ * sockets through a settle period (idle objects are evicted, hibernated sockets stay), then
+ * every socket must still answer a WebSocket ping. Loopback only, bounded by a socket count
+ * and a time budget.
  */
 import type WebSocket from "ws";
 import { type Figure, pool, round, type Suite, sleep } from "../lib.ts";
@@ -74,14 +76,21 @@ async function hold(room: Room): Promise<Held> {
   }
 }
 
-const HOLD_METHOD = `${SOCKETS} sockets opened ${CONCURRENCY} at a time into one channel/room of a fresh runtime (botgate: each completes the Ed25519 handshake up to caught_up; connecting stops after ${CONNECT_BUDGET_MS / 1000} s), held idle ${SETTLE_MS / 1000} s, then counted if the socket still answers a WebSocket ping`;
+const HOLD_METHOD = `${SOCKETS} sockets opened ${CONCURRENCY} at a time into one channel/room of a fresh runtime (botgate: each completes the Ed25519 handshake up to caught_up; partyserver "served as botgate": the same frames without the cryptography, behind static assets with the Worker run first as botgate's wrangler.toml has it; connecting stops after ${CONNECT_BUDGET_MS / 1000} s), held idle ${SETTLE_MS / 1000} s, then counted if the socket still answers a WebSocket ping`;
 const MEMORY_METHOD = `resident memory (VmRSS) of the processes serving the room — workerd for botgate and partyserver, the Node process for socket.io — after the idle hold minus before it (with one socket open), divided by the sockets held; includes the server's per-socket state and buffers, not the client's`;
 
 const suite: Suite = async () => {
   const results: Held[] = [];
   // partyserver's in-memory mode is left out here: idle, it holds the same sockets on the
   // same runtime as the hibernating room, and the suite's time is better spent elsewhere.
-  for (const start of [botgateChannel, () => partyserverRoom("room"), socketioRoom]) {
+  const systems = [
+    botgateChannel,
+    () => partyserverRoom("room"),
+    // Like for like: the same local serving path and the same handshake frames as botgate's.
+    () => partyserverRoom("room", true),
+    socketioRoom,
+  ];
+  for (const start of systems) {
     results.push(await hold(await start()));
   }
   const [ours, ...others] = results.map(
