@@ -1,6 +1,7 @@
 // Proves the channel benchmarks compare like with like: the lean clients of bench/rooms.ts
 // speak each room's wire format correctly — against a real botgate channel, both minimal
-// partyserver rooms and the minimal socket.io room — so a post is acked to its sender,
+// partyserver rooms (one also served as botgate is, with its handshake's frames) and the
+// minimal socket.io room — so a post is acked to its sender,
 // delivered exactly once to every other socket and never echoed, and every socket answers
 // a WebSocket ping (the idle suite's liveness check).
 import { describe, expect, it } from "vitest";
@@ -41,6 +42,8 @@ describe.each([
   ["a botgate channel", botgateChannel],
   ["the hibernating partyserver room", () => partyserverRoom("room")],
   ["the in-memory partyserver room", () => partyserverRoom("memory-room")],
+  // Its sockets open through botgate's handshake frames (room.open resolves on caught_up).
+  ["the hibernating partyserver room served as botgate", () => partyserverRoom("room", true)],
   ["the socket.io room", socketioRoom],
 ])("the benchmark client against %s", (_name, start) => {
   it("gets an ack for a post and one delivery on every other socket", async () => {
