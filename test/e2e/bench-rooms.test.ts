@@ -1,9 +1,9 @@
 // Proves the channel benchmarks compare like with like: the lean clients of bench/rooms.ts
 // speak each room's wire format correctly — against a real botgate channel, both minimal
 // partyserver rooms (one also served as botgate is, with its handshake's frames) and the
-// minimal socket.io room — so a post is acked to its sender,
-// delivered exactly once to every other socket and never echoed, and every socket answers
-// a WebSocket ping (the idle suite's liveness check).
+// minimal socket.io room — so a post is acked to its sender, delivered exactly once to every
+// other socket and never echoed, and every socket answers a WebSocket ping (the idle suite's
+// liveness check).
 import { describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import { playFloor, startFloor } from "../../bench/floor/client.ts";
