@@ -2,8 +2,9 @@
  * A minimal partyserver room for the channel benchmarks. It answers a post the way a botgate
  * channel does (an ack to the sender, a message to everyone else) with an in-memory counter
  * and no storage, authentication, limits or presence: the floor botgate is compared against.
- * It also answers the frames of botgate's handshake (`handshake`), for the idle sockets suite. Plain JavaScript so the main TypeScript projects, which
- * do not load partyserver's types, never type-check it.
+ * It also answers the frames of botgate's handshake (`handshake`), for the idle sockets
+ * suite. Plain JavaScript so the main TypeScript projects, which do not load partyserver's
+ * types, never type-check it.
  */
 import { routePartykitRequest, Server } from "partyserver";
 
@@ -34,9 +35,10 @@ export class Room extends Server {
   }
 
   /**
-   * The frames of botgate's channel handshake, same sizes, no cryptography or storage: `hello`
-   * is answered with a `challenge`, `auth` with `established`, `caught_up` and `presence` (the idle
-   * sockets suite's "as botgate is served" room, so both servers' sockets carry the same frames).
+   * The frames of botgate's channel handshake, same sizes, no cryptography or storage:
+   * `hello` is answered with a `challenge`, `auth` with `established`, `caught_up` and
+   * `presence` (the idle sockets suite's "served as botgate" room, so both servers' sockets
+   * carry the same frames).
    */
   handshake(connection, frame) {
     if (frame.type === "hello") {
