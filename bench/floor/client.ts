@@ -34,6 +34,8 @@ export interface FloorRun {
   events: number;
   /** Frame sent → the answer on the room's other socket. */
   rttMs: number[];
+  /** Every frame received on both sockets, the answer-me ones and the others. */
+  frames: number;
   elapsedMs: number;
 }
 
@@ -41,7 +43,9 @@ export interface FloorRun {
  * Drives one floor room (bench/floor/worker.js) the way two instant bots drive a match: two
  * sockets; a frame from one makes the room write one row and send one frame to the other,
  * which answers at once, `events` times. The round trip is timed like the match's per-turn
- * overhead: sent → the next frame received, on either socket. `options` are the clients'
+ * overhead: sent → the next answer-me frame received, on either socket. `frames: 3` has the
+ * room send the match protocol's three frames a turn (the client parses each, as a bot does,
+ * and answers the one that carries the counter). `options` are the clients'
  * (`perMessageDeflate: false` offers no compression).
  */
 export async function playFloor(
@@ -50,18 +54,19 @@ export async function playFloor(
   events: number,
   timeoutMs: number,
   options: WebSocket.ClientOptions = {},
+  frames: 1 | 3 = 1,
 ): Promise<FloorRun> {
   const sockets = await Promise.all(
     [0, 1].map(
       (seat) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const ws = new WebSocket(`${url}${room}?seat=${seat}`, options);
+          const ws = new WebSocket(`${url}${room}?seat=${seat}&frames=${frames}`, options);
           ws.once("open", () => resolve(ws));
           ws.once("error", reject);
         }),
     ),
   );
-  const run: FloorRun = { events: 0, rttMs: [], elapsedMs: 0 };
+  const run: FloorRun = { events: 0, rttMs: [], frames: 0, elapsedMs: 0 };
   const started = performance.now();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -70,9 +75,11 @@ export async function playFloor(
       sockets.forEach((ws) => {
         ws.on("message", (data) => {
           const now = performance.now();
+          run.frames += 1;
+          const { n } = JSON.parse(data.toString()) as { n?: number };
+          if (n === undefined) return;
           run.rttMs.push(now - sentAt);
           run.events += 1;
-          const n = (JSON.parse(data.toString()) as { n: number }).n;
           if (run.events >= events) {
             clearTimeout(timer);
             resolve();

@@ -253,7 +253,7 @@ const CONCURRENT_METHOD =
 const RECONNECT_METHOD = `a bot receives a turn_request and, instead of answering, terminates its match socket (TCP destroyed, no close handshake) and re-dials the same URL at once: time from the cut to the same request_id arriving on the new socket — TCP + upgrade (per-IP limit, D1 token and seat checks) + authenticate → hello → hello, the re-send; a re-dial refused as duplicate_participant (the server had not yet seen the old socket close) is retried after ${REDIAL_BACKOFF_MS} ms inside the same sample; ${RECONNECTS} cuts, half per seat, in one match`;
 
 const FLOOR_METHOD =
-  "the floor (bench/floor/worker.js) on the same runtime, driven by the same client in the same run: one Durable Object per room with two hibernatable sockets; each inbound frame is one SQLite transaction writing one small row, then one frame to the other socket, which answers at once; its round trip is timed as the per-turn overhead is (sent → the next frame received). 1 match: as many events as that match had, right after it; concurrent matches: as many rooms at once, each with the mean events of a match, right after them. Its hands/s is its events/s ÷ the match's turn events per hand (turn_action frames ÷ hands of the 1-match run)";
+  "the floor (bench/floor/worker.js) on the same runtime, driven by the same client in the same run: one Durable Object per room with two hibernatable sockets; each inbound frame is one SQLite transaction writing one small row, then one frame to the other socket, which answers at once; its round trip is timed as the per-turn overhead is (sent → the next frame received). 'floor, 3 frames a turn': the same, but sending what the match protocol sends a turn — a turn_result-sized frame to both sockets, then the answer-me frame at a turn_request's size — each parsed by the client. 1 match: as many events as that match had, right after it; concurrent matches: as many rooms at once, each with the mean events of a match, right after them. Its hands/s is its events/s ÷ the match's turn events per hand (turn_action frames ÷ hands of the 1-match run)";
 
 const suite: Suite = async () => {
   // 100+ bots dial from one loopback address: lift the per-IP connect limit (a deployment
@@ -277,9 +277,13 @@ const suite: Suite = async () => {
     const { value: single, cpuMs: singleCpu } = await timed(gatewayPids, () =>
       playMatch(gateway, pair, SINGLE_HANDS),
     );
-    // The floor right after, for as many events as the match had.
+    // The floor right after, for as many events as the match had; then the floor sending
+    // the protocol's three frames a turn.
     const { value: floorSingle, cpuMs: floorSingleCpu } = await timed(floorPids, () =>
       playFloor(floorUrl, "single", single.actions, MATCH_TIMEOUT_MS),
+    );
+    const { value: floor3Single, cpuMs: floor3SingleCpu } = await timed(floorPids, () =>
+      playFloor(floorUrl, "single-3", single.actions, MATCH_TIMEOUT_MS, {}, 3),
     );
     const eventsPerHand = single.actions / single.hands;
     // Again with clients that offer no compression: the runtime deflates every frame out and
@@ -289,6 +293,9 @@ const suite: Suite = async () => {
     );
     const { value: floorPlain, cpuMs: floorPlainCpu } = await timed(floorPids, () =>
       playFloor(floorUrl, "single-plain", plain.actions, MATCH_TIMEOUT_MS, NO_COMPRESSION),
+    );
+    const { value: floor3Plain, cpuMs: floor3PlainCpu } = await timed(floorPids, () =>
+      playFloor(floorUrl, "single-plain-3", plain.actions, MATCH_TIMEOUT_MS, NO_COMPRESSION, 3),
     );
 
     const perSeat = Math.ceil(RECONNECTS / 2);
@@ -322,11 +329,28 @@ const suite: Suite = async () => {
     const manyActions = runs.reduce((sum, run) => sum + run.actions, 0);
     const floorManyEvents = floorRuns.reduce((sum, run) => sum + run.events, 0);
     const floorPerS = floorManyEvents / ((performance.now() - startedFloor) / 1000);
-    const floorRtt = floorSingle.rttMs;
-    const floorManyRtt = floorRuns.flatMap((run) => run.rttMs);
-    const floor = (value: number): Comparison[] => [{ against: "floor", value: round(value, 2) }];
-    /** The per-turn overhead's p50 and p99 for `label`, each beside the floor's. */
-    const overhead = (label: string, samples: number[], floorSamples: number[], method: string) =>
+    const startedFloor3 = performance.now();
+    const { value: floor3Runs, cpuMs: floor3ManyCpu } = await timed(floorPids, () =>
+      Promise.all(
+        Array.from({ length: CONCURRENT_MATCHES }, (_, i) =>
+          playFloor(floorUrl, `many-3-${i}`, floorEvents, MATCH_TIMEOUT_MS, {}, 3),
+        ),
+      ),
+    );
+    const floor3ManyEvents = floor3Runs.reduce((sum, run) => sum + run.events, 0);
+    const floor3PerS = floor3ManyEvents / ((performance.now() - startedFloor3) / 1000);
+    /** The floor's figure, then the same floor's sending the protocol's three frames a turn. */
+    const floor = (value: number, three: number): Comparison[] => [
+      { against: "floor", value: round(value, 2) },
+      { against: "floor, 3 frames a turn", value: round(three, 2) },
+    ];
+    /** The per-turn overhead's p50 and p99 for `label`, each beside the floors'. */
+    const overhead = (
+      label: string,
+      samples: number[],
+      floors: [number[], number[]],
+      method: string,
+    ) =>
       [50, 99].map((p) =>
         figure(
           `per-turn overhead p${p}, ${label}`,
@@ -334,29 +358,41 @@ const suite: Suite = async () => {
           "ms",
           "lower",
           method,
-          floor(percentile(floorSamples, p)),
+          floor(percentile(floors[0], p), percentile(floors[1], p)),
         ),
       );
+    const perHand = (run: { events: number; elapsedMs: number }) =>
+      run.events / (run.elapsedMs / 1000) / eventsPerHand;
 
     return [
-      ...overhead("1 match", single.turnMs, floorRtt, TURN_METHOD),
-      ...overhead("1 match, no compression offered", plain.turnMs, floorPlain.rttMs, PLAIN_METHOD),
+      ...overhead("1 match", single.turnMs, [floorSingle.rttMs, floor3Single.rttMs], TURN_METHOD),
+      ...overhead(
+        "1 match, no compression offered",
+        plain.turnMs,
+        [floorPlain.rttMs, floor3Plain.rttMs],
+        PLAIN_METHOD,
+      ),
       figure(
         `hands/s, 1 match (${single.hands} hands)`,
         single.hands / (single.elapsedMs / 1000),
         "hands/s",
         "higher",
         HANDS_METHOD,
-        floor(floorSingle.events / (floorSingle.elapsedMs / 1000) / eventsPerHand),
+        floor(perHand(floorSingle), perHand(floor3Single)),
       ),
-      ...overhead(many, concurrentTurns, floorManyRtt, TURN_METHOD),
+      ...overhead(
+        many,
+        concurrentTurns,
+        [floorRuns.flatMap((run) => run.rttMs), floor3Runs.flatMap((run) => run.rttMs)],
+        TURN_METHOD,
+      ),
       figure(
         `hands/s, ${many} × ${CONCURRENT_HANDS} hands (total)`,
         handsAll / (elapsedAll / 1000),
         "hands/s",
         "higher",
         CONCURRENT_METHOD,
-        floor(floorPerS / eventsPerHand),
+        floor(floorPerS / eventsPerHand, floor3PerS / eventsPerHand),
       ),
       figure(
         "runtime CPU per turn event, 1 match",
@@ -364,7 +400,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         CPU_METHOD,
-        floor(floorSingleCpu / floorSingle.events),
+        floor(floorSingleCpu / floorSingle.events, floor3SingleCpu / floor3Single.events),
       ),
       figure(
         "runtime CPU per turn event, 1 match, no compression offered",
@@ -372,7 +408,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         CPU_METHOD,
-        floor(floorPlainCpu / floorPlain.events),
+        floor(floorPlainCpu / floorPlain.events, floor3PlainCpu / floor3Plain.events),
       ),
       figure(
         `runtime CPU per turn event, ${many}`,
@@ -380,7 +416,7 @@ const suite: Suite = async () => {
         "ms",
         "lower",
         CPU_METHOD,
-        floor(floorManyCpu / floorManyEvents),
+        floor(floorManyCpu / floorManyEvents, floor3ManyCpu / floor3ManyEvents),
       ),
       figure(
         "turn events per hand (turn_action frames)",

@@ -71,7 +71,8 @@ describe.each([
 });
 
 // The floor of the match suite (bench/floor) does what its method says: each frame is one
-// row written, then one frame on the room's other socket, and the client times every one.
+// row written, then one frame on the room's other socket (or the protocol's three frames a
+// turn), and the client times every one.
 describe("the match benchmark's floor", () => {
   it("writes one row per frame and answers on the other socket", async () => {
     const floor = await startFloor();
@@ -79,7 +80,23 @@ describe("the match benchmark's floor", () => {
       const run = await playFloor(floor.wsUrl, "check", 25, 30_000);
       expect(run.events).toBe(25);
       expect(run.rttMs).toHaveLength(25);
+      expect(run.frames).toBe(25);
       expect(await floor.rows("check")).toBe(25);
+    } finally {
+      await floor.close();
+    }
+  });
+
+  it("sends the match protocol's three frames a turn when asked, still one row each", async () => {
+    const floor = await startFloor();
+    try {
+      const run = await playFloor(floor.wsUrl, "check-3", 25, 30_000, {}, 3);
+      expect(run.events).toBe(25);
+      expect(run.rttMs).toHaveLength(25);
+      // A turn_result to both sockets and the answer-me frame; the last turn's copy to the
+      // socket that answered may still be on its way when the run stops.
+      expect(run.frames).toBeGreaterThanOrEqual(3 * 25 - 1);
+      expect(await floor.rows("check-3")).toBe(25);
     } finally {
       await floor.close();
     }
