@@ -3,7 +3,7 @@ import { timingSafeEqualText } from "../lib/crypto";
 import { log } from "../lib/log";
 import { holds, type Scope } from "../operators/scopes";
 import { verifyOperatorToken } from "../registry/operator-tokens";
-import { isBotTokenShaped, verifyBotToken } from "../registry/tokens";
+import { isBotTokenShaped, recordTokenUse, verifyBotToken } from "../registry/tokens";
 import type { AppEnv } from "./context";
 import { unauthorized } from "./errors";
 
@@ -37,6 +37,7 @@ export const requireBotToken = createMiddleware<AppEnv>(async (c, next) => {
   const presented = bearerCredential(c.req.header("authorization"));
   const verified = presented ? await verifyBotToken(c.env.DB, presented) : null;
   if (!verified) throw unauthorized();
+  recordTokenUse(c.env.DB, verified, Date.now(), (done) => c.executionCtx.waitUntil(done));
   c.set("bot", { botId: verified.botId, tokenId: verified.tokenId });
   await next();
 });

@@ -16,11 +16,10 @@ import {
   lobbyHello,
   parseLobbyFrame,
 } from "../protocol/lobby-frames";
-import { isTokenActive, verifyBotToken } from "../registry/tokens";
+import { isTokenActive, recordTokenUse, verifyBotToken } from "../registry/tokens";
 import { type LobbyConfig, lobbyConfig } from "./config";
 import { isBotIdShaped } from "./lobby-path";
 import { readSocketState, scheduleKey, writeSocketState } from "./lobby-socket";
-import { recordTokenUse } from "./match-index";
 import {
   type MatchedNotice,
   MatchedNotices,
@@ -33,9 +32,6 @@ import { Schedule } from "./schedule";
 import { echoedProtocol, isWebSocketUpgrade } from "./upgrade";
 
 type OnlineState = Extract<LobbySocketState, { phase: "online" }>;
-
-/** How often a lobby connect refreshes its token's `last_used_at`. */
-const TOKEN_USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
 
 export class BotObject extends DurableObject<Env> {
   readonly #config: LobbyConfig;
@@ -165,8 +161,8 @@ export class BotObject extends DurableObject<Env> {
     writeSocketState(ws, { ...opened, phase: "verifying" });
     let verified: Awaited<ReturnType<typeof verifyBotToken>>;
     try {
-      // `last_used_at` is written after the hello, and rarely (see #recordTokenUse).
-      verified = await verifyBotToken(this.env.DB, token, { touch: false });
+      // `last_used_at` is written after the hello, and rarely (`recordTokenUse`).
+      verified = await verifyBotToken(this.env.DB, token);
     } catch (err) {
       log("error", "lobby_token_check_failed", { bot_id: botId, error: describeError(err) });
       this.#close(ws, connId, LobbyClose.internalError);
@@ -203,24 +199,7 @@ export class BotObject extends DurableObject<Env> {
     if (this.#notices.all().length > 0) {
       this.#schedule.set(scheduleKey.resume(connId), now + this.#config.resumeSettleMs);
     }
-    this.#recordTokenUse(verified.tokenId, now);
-  }
-
-  /**
-   * Marks the token used, at most once per interval per token and off the connect path: a
-   * registry write on every lobby connect would serialise reconnect storms (every bot
-   * reconnects after a deploy) on the one D1 primary.
-   */
-  #recordTokenUse(tokenId: string, now: number): void {
-    const key = `token_used:${tokenId}`;
-    const last = this.ctx.storage.kv.get<number>(key);
-    if (last !== undefined && now - last < TOKEN_USE_RECORD_INTERVAL_MS) return;
-    this.ctx.storage.kv.put(key, now);
-    this.ctx.waitUntil(
-      recordTokenUse(this.env.DB, tokenId, now).catch((err: unknown) =>
-        log("warn", "lobby_token_use_failed", { token_id: tokenId, error: describeError(err) }),
-      ),
-    );
+    recordTokenUse(this.env.DB, verified, now, (done) => this.ctx.waitUntil(done));
   }
 
   /**

@@ -1,10 +1,10 @@
 /**
  * The lobby's reads and writes of the D1 registry: a token's live seats against its
- * concurrent-match cap, token use, queued bots' ratings and owners, a bot's match list, and
+ * concurrent-match cap, queued bots' ratings and owners, a bot's match list, and
  * decision-latency samples.
  */
 import * as v from "valibot";
-import { IsoTimestamp, isoNow } from "../lib/time";
+import { IsoTimestamp } from "../lib/time";
 import { INITIAL_SKILL } from "../ratings/model";
 import type { QueueProfile } from "./queue";
 
@@ -44,14 +44,6 @@ export async function queueProfiles(
   return new Map(
     results.map((row) => [row.id, { owner: row.owner, mu: row.mu ?? INITIAL_SKILL.mu }]),
   );
-}
-
-/** Records a use of the token (`last_used_at`). */
-export async function recordTokenUse(db: D1Database, tokenId: string, now: number): Promise<void> {
-  await db
-    .prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?")
-    .bind(isoNow(now), tokenId)
-    .run();
 }
 
 /** One match of a bot as `GET /api/bots/{id}/matches` shows it. */
@@ -115,28 +107,31 @@ export async function listBotMatches(
   }));
 }
 
-/** Stores each bot's decision-latency samples of one finished match. Idempotent per match. */
-export async function recordLatencySamples(
+/**
+ * Each bot's decision-latency samples of one finished match, as statements for a D1 batch.
+ * Idempotent per match; a row is written only while the match is in the registry (the
+ * match-end hook runs them before it knows).
+ */
+export function latencySampleStatements(
   db: D1Database,
   matchId: string,
   endedAt: string,
   seats: ReadonlyArray<{ botId: string; samplesMs: readonly number[] }>,
-): Promise<void> {
-  if (seats.length === 0) return;
-  await db.batch(
-    seats.map((seat) =>
-      db
-        .prepare(
-          `INSERT INTO decision_latency (match_id, bot_id, ended_at, samples) VALUES (?, ?, ?, ?)
-           ON CONFLICT (match_id, bot_id) DO NOTHING`,
-        )
-        .bind(
-          matchId,
-          seat.botId,
-          endedAt,
-          JSON.stringify(seat.samplesMs.filter((ms) => Number.isFinite(ms) && ms >= 0)),
-        ),
-    ),
+): D1PreparedStatement[] {
+  return seats.map((seat) =>
+    db
+      .prepare(
+        `INSERT INTO decision_latency (match_id, bot_id, ended_at, samples)
+         SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM matches WHERE id = ?)
+         ON CONFLICT (match_id, bot_id) DO NOTHING`,
+      )
+      .bind(
+        matchId,
+        seat.botId,
+        endedAt,
+        JSON.stringify(seat.samplesMs.filter((ms) => Number.isFinite(ms) && ms >= 0)),
+        matchId,
+      ),
   );
 }
 

@@ -141,9 +141,10 @@ function seatBot(bots: ReadonlyMap<string, Bot>, idOrName: string): Bot {
 }
 
 /**
- * Every created match's rows in one D1 batch (one transaction). A match whose token seat was
- * refused (cap reached, token revoked) has its rows removed again — its object was never
- * announced to anyone and cancels itself at the connection wait; the rest move to `live`.
+ * Every created match's rows in one D1 batch (one transaction, one round trip). A match
+ * whose token seat was refused (cap reached, token revoked) has its rows removed again in the
+ * same batch — its object was never announced to anyone and cancels itself at the connection
+ * wait; the rest move to `live`.
  */
 export async function writeRegistryRows(
   db: D1Database,
@@ -152,35 +153,34 @@ export async function writeRegistryRows(
   const live: PreparedMatch[] = [];
   const refused: PreparedMatch[] = [];
   if (created.length === 0) return { live, refused };
-  const results = await db.batch(created.flatMap((p) => registryRows(db, p)));
+  const perMatch = created.map((p) => [...registryRows(db, p), ...settleRows(db, p)]);
+  const results = await db.batch(perMatch.flat());
   let at = 0;
-  for (const p of created) {
-    const seats = results.slice(at + 1, at + 1 + p.seats.length);
-    at += 1 + p.seats.length;
-    (seats.some((r) => r.meta.changes !== 1) ? refused : live).push(p);
-  }
-  const inList = (list: PreparedMatch[]) => JSON.stringify(list.map((p) => p.matchId));
-  const statements: D1PreparedStatement[] = [];
-  if (refused.length > 0) {
-    statements.push(
-      db
-        .prepare("DELETE FROM participants WHERE match_id IN (SELECT value FROM json_each(?))")
-        .bind(inList(refused)),
-      db
-        .prepare("DELETE FROM matches WHERE id IN (SELECT value FROM json_each(?))")
-        .bind(inList(refused)),
-    );
-  }
-  if (live.length > 0) {
-    // From `dispatching` only: a match that already ended keeps its status.
-    statements.push(
-      db
-        .prepare(
-          "UPDATE matches SET status = 'live' WHERE status = 'dispatching' AND id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(inList(live)),
-    );
-  }
-  await db.batch(statements);
+  created.forEach((p, i) => {
+    // The first settle statement is the move to `live`: one change when every seat was taken.
+    const promoted = results[at + 1 + p.seats.length];
+    at += perMatch[i]?.length ?? 0;
+    (promoted?.meta.changes === 1 ? live : refused).push(p);
+  });
   return { live, refused };
+}
+
+/**
+ * After a match's rows in the same batch: `live` when every seat's row was written, else the
+ * rows go again. Nothing else can touch the rows between (the batch is one transaction).
+ */
+function settleRows(db: D1Database, p: PreparedMatch): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        "UPDATE matches SET status = 'live' WHERE id = ? AND status = 'dispatching' AND (SELECT count(*) FROM participants WHERE match_id = ?) = ?",
+      )
+      .bind(p.matchId, p.matchId, p.seats.length),
+    db
+      .prepare(
+        "DELETE FROM participants WHERE match_id = ? AND EXISTS (SELECT 1 FROM matches WHERE id = ? AND status = 'dispatching')",
+      )
+      .bind(p.matchId, p.matchId),
+    db.prepare("DELETE FROM matches WHERE id = ? AND status = 'dispatching'").bind(p.matchId),
+  ];
 }

@@ -5,7 +5,7 @@
  */
 import { ApiError } from "../http/errors.ts";
 import { describeError, log } from "../lib/log.ts";
-import { announceMatch, settleMatch } from "../lobby/match-hooks.ts";
+import { announceMatch, lobbyFacts, settleMatch } from "../lobby/match-hooks.ts";
 import { reportMatchEnded, reportMatchStarted } from "../operators/match-events.ts";
 import { findBots } from "../registry/bots.ts";
 import { competitionFacts, settleCompetitions } from "../tournaments/match-end.ts";
@@ -47,9 +47,9 @@ export type DispatchAnswer = { ok: true; result: DispatchResult } | { ok: false;
 
 /**
  * `dispatchMatch` for many matches at once (a tournament round): the same checks and the
- * same order — every object first, then the registry rows — but one bot lookup, one D1
- * batch of every row and one status update for the lot, so a round costs a few D1 round
- * trips instead of four per match. Each request is answered on its own, in order: a refused
+ * same order — every object first, then the registry rows — but one bot lookup and one D1
+ * batch of every row and status for the lot, so a round costs two D1 round trips instead of
+ * four per match. Each request is answered on its own, in order: a refused
  * seat or an unreachable object fails only its match.
  */
 export async function dispatchMatches(
@@ -126,10 +126,16 @@ export async function dispatchMatches(
  * hook: whatever else must happen when a match ends belongs here.
  */
 export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<void> {
-  // The competitions' facts are read in the same D1 batch as the result is written: one
-  // round trip fewer before the tournament hears of the end.
+  // The competitions' and the lobby's facts are read, and the latency samples written, in
+  // the same D1 batch as the result: one round trip before anyone hears of the end.
   const facts = competitionFacts(env.DB, outcome);
-  const { recorded, after } = await recordMatchResult(env.DB, outcome, facts.query);
+  const lobby = lobbyFacts(env.DB, outcome);
+  const { recorded, after } = await recordMatchResult(
+    env.DB,
+    outcome,
+    facts.query,
+    ...lobby.statements,
+  );
   if (!recorded) {
     // The object exists before its registry rows (see dispatchMatch): a match that ended
     // fast may be recorded before its dispatch wrote them, so the object retries. Rows still
@@ -144,7 +150,7 @@ export async function onMatchEnded(env: Env, outcome: MatchOutcome): Promise<voi
   // Independent of each other, so together: the tournament hears of the end without
   // waiting for the lobbies' settlement.
   await Promise.all([
-    settleMatch(env, outcome),
+    settleMatch(env, outcome.match_id, lobby.read(after.slice(1))),
     settleCompetitions(env, outcome, facts.read(after[0])),
   ]);
   reportMatchEnded(env, outcome);

@@ -10,7 +10,7 @@ import { ApiError } from "../http/errors.ts";
 import { route } from "../http/openapi.ts";
 import { describeError, log } from "../lib/log.ts";
 import { CloseCode, CloseReason } from "../protocol/bot-frames.ts";
-import { verifyBotToken } from "../registry/tokens.ts";
+import { botTokenQuery, recordTokenUse } from "../registry/tokens.ts";
 import { UPGRADE_HEADER, type UpgradeInfo } from "./match-object.ts";
 import { ADMIN_SENTINEL, botTokenOf, refuseUpgrade, subprotocolCredential } from "./upgrade.ts";
 
@@ -48,11 +48,20 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
         return refuseUpgrade(CloseCode.matchNotFound, protocol);
       }
-      const verified = token ? await verifyBotToken(c.env.DB, token) : null;
+      const query = token ? await botTokenQuery(c.env.DB, token) : null;
+      if (!query) return refuseUpgrade(CloseCode.authFailed, protocol);
+      // The token and the seat in one D1 round trip (a reconnect waits for it).
+      const seatQuery = seatOwner(c.env.DB, matchId, participantId);
+      const [tokenResult, seatResult] = await c.env.DB.batch([
+        query.statement,
+        seatQuery.statement,
+      ]);
+      const verified = await query.read(tokenResult);
       if (!verified) return refuseUpgrade(CloseCode.authFailed, protocol);
-      const seat = await seatOwner(c.env.DB, matchId, participantId);
+      const seat = seatQuery.read(seatResult);
       if (seat === "no_match") return refuseUpgrade(CloseCode.matchNotFound, protocol);
       if (seat !== verified.botId) return refuseUpgrade(CloseCode.authFailed, protocol);
+      recordTokenUse(c.env.DB, verified, Date.now(), (done) => c.executionCtx.waitUntil(done));
       return forward(c.env, request, matchId, {
         role: "seat",
         participant_id: participantId,
@@ -118,7 +127,8 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
         return refuseUpgrade(CloseCode.matchNotFound, protocol);
       }
-      if ((await seatOwner(c.env.DB, matchId, participantId)) === "no_match") {
+      const seatQuery = seatOwner(c.env.DB, matchId, participantId);
+      if (seatQuery.read(await seatQuery.statement.all()) === "no_match") {
         return refuseUpgrade(CloseCode.matchNotFound, protocol);
       }
       return forward(c.env, request, matchId, {
@@ -137,22 +147,29 @@ function requireUpgrade(request: Request): void {
 }
 
 /**
- * The bot that owns the seat, `"no_match"` when the match id is unknown, or null when the
- * match exists but has no such participant (refused like a seat of another bot: 4001).
+ * The seat's owner as a statement and its reader: the bot that owns the seat, `"no_match"`
+ * when the match id is unknown, or null when the match exists but has no such participant
+ * (refused like a seat of another bot: 4001).
  */
-async function seatOwner(
+function seatOwner(
   db: D1Database,
   matchId: string,
   participantId: string,
-): Promise<string | "no_match" | null> {
-  const row = await db
-    .prepare(
-      "SELECT m.id AS match_id, p.bot_id AS bot_id FROM matches m LEFT JOIN participants p ON p.match_id = m.id AND p.participant_id = ? WHERE m.id = ?",
-    )
-    .bind(participantId, matchId)
-    .first<{ match_id: string; bot_id: string | null }>();
-  if (!row) return "no_match";
-  return row.bot_id;
+): {
+  statement: D1PreparedStatement;
+  read(result: D1Result | undefined): string | "no_match" | null;
+} {
+  return {
+    statement: db
+      .prepare(
+        "SELECT m.id AS match_id, p.bot_id AS bot_id FROM matches m LEFT JOIN participants p ON p.match_id = m.id AND p.participant_id = ? WHERE m.id = ?",
+      )
+      .bind(participantId, matchId),
+    read: (result) => {
+      const row = result?.results[0] as { match_id: string; bot_id: string | null } | undefined;
+      return row ? row.bot_id : "no_match";
+    },
+  };
 }
 
 /** Forwards the upgrade to the match object; an unreachable object is 1011 (§4). */

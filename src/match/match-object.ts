@@ -10,7 +10,7 @@ import { AttachmentCache } from "../lib/attachment-cache.ts";
 import { describeError, log } from "../lib/log.ts";
 import type { SeatStatus } from "../lobby/resume-window.ts";
 import { CloseCode } from "../protocol/bot-frames.ts";
-import { verifyBotToken } from "../registry/tokens.ts";
+import { recordTokenUse, verifyBotToken } from "../registry/tokens.ts";
 import { onMatchEnded } from "./dispatch.ts";
 import type { HandRecord } from "./hand-history.ts";
 import type { ConnInfo } from "./handshake.ts";
@@ -61,7 +61,11 @@ export class MatchObject extends DurableObject<Env> {
           log("error", "match_alarm_set_failed", { error: describeError(err) }),
         );
       },
-      verifyToken: async (token) => (await verifyBotToken(env.DB, token))?.botId ?? null,
+      verifyToken: async (token) => {
+        const verified = await verifyBotToken(env.DB, token);
+        if (verified) recordTokenUse(env.DB, verified, Date.now(), (done) => ctx.waitUntil(done));
+        return verified?.botId ?? null;
+      },
       recordEnd: (outcome) => onMatchEnded(env, outcome),
     });
   }

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { randomBase62, sha256Hex, timingSafeEqualText } from "../lib/crypto";
+import { describeError, log } from "../lib/log";
 import { IsoTimestamp, isoNow } from "../lib/time";
 
 /** Bot token shape (bot protocol §2): the prefix and exactly 32 base62 characters. */
@@ -36,7 +37,16 @@ export interface VerifiedToken {
   tokenId: string;
   botId: string;
   maxConcurrentMatches: number;
+  /** The stored `last_used_at` (see `recordTokenUse`). */
+  lastUsedAt: string | null;
 }
+
+/**
+ * How often a use refreshes a token's `last_used_at`: at most once an hour, off the request
+ * path. A registry write on every connect would serialise reconnect storms (every bot
+ * reconnects after a deploy) on the one D1 primary, and make every check a write.
+ */
+export const TOKEN_USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
 
 export function isBotTokenShaped(value: string): boolean {
   return BOT_TOKEN_PATTERN.test(value);
@@ -149,28 +159,82 @@ export async function listTokens(db: D1Database, botId: string): Promise<TokenIn
  * Checks a presented bot token: shape first (no hashing of garbage), then the
  * hash lookup, then a constant-time comparison of the stored and computed
  * digests. Returns `null` for every failure — callers answer one opaque 401/4001.
+ * A read only: the caller records the use (`recordTokenUse`) once the request is accepted.
  */
 export async function verifyBotToken(
   db: D1Database,
   presented: string,
-  options: { touch?: boolean } = {},
 ): Promise<VerifiedToken | null> {
+  const query = await botTokenQuery(db, presented);
+  return query ? query.read(await query.statement.all()) : null;
+}
+
+/**
+ * `verifyBotToken` as a statement, for a caller that runs it in a D1 batch beside its own
+ * (one round trip): `null` for a token of the wrong shape; `read` takes the statement's result.
+ */
+export async function botTokenQuery(
+  db: D1Database,
+  presented: string,
+): Promise<{
+  statement: D1PreparedStatement;
+  read(result: D1Result | undefined): Promise<VerifiedToken | null>;
+} | null> {
   if (!isBotTokenShaped(presented)) return null;
   const hash = await sha256Hex(presented);
-  const row = await db
+  const statement = db
     .prepare(
-      "SELECT id, bot_id, token_hash, max_concurrent_matches FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
+      "SELECT id, bot_id, token_hash, max_concurrent_matches, last_used_at FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
     )
-    .bind(hash)
-    .first<{ id: string; bot_id: string; token_hash: string; max_concurrent_matches: number }>();
-  if (!row || !(await timingSafeEqualText(row.token_hash, hash))) return null;
-  if (options.touch !== false) {
-    await db
+    .bind(hash);
+  return {
+    statement,
+    read: async (result) => {
+      const row = result?.results[0] as
+        | {
+            id: string;
+            bot_id: string;
+            token_hash: string;
+            max_concurrent_matches: number;
+            last_used_at: string | null;
+          }
+        | undefined;
+      if (!row || !(await timingSafeEqualText(row.token_hash, hash))) return null;
+      return {
+        tokenId: row.id,
+        botId: row.bot_id,
+        maxConcurrentMatches: row.max_concurrent_matches,
+        lastUsedAt: row.last_used_at,
+      };
+    },
+  };
+}
+
+/**
+ * Records an accepted use of the token (`last_used_at`) when its last record is at least
+ * `TOKEN_USE_RECORD_INTERVAL_MS` old (or there is none), as a write handed to `waitUntil`:
+ * never on the request's path, and a failure is only logged.
+ */
+export function recordTokenUse(
+  db: D1Database,
+  token: VerifiedToken,
+  now: number,
+  waitUntil: (promise: Promise<unknown>) => void,
+): void {
+  const last = token.lastUsedAt === null ? null : Date.parse(token.lastUsedAt);
+  if (last !== null && now - last < TOKEN_USE_RECORD_INTERVAL_MS) return;
+  waitUntil(
+    db
       .prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?")
-      .bind(isoNow(), row.id)
-      .run();
-  }
-  return { tokenId: row.id, botId: row.bot_id, maxConcurrentMatches: row.max_concurrent_matches };
+      .bind(isoNow(now), token.tokenId)
+      .run()
+      .catch((err: unknown) =>
+        log("warn", "token_use_record_failed", {
+          token_id: token.tokenId,
+          error: describeError(err),
+        }),
+      ),
+  );
 }
 
 /** Whether a token id is still valid (the lobby's per-heartbeat revocation check). */

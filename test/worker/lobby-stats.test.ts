@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LATENCY_STATS_RECENT_MATCHES } from "../../src/api/external";
-import { recordLatencySamples } from "../../src/lobby/match-index";
+import { latencySampleStatements } from "../../src/lobby/match-index";
 import { fetchChecked } from "./contract-fetch";
 import { connectLobby, newBot } from "./lobby-helpers";
 
@@ -37,13 +37,16 @@ async function finishedMatch(seat0: string, seat1: string): Promise<string> {
   return id;
 }
 
+const recordSamples = (matchId: string, seats: { botId: string; samplesMs: number[] }[]) =>
+  env.DB.batch(latencySampleStatements(env.DB, matchId, new Date(clock).toISOString(), seats));
+
 describe("latency-stats", () => {
   it("reports nearest-rank p50/p95/p99 over the bot's samples", async () => {
     const alpha = await newBot();
     const bravo = await newBot();
     const match = await finishedMatch(alpha.botId, bravo.botId);
     const samples = Array.from({ length: 100 }, (_, i) => i + 1);
-    await recordLatencySamples(env.DB, match, new Date(clock).toISOString(), [
+    await recordSamples(match, [
       { botId: alpha.botId, samplesMs: samples },
       { botId: bravo.botId, samplesMs: [5000] },
     ]);
@@ -71,17 +74,28 @@ describe("latency-stats", () => {
     const alpha = await newBot();
     const bravo = await newBot();
     const old = await finishedMatch(alpha.botId, bravo.botId);
-    await recordLatencySamples(env.DB, old, new Date(clock).toISOString(), [
-      { botId: alpha.botId, samplesMs: [9999] },
-    ]);
+    await recordSamples(old, [{ botId: alpha.botId, samplesMs: [9999] }]);
     for (let i = 0; i < LATENCY_STATS_RECENT_MATCHES; i += 1) {
       const id = await finishedMatch(alpha.botId, bravo.botId);
-      await recordLatencySamples(env.DB, id, new Date(clock).toISOString(), [
-        { botId: alpha.botId, samplesMs: [10] },
-      ]);
+      await recordSamples(id, [{ botId: alpha.botId, samplesMs: [10] }]);
     }
     const res = await get(`/api/external-api/bots/${alpha.botId}/latency-stats`);
     expect(res.json).toMatchObject({ sample_count: LATENCY_STATS_RECENT_MATCHES, p99_ms: 10 });
+  });
+
+  it("keeps no samples of a match the registry does not hold", async () => {
+    const alpha = await newBot();
+    const unknown = crypto.randomUUID();
+    await recordSamples(unknown, [{ botId: alpha.botId, samplesMs: [10] }]);
+    const row = await env.DB.prepare(
+      "SELECT count(*) AS n FROM decision_latency WHERE match_id = ?",
+    )
+      .bind(unknown)
+      .first<{ n: number }>();
+    expect(row?.n).toBe(0);
+    expect((await get(`/api/external-api/bots/${alpha.botId}/latency-stats`)).json).toMatchObject({
+      sample_count: 0,
+    });
   });
 
   it("refuses a bot token", async () => {

@@ -2,8 +2,10 @@
 // their close codes after a finished upgrade, the echoed sentinel, the deprecated ?token=,
 // the /ws/match path that authenticates in the first frame, and that the internal identity
 // header cannot be spoofed.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { UPGRADE_HEADER } from "../../src/match/match-object";
+import { HANG_MS } from "../harness/until";
 import { fetchChecked } from "./contract-fetch";
 import {
   api,
@@ -60,6 +62,40 @@ describe("match gateway checks", () => {
     const tokenId = (tokens.json.tokens as { token_id: string }[])[0]?.token_id;
     expect((await api("DELETE", `/api/external-api/tokens/${tokenId}`)).status).toBe(204);
     expect((await closeCodeOf(path, ["chipzen-bot-token", alpha.token])).code).toBe(4001);
+  });
+
+  it("records a token's use on an accepted seat only, off the upgrade and at most hourly", async () => {
+    const { alpha, bravo, match } = await twoBotMatch();
+    const lastUsed = (botId: string) =>
+      env.DB.prepare("SELECT last_used_at FROM tokens WHERE bot_id = ?")
+        .bind(botId)
+        .first<{ last_used_at: string | null }>()
+        .then((row) => row?.last_used_at ?? null);
+    const recorded = async (botId: string) => {
+      await expect.poll(() => lastUsed(botId), { timeout: HANG_MS }).not.toBeNull();
+      return lastUsed(botId);
+    };
+    const seat = async (index: number, token: string) => {
+      const socket = await TestSocket.open(seatPath(match, index), {
+        protocols: ["chipzen-bot-token", token],
+      });
+      expect((await handshake(socket, match.match_id)).type).toBe("hello");
+      return socket;
+    };
+    // Bravo's token on Alpha's seat: refused, so not a use; Alpha's own is one.
+    expect((await closeCodeOf(seatPath(match, 0), ["chipzen-bot-token", bravo.token])).code).toBe(
+      4001,
+    );
+    const first = await seat(0, alpha.token);
+    const alphaUsed = await recorded(alpha.botId);
+    expect(await lastUsed(bravo.botId)).toBeNull();
+    // Alpha again within the hour: no new record (Bravo's, after it, shows the writes ran).
+    first.close();
+    await first.closed();
+    await seat(0, alpha.token);
+    await seat(1, bravo.token);
+    await recorded(bravo.botId);
+    expect(await lastUsed(alpha.botId)).toBe(alphaUsed);
   });
 
   it("closes 4001 when the seat belongs to another bot or does not exist", async () => {
