@@ -48,17 +48,14 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
         return refuseUpgrade(CloseCode.matchNotFound, protocol);
       }
-      const query = token ? await botTokenQuery(c.env.DB, token) : null;
-      if (!query) return refuseUpgrade(CloseCode.authFailed, protocol);
+      const tokenCheck = token ? await botTokenQuery(c.env.DB, token) : null;
+      if (!tokenCheck) return refuseUpgrade(CloseCode.authFailed, protocol);
       // The token and the seat in one D1 round trip (a reconnect waits for it).
-      const seatQuery = seatOwner(c.env.DB, matchId, participantId);
-      const [tokenResult, seatResult] = await c.env.DB.batch([
-        query.statement,
-        seatQuery.statement,
-      ]);
-      const verified = await query.read(tokenResult);
+      const owner = seatOwner(c.env.DB, matchId, participantId);
+      const [tokenResult, seatResult] = await c.env.DB.batch([tokenCheck.query, owner.query]);
+      const verified = await tokenCheck.read(tokenResult);
       if (!verified) return refuseUpgrade(CloseCode.authFailed, protocol);
-      const seat = seatQuery.read(seatResult);
+      const seat = owner.read(seatResult);
       if (seat === "no_match") return refuseUpgrade(CloseCode.matchNotFound, protocol);
       if (seat !== verified.botId) return refuseUpgrade(CloseCode.authFailed, protocol);
       recordTokenUse(c.env.DB, verified, Date.now(), (done) => c.executionCtx.waitUntil(done));
@@ -127,8 +124,8 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       if (!MATCH_ID.test(matchId) || !PARTICIPANT_ID.test(participantId)) {
         return refuseUpgrade(CloseCode.matchNotFound, protocol);
       }
-      const seatQuery = seatOwner(c.env.DB, matchId, participantId);
-      if (seatQuery.read(await seatQuery.statement.all()) === "no_match") {
+      const owner = seatOwner(c.env.DB, matchId, participantId);
+      if (owner.read(await owner.query.all()) === "no_match") {
         return refuseUpgrade(CloseCode.matchNotFound, protocol);
       }
       return forward(c.env, request, matchId, {
@@ -147,7 +144,7 @@ function requireUpgrade(request: Request): void {
 }
 
 /**
- * The seat's owner as a statement and its reader: the bot that owns the seat, `"no_match"`
+ * The seat's owner as a query and its reader: the bot that owns the seat, `"no_match"`
  * when the match id is unknown, or null when the match exists but has no such participant
  * (refused like a seat of another bot: 4001).
  */
@@ -156,11 +153,11 @@ function seatOwner(
   matchId: string,
   participantId: string,
 ): {
-  statement: D1PreparedStatement;
+  query: D1PreparedStatement;
   read(result: D1Result | undefined): string | "no_match" | null;
 } {
   return {
-    statement: db
+    query: db
       .prepare(
         "SELECT m.id AS match_id, p.bot_id AS bot_id FROM matches m LEFT JOIN participants p ON p.match_id = m.id AND p.participant_id = ? WHERE m.id = ?",
       )

@@ -61,9 +61,11 @@ export class MatchObject extends DurableObject<Env> {
           log("error", "match_alarm_set_failed", { error: describeError(err) }),
         );
       },
-      verifyToken: async (token) => {
+      verifyToken: async (token, seatBotId) => {
         const verified = await verifyBotToken(env.DB, token);
-        if (verified) recordTokenUse(env.DB, verified, Date.now(), (done) => ctx.waitUntil(done));
+        if (verified?.botId === seatBotId) {
+          recordTokenUse(env.DB, verified, Date.now(), (done) => ctx.waitUntil(done));
+        }
         return verified?.botId ?? null;
       },
       recordEnd: (outcome) => onMatchEnded(env, outcome),

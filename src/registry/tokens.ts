@@ -46,7 +46,7 @@ export interface VerifiedToken {
  * path. A registry write on every connect would serialise reconnect storms (every bot
  * reconnects after a deploy) on the one D1 primary, and make every check a write.
  */
-export const TOKEN_USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
+const TOKEN_USE_RECORD_INTERVAL_MS = 60 * 60 * 1000;
 
 export function isBotTokenShaped(value: string): boolean {
   return BOT_TOKEN_PATTERN.test(value);
@@ -165,30 +165,31 @@ export async function verifyBotToken(
   db: D1Database,
   presented: string,
 ): Promise<VerifiedToken | null> {
-  const query = await botTokenQuery(db, presented);
-  return query ? query.read(await query.statement.all()) : null;
+  const token = await botTokenQuery(db, presented);
+  return token ? token.read(await token.query.all()) : null;
 }
 
 /**
- * `verifyBotToken` as a statement, for a caller that runs it in a D1 batch beside its own
- * (one round trip): `null` for a token of the wrong shape; `read` takes the statement's result.
+ * `verifyBotToken` as a query and its reader (the shape of `competitionFacts`), for a caller
+ * that runs it in a D1 batch beside its own (one round trip): `null` for a token of the wrong
+ * shape; `read` takes the query's result.
  */
 export async function botTokenQuery(
   db: D1Database,
   presented: string,
 ): Promise<{
-  statement: D1PreparedStatement;
+  query: D1PreparedStatement;
   read(result: D1Result | undefined): Promise<VerifiedToken | null>;
 } | null> {
   if (!isBotTokenShaped(presented)) return null;
   const hash = await sha256Hex(presented);
-  const statement = db
+  const query = db
     .prepare(
       "SELECT id, bot_id, token_hash, max_concurrent_matches, last_used_at FROM tokens WHERE token_hash = ? AND revoked_at IS NULL",
     )
     .bind(hash);
   return {
-    statement,
+    query,
     read: async (result) => {
       const row = result?.results[0] as
         | {

@@ -29,6 +29,19 @@ async function closeCodeOf(
   return { code: (await socket.closed()).code, protocol: socket.protocol };
 }
 
+/** The stored `last_used_at` of the bot's token. */
+const lastUsed = (botId: string) =>
+  env.DB.prepare("SELECT last_used_at FROM tokens WHERE bot_id = ?")
+    .bind(botId)
+    .first<{ last_used_at: string | null }>()
+    .then((row) => row?.last_used_at ?? null);
+
+/** Waits for the bot's token use to be recorded (it is written off the request path). */
+async function recorded(botId: string): Promise<string | null> {
+  await expect.poll(() => lastUsed(botId), { timeout: HANG_MS }).not.toBeNull();
+  return lastUsed(botId);
+}
+
 describe("match gateway checks", () => {
   it("answers a plain GET on a socket path with 426 in the error envelope", async () => {
     const res = await fetchChecked(`${ORIGIN}/ws/external/match/x/y`);
@@ -66,15 +79,6 @@ describe("match gateway checks", () => {
 
   it("records a token's use on an accepted seat only, off the upgrade and at most hourly", async () => {
     const { alpha, bravo, match } = await twoBotMatch();
-    const lastUsed = (botId: string) =>
-      env.DB.prepare("SELECT last_used_at FROM tokens WHERE bot_id = ?")
-        .bind(botId)
-        .first<{ last_used_at: string | null }>()
-        .then((row) => row?.last_used_at ?? null);
-    const recorded = async (botId: string) => {
-      await expect.poll(() => lastUsed(botId), { timeout: HANG_MS }).not.toBeNull();
-      return lastUsed(botId);
-    };
     const seat = async (index: number, token: string) => {
       const socket = await TestSocket.open(seatPath(match, index), {
         protocols: ["chipzen-bot-token", token],
@@ -202,6 +206,19 @@ describe("/ws/match: credential in the authenticate frame", () => {
     );
     socket.send({ type: "authenticate", match_id: match.match_id, token: alpha.token });
     expect(await socket.next("the server hello")).toMatchObject({ type: "hello", seq: 1 });
+  });
+
+  it("records a use of the seat's own token only", async () => {
+    const { alpha, bravo, match } = await twoBotMatch();
+    const path = `/ws/match/${match.match_id}/${match.seats[0]?.participant_id}`;
+    const wrong = await TestSocket.open(path);
+    wrong.send({ type: "authenticate", match_id: match.match_id, token: bravo.token });
+    expect((await wrong.closed()).code).toBe(4001);
+    const right = await TestSocket.open(path);
+    right.send({ type: "authenticate", match_id: match.match_id, token: alpha.token });
+    expect(await right.next("the server hello")).toMatchObject({ type: "hello" });
+    await recorded(alpha.botId);
+    expect(await lastUsed(bravo.botId)).toBeNull();
   });
 
   it("closes 4001 for an empty token or another bot's token", async () => {

@@ -16,7 +16,7 @@ export abstract class RoomConnections extends RoomRecords {
   /** The `/ws/match` path: the credential arrives in `authenticate` and is checked here. */
   protected async verifyCredential(conn: Conn, token: string): Promise<void> {
     // A registry read: the input gate opens while it runs, so state is re-read afterwards.
-    const botId = await this.host.verifyToken(token);
+    const botId = await this.host.verifyToken(token, this.store.seat(conn.info.seat).bot_id);
     const now = this.host.now();
     this.step(now, () => {
       if (conn.info.phase !== "auth") return;

@@ -38,8 +38,11 @@ export interface RoomHost {
   conn(id: string): Conn | null;
   spectators(): Conn[];
   setAlarm(at: number | null): void;
-  /** Verifies a bot token against the registry: the bot id, or null. */
-  verifyToken(token: string): Promise<string | null>;
+  /**
+   * Verifies a bot token against the registry: the bot id, or null. A token of `seatBotId`
+   * (the seat's own bot: the socket is accepted) counts as a use of it.
+   */
+  verifyToken(token: string, seatBotId: string): Promise<string | null>;
   /** Writes the finished match to the registry (and runs the match-end hook). */
   recordEnd(outcome: MatchOutcome): Promise<void>;
 }
