@@ -44,6 +44,17 @@ export interface RunBotResult {
 
 /** Lobby close codes that end the bot for good (bot protocol §3.7). */
 const TERMINAL: Record<number, StopReason> = { 4001: "auth_failed", 4002: "revoked" };
+/**
+ * botgate's reason on the 4001 of a missed `authenticate` deadline: this client sends it as
+ * the socket opens, so the network held it (a stall, a congested link) and the token may be
+ * good — re-dialled with backoff like a drop (docs/lobby.md). Any other 4001 is final.
+ */
+const AUTH_TIMEOUT_REASON = "auth_timeout";
+
+/** Why a lobby close ends the bot for good, or undefined for one to re-dial. */
+function terminalClose(code: number, reason: string): StopReason | undefined {
+  return code === 4001 && reason === AUTH_TIMEOUT_REASON ? undefined : TERMINAL[code];
+}
 
 /** The lobby socket URL for a gateway origin. */
 export function lobbyUrl(origin: string, botId: string): URL {
@@ -147,7 +158,7 @@ export async function runBot(factory: BotFactory, options: RunBotOptions): Promi
     failures = reached ? 0 : failures + 1;
     const terminal = evicted
       ? "evicted"
-      : (TERMINAL[closed.code] ??
+      : (terminalClose(closed.code, closed.reason) ??
         (failures >= (options.connectAttempts ?? Number.POSITIVE_INFINITY)
           ? "unreachable"
           : undefined));

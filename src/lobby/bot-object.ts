@@ -243,12 +243,12 @@ export class BotObject extends DurableObject<Env> {
     }
     if (parsed.kind === "auth") {
       // The deadline is for the bot's `authenticate`: once it arrived, the token check in
-      // flight (a slow D1 read) decides, never the clock (a 4001 would stop the bot for good).
+      // flight (a slow D1 read) decides, never the clock (a token refused stops an SDK).
       if (state.phase !== "authenticating") {
         this.#schedule.delete(key);
       } else {
         log("warn", "lobby_auth_timeout", { bot_id: state.botId });
-        this.#close(ws, state.connId, LobbyClose.authFailed);
+        this.#close(ws, state.connId, LobbyClose.authTimeout);
       }
       return;
     }

@@ -91,11 +91,14 @@ export type LobbyServerFrame = LobbyHelloFrame | LobbyPingFrame | LobbyEvictFram
 /**
  * Lobby close codes (§3.7; 1008 is the shared connect limit). Reasons follow the match leg's
  * snake_case names, except the one the contract spells out for a replaced lobby (§3.4).
+ * A missed `authenticate` deadline is the contract's 4001 with a reason of its own: the
+ * network may have held a good token's frame, so botgate's SDK re-dials it (docs/lobby.md).
  */
 export const LobbyClose = {
   replaced: { code: 4000, reason: "Replaced by new connection" },
   heartbeatTimeout: { code: 4000, reason: "heartbeat_timeout" },
   authFailed: { code: 4001, reason: "auth_failed" },
+  authTimeout: { code: 4001, reason: "auth_timeout" },
   tokenRevoked: { code: 4002, reason: "token_revoked" },
   internalError: { code: 1011, reason: "internal_error" },
 } as const satisfies Record<string, { code: number; reason: string }>;

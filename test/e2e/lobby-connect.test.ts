@@ -1,9 +1,13 @@
 // Proves the lobby over real sockets against the real Worker (Node `ws` clients, loopback):
 // hello and a live heartbeat on real alarms (short timers via vars), 4000 for a silent bot,
-// 4001 without authenticate, eviction by a newer lobby, 4002 after revocation, presence that
-// drops when a client dies, a client's close answered at once, and the per-IP 1008 limit.
+// 4001 `auth_timeout` without authenticate — which the SDK re-dials when the network held its
+// frame, while a refused token stops it — eviction by a newer lobby, 4002 after revocation,
+// presence that drops when a client dies, a client's close answered at once, and the per-IP
+// 1008 limit.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { runBot } from "../../src/client/run-bot.ts";
+import { startCutProxy } from "../harness/cut-proxy.ts";
 import { api, createBotWithToken, type Gateway, startGateway } from "../harness/gateway.ts";
 import { HANG_MS } from "../harness/until.ts";
 import { TestSocket } from "../harness/ws-client.ts";
@@ -82,8 +86,48 @@ describe("lobby over real sockets", () => {
     // frame is in surfaces the code the server sent without waiting 30 s.
     await eventually(async () => socket.ws.readyState >= WebSocket.CLOSING, "the close frame");
     if (!socket.isClosed) socket.cut();
-    expect(await socket.closed()).toEqual({ code: 4001, reason: "auth_failed" });
+    expect(await socket.closed()).toEqual({ code: 4001, reason: "auth_timeout" });
     expect(socket.frames).toEqual([]);
+  });
+
+  it("the SDK re-dials a lobby whose authenticate the network held past the deadline", async () => {
+    const bot = await newBot();
+    const proxy = await startCutProxy(gateway.url);
+    try {
+      // Every byte of the first dial takes 800 ms each way: its authenticate reaches the
+      // object ~1.6 s after the socket opened, past the 600 ms deadline.
+      proxy.delayNext(800);
+      const stop = new AbortController();
+      const events: { event: string; code?: unknown }[] = [];
+      const run = runBot(() => ({ decide: () => ({ action: "fold" }) }), {
+        url: proxy.origin,
+        botId: bot.botId,
+        token: bot.token,
+        signal: stop.signal,
+        log: (event, data) => {
+          events.push({ event, code: data?.code });
+          if (event === "lobby_ready") stop.abort();
+        },
+      });
+      const result = await run;
+      expect(result.reason).toBe("aborted");
+      expect(events.map((e) => e.event)).toEqual(
+        expect.arrayContaining(["lobby_redial", "lobby_ready"]),
+      );
+      expect(events.find((e) => e.event === "lobby_redial")?.code).toBe(4001);
+      expect(events.findIndex((e) => e.event === "lobby_redial")).toBeLessThan(
+        events.findIndex((e) => e.event === "lobby_ready"),
+      );
+      // A token the server refuses is still final: the same client stops at once.
+      const refused = await runBot(() => ({ decide: () => ({ action: "fold" }) }), {
+        url: proxy.origin,
+        botId: bot.botId,
+        token: "cz_extbot_not_a_real_token",
+      });
+      expect(refused.reason).toBe("auth_failed");
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("evicts the older lobby with an evict frame, then 4000", async () => {

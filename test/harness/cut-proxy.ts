@@ -2,11 +2,12 @@
  * A loopback TCP proxy in front of the gateway that injects network faults as a client
  * sees them. It can sever every connection through it at once, or one of them, without a
  * close handshake (a network cut); delay every chunk of one connection in both directions
- * (latency, order kept); or hold one connection's traffic for a while and then release it
- * (a stall, as a congested or briefly partitioned link); or take its port down for a while
- * (an outage: every connection severed, every dial refused). Clients that cannot be reached
- * from a test (the SDK's own sockets) are faulted this way. Each connection is labelled
- * with the path of its HTTP request line, so a test can pick, say, a match socket.
+ * (latency, order kept), or of the next one to open from its first byte; or hold one
+ * connection's traffic for a while and then release it (a stall, as a congested or briefly
+ * partitioned link); or take its port down for a while (an outage: every connection
+ * severed, every dial refused). Clients that cannot be reached from a test (the SDK's own
+ * sockets) are faulted this way. Each connection is labelled with the path of its HTTP
+ * request line, so a test can pick, say, a match socket.
  */
 
 import type { AddressInfo } from "node:net";
@@ -31,6 +32,11 @@ export interface CutProxy {
   cut(id: number): boolean;
   /** Delays every later chunk of the connection by `ms` in both directions; 0 stops it. */
   delay(id: number, ms: number): boolean;
+  /**
+   * Delays every chunk of the next connection to open by `ms` in both directions, from its
+   * first byte (its upgrade request included); later connections are not delayed.
+   */
+  delayNext(ms: number): void;
   /** Holds the connection's traffic for `ms`, then releases it in order. */
   stall(id: number, ms: number): boolean;
   /**
@@ -66,6 +72,7 @@ interface Connection extends ProxiedConnection {
 export async function startCutProxy(target: URL): Promise<CutProxy> {
   const open = new Map<number, Connection>();
   let nextId = 1;
+  let nextDelayMs = 0;
 
   const settle = (conn: Connection) => {
     if (conn.closing && conn.lanes.every((lane) => lane.queue.length === 0)) destroy(conn);
@@ -119,7 +126,7 @@ export async function startCutProxy(target: URL): Promise<CutProxy> {
       openedAt: Date.now(),
       client,
       upstream,
-      delayMs: 0,
+      delayMs: nextDelayMs,
       heldUntil: 0,
       lanes: [],
       closing: false,
@@ -128,6 +135,7 @@ export async function startCutProxy(target: URL): Promise<CutProxy> {
       { from: client, to: upstream, queue: [], timer: null, ended: false },
       { from: upstream, to: client, queue: [], timer: null, ended: false },
     ];
+    nextDelayMs = 0;
     open.set(conn.id, conn);
     for (const lane of conn.lanes) {
       lane.from.on("data", (chunk: Buffer) => {
@@ -168,6 +176,9 @@ export async function startCutProxy(target: URL): Promise<CutProxy> {
       if (!conn) return false;
       conn.delayMs = Math.max(0, ms);
       return true;
+    },
+    delayNext(ms) {
+      nextDelayMs = Math.max(0, ms);
     },
     stall(id, ms) {
       const conn = open.get(id);

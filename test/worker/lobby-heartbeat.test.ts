@@ -96,7 +96,7 @@ describe("lobby heartbeat", () => {
     await elapse(stub, AUTH_MS - 1000);
     expect(client.closeEvent).toBeNull();
     await elapse(stub, 1000);
-    expect(await client.closed()).toEqual({ code: 4001, reason: "auth_failed" });
+    expect(await client.closed()).toEqual({ code: 4001, reason: "auth_timeout" });
   });
 
   it("does not blame the bot for the server's own token check: an authenticate being verified at the deadline goes on", async () => {

@@ -192,12 +192,12 @@ const cases: FixedCase<LobbyState>[] = [
   {
     id: "silence",
     input: "an open socket that never sends anything",
-    expected: "close 4001 at the authenticate deadline (LOBBY_AUTH_TIMEOUT_MS)",
+    expected: "close 4001 `auth_timeout` at the authenticate deadline (LOBBY_AUTH_TIMEOUT_MS)",
     async run(ctx) {
       const socket = await openLobby(ctx.world, lobbyPath(ctx.state));
       await assertClosed(
         socket,
-        { code: 4001, reason: "auth_failed", errors: [], timeoutMs: 8000 },
+        { code: 4001, reason: "auth_timeout", errors: [], timeoutMs: 8000 },
         ctx.world.secrets,
       );
     },
