@@ -37,7 +37,7 @@ export const requireBotToken = createMiddleware<AppEnv>(async (c, next) => {
   const presented = bearerCredential(c.req.header("authorization"));
   const verified = presented ? await verifyBotToken(c.env.DB, presented) : null;
   if (!verified) throw unauthorized();
-  recordTokenUse(c.env.DB, verified, Date.now(), (done) => c.executionCtx.waitUntil(done));
+  recordTokenUse(c.env.DB, verified, Date.now(), c.executionCtx);
   c.set("bot", { botId: verified.botId, tokenId: verified.tokenId });
   await next();
 });

@@ -199,7 +199,7 @@ export class BotObject extends DurableObject<Env> {
     if (this.#notices.all().length > 0) {
       this.#schedule.set(scheduleKey.resume(connId), now + this.#config.resumeSettleMs);
     }
-    recordTokenUse(this.env.DB, verified, now, (done) => this.ctx.waitUntil(done));
+    recordTokenUse(this.env.DB, verified, now, this.ctx);
   }
 
   /**

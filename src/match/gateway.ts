@@ -58,7 +58,7 @@ export const matchSocketRoutes = new Hono<AppEnv>()
       const seat = owner.read(seatResult);
       if (seat === "no_match") return refuseUpgrade(CloseCode.matchNotFound, protocol);
       if (seat !== verified.botId) return refuseUpgrade(CloseCode.authFailed, protocol);
-      recordTokenUse(c.env.DB, verified, Date.now(), (done) => c.executionCtx.waitUntil(done));
+      recordTokenUse(c.env.DB, verified, Date.now(), c.executionCtx);
       return forward(c.env, request, matchId, {
         role: "seat",
         participant_id: participantId,

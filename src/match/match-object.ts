@@ -64,7 +64,7 @@ export class MatchObject extends DurableObject<Env> {
       verifyToken: async (token, seatBotId) => {
         const verified = await verifyBotToken(env.DB, token);
         if (verified?.botId === seatBotId) {
-          recordTokenUse(env.DB, verified, Date.now(), (done) => ctx.waitUntil(done));
+          recordTokenUse(env.DB, verified, Date.now(), ctx);
         }
         return verified?.botId ?? null;
       },

@@ -213,18 +213,18 @@ export async function botTokenQuery(
 
 /**
  * Records an accepted use of the token (`last_used_at`) when its last record is at least
- * `TOKEN_USE_RECORD_INTERVAL_MS` old (or there is none), as a write handed to `waitUntil`:
- * never on the request's path, and a failure is only logged.
+ * `TOKEN_USE_RECORD_INTERVAL_MS` old (or there is none), as a write handed to the request's
+ * or the object's `waitUntil`: never on the request's path, and a failure is only logged.
  */
 export function recordTokenUse(
   db: D1Database,
   token: VerifiedToken,
   now: number,
-  waitUntil: (promise: Promise<unknown>) => void,
+  scope: { waitUntil(promise: Promise<unknown>): void },
 ): void {
   const last = token.lastUsedAt === null ? null : Date.parse(token.lastUsedAt);
   if (last !== null && now - last < TOKEN_USE_RECORD_INTERVAL_MS) return;
-  waitUntil(
+  scope.waitUntil(
     db
       .prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?")
       .bind(isoNow(now), token.tokenId)
